@@ -1,0 +1,56 @@
+package access
+
+import "slices"
+
+// Fold derives a record's state from its events, whatever order they were
+// entered in: events are taken in date order (entry order, by ID, breaking
+// ties), the latest status-changing event sets the status, the latest
+// reported reach sets the reach, and the earliest reported presence year sets
+// when the presence began. A record no event gives a status to is unknown,
+// never operating.
+func Fold(events []Event) RecordState {
+	sorted := slices.Clone(events)
+	slices.SortStableFunc(sorted, func(a, b Event) int {
+		if c := a.Date.Compare(b.Date); c != 0 {
+			return c
+		}
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+
+	st := RecordState{Status: StatusUnknown}
+	for _, e := range sorted {
+		if e.StatusAfter != "" {
+			st.Status = e.StatusAfter
+			st.StatusSince = e.Date
+			st.StatusInitiatedBy = e.InitiatedBy
+			st.ReviewDue = e.Verification == Pending
+		}
+		if e.Reach != nil {
+			r := *e.Reach
+			st.Reach, st.ReachDate = &r, e.Date
+		}
+		if y := presenceYear(e); y != 0 && (st.PresenceSince == 0 || y < st.PresenceSince) {
+			st.PresenceSince = y
+		}
+		st.LastReviewed = e.Date
+	}
+	return st
+}
+
+// presenceYear is the year an event says the presence began: stated
+// explicitly, or implied by the date of a presence_recorded event.
+func presenceYear(e Event) int {
+	if e.PresenceSince != 0 {
+		return e.PresenceSince
+	}
+	if e.Type == EventPresenceRecorded {
+		return e.Date.Year
+	}
+	return 0
+}

@@ -1,0 +1,419 @@
+package dataset
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+)
+
+// column is one column of the events CSV.
+type column struct {
+	Name  string // header name
+	HXL   string // HXL hashtag
+	Field string // the access field name its problems are reported under
+}
+
+// EventColumns are the events CSV columns in the order they are written.
+// On reading, order does not matter and country_name is informational.
+var EventColumns = []column{
+	{"country_code", "#country+code", "country"},
+	{"country_name", "#country+name", ""},
+	{"org_slug", "#org+code", "org"},
+	{"org_name", "#org+name", "name"},
+	{"org_acronym", "#org+acronym", "acronym"},
+	{"org_type", "#org+type", "type"},
+	{"date", "#date", "date"},
+	{"date_precision", "#date+precision", "date_precision"},
+	{"event_type", "#event+type", "event_type"},
+	{"status_after", "#status", "status"},
+	{"initiated_by", "#access+initiator", "initiated_by"},
+	{"authority", "#access+authority", "authority"},
+	{"instrument", "#access+instrument", "instrument"},
+	{"reason_stated", "#cause+stated", "reason"},
+	{"reason_category", "#cause+category", "reason_category"},
+	{"constraint_category", "#access+constraint", "constraint"},
+	{"people", "#reached", "people"},
+	{"people_basis", "#reached+basis", "people_basis"},
+	{"people_period", "#reached+period", "people_period"},
+	{"presence_since", "#date+presence", "presence_since"},
+	{"description", "#description", "description"},
+	{"verification", "#status+verification", "verification"},
+	{"source_publisher", "#meta+source", "source_publisher"},
+	{"source_url", "#meta+url", "source_url"},
+	{"source_title", "#meta+title", "source_title"},
+	{"source_date", "#meta+date", "source_date"},
+	{"source_type", "#meta+type", "source_type"},
+}
+
+// sourceSeparator joins an event's sources within one cell. Source fields
+// are single-line (validation rejects control characters), so a line break
+// can never be part of a value and the split is lossless.
+const sourceSeparator = "\n"
+
+// EventRow is one row of the events CSV: an event and the organisation it
+// concerns (zero for a class-level measure).
+type EventRow struct {
+	Line        int // line in the file, from 1; 0 for rows not read from a file
+	Event       access.Event
+	Org         access.Org
+	CountryName string
+}
+
+// RowError is one problem in an events CSV, located by line and column.
+type RowError struct {
+	Line    int
+	Column  string // header name; "" when the problem is the whole row or file
+	Index   int    // column number from 1; 0 with Column ""
+	Problem access.FieldError
+	Detail  string // for problems that are not field problems (CSV syntax)
+}
+
+// ColumnLetter returns the spreadsheet letter of the column (A, B, ..., AA).
+func (e RowError) ColumnLetter() string {
+	if e.Index <= 0 {
+		return ""
+	}
+	var s []byte
+	for n := e.Index; n > 0; n = (n - 1) / 26 {
+		s = append([]byte{byte('A' + (n-1)%26)}, s...)
+	}
+	return string(s)
+}
+
+// ImportError lists every problem found in a file. A file with any problem
+// is rejected whole.
+type ImportError struct{ Errors []RowError }
+
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("%d problem(s) in the file, first at line %d", len(e.Errors), e.Errors[0].Line)
+}
+
+// ErrTooManyRows is returned when a file has more rows than allowed.
+var ErrTooManyRows = errors.New("too many rows")
+
+// ReadEvents reads an events CSV: a header row, an optional HXL hashtag row,
+// then one event per row. It checks every row (form, not existence: the
+// store checks that countries exist) and returns all rows, or an
+// *ImportError naming every problem with its line and column. A file with
+// more than maxRows events is refused (maxRows <= 0: no limit).
+func ReadEvents(r io.Reader, now time.Time, maxRows int) ([]EventRow, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &ImportError{Errors: []RowError{{Line: 1, Detail: "no header row: " + csvDetail(err)}}}
+	}
+	index, errs := readHeader(header)
+	if len(errs) > 0 {
+		return nil, &ImportError{Errors: errs}
+	}
+	var rows []EventRow
+	first := true
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			errs = append(errs, RowError{Line: line, Detail: csvDetail(err)})
+			if errors.Is(err, csv.ErrFieldCount) {
+				continue
+			}
+			break // a quoting error leaves the reader lost: stop here
+		}
+		if first && isHXLRow(rec) {
+			first = false
+			continue
+		}
+		first = false
+		if maxRows > 0 && len(rows) >= maxRows {
+			return nil, fmt.Errorf("%w: more than %d events in one file", ErrTooManyRows, maxRows)
+		}
+		row, rowErrs := parseRow(rec, index, line, now)
+		errs = append(errs, rowErrs...)
+		rows = append(rows, row)
+	}
+	if len(errs) > 0 {
+		return nil, &ImportError{Errors: errs}
+	}
+	return rows, nil
+}
+
+func csvDetail(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// readHeader maps column names to positions, rejecting unknown, duplicated
+// and missing required columns.
+func readHeader(header []string) (map[string]int, []RowError) {
+	known := map[string]bool{}
+	for _, c := range EventColumns {
+		known[c.Name] = true
+	}
+	index := map[string]int{}
+	var errs []RowError
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) // spreadsheets add a byte-order mark
+		switch {
+		case !known[h]:
+			errs = append(errs, RowError{Line: 1, Column: h, Index: i + 1, Detail: "unknown column"})
+		case index[h] != 0:
+			errs = append(errs, RowError{Line: 1, Column: h, Index: i + 1, Detail: "column given twice"})
+		default:
+			index[h] = i + 1
+		}
+	}
+	for _, req := range []string{"country_code", "date", "event_type", "source_url"} {
+		if index[req] == 0 {
+			errs = append(errs, RowError{Line: 1, Column: req, Detail: "required column missing"})
+		}
+	}
+	return index, errs
+}
+
+// isHXLRow reports whether every non-empty cell is a hashtag.
+func isHXLRow(rec []string) bool {
+	seen := false
+	for _, c := range rec {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if !strings.HasPrefix(c, "#") {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
+
+// rowReader reads cells of one row by column name.
+type rowReader struct {
+	rec   []string
+	index map[string]int
+}
+
+func (r rowReader) get(name string) string { return strings.TrimSpace(r.raw(name)) }
+
+// raw returns the cell untrimmed: joined source cells keep their empty
+// leading and trailing entries.
+func (r rowReader) raw(name string) string {
+	if i := r.index[name]; i > 0 && i <= len(r.rec) {
+		return r.rec[i-1]
+	}
+	return ""
+}
+
+func parseRow(rec []string, index map[string]int, line int, now time.Time) (EventRow, []RowError) {
+	r := rowReader{rec, index}
+	var fe access.Errors
+	ev := access.Event{
+		CountryCode:    r.get("country_code"),
+		OrgSlug:        r.get("org_slug"),
+		Type:           access.EventType(r.get("event_type")),
+		StatusAfter:    access.Status(r.get("status_after")),
+		InitiatedBy:    access.InitiatedBy(r.get("initiated_by")),
+		Authority:      r.get("authority"),
+		Instrument:     access.Instrument(r.get("instrument")),
+		Reason:         r.get("reason_stated"),
+		ReasonCategory: access.ReasonCategory(r.get("reason_category")),
+		Constraint:     access.ConstraintCategory(r.get("constraint_category")),
+		Description:    r.get("description"),
+		Verification:   access.Verification(r.get("verification")),
+	}
+	if ev.Verification == "" {
+		ev.Verification = access.Verified
+	}
+	if s := r.get("date"); s != "" {
+		d, err := access.ParseDate(s)
+		if err != nil {
+			fe.Add("date", access.CodeDateFormat)
+		} else if p := r.get("date_precision"); p != "" && access.Precision(p) != d.Precision {
+			fe.Add("date_precision", access.CodeUnknownValue)
+		} else {
+			ev.Date = d
+		}
+	}
+	if s := r.get("people"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			fe.Add("people", access.CodeNotANumber)
+		}
+		ev.Reach = &access.Reach{People: n, Basis: access.ReachBasis(r.get("people_basis")), Period: r.get("people_period")}
+	} else if r.get("people_basis") != "" || r.get("people_period") != "" {
+		fe.Add("people", access.CodeRequired)
+	}
+	if s := r.get("presence_since"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			fe.Add("presence_since", access.CodeNotANumber)
+		}
+		ev.PresenceSince = n
+	}
+	ev.Sources = readSources(r, &fe)
+
+	var org access.Org
+	if ev.OrgSlug != "" {
+		org = access.Org{Slug: ev.OrgSlug, Name: r.get("org_name"), Acronym: r.get("org_acronym"), Type: access.OrgType(r.get("org_type"))}
+		if oe, ok := access.AsErrors(org.Validate()); ok {
+			for _, p := range oe {
+				if p.Field != "slug" { // the event's own check reports the slug
+					fe = append(fe, p)
+				}
+			}
+		}
+	} else if r.get("org_name") != "" || r.get("org_acronym") != "" || r.get("org_type") != "" {
+		fe.Add("org", access.CodeRequired)
+	}
+	if ve, ok := access.AsErrors(ev.Validate(now)); ok {
+		fe = append(fe, dedupe(fe, ve)...)
+	}
+	row := EventRow{Line: line, Event: ev, Org: org, CountryName: r.get("country_name")}
+	return row, locate(fe, index, line)
+}
+
+// readSources splits the joined source cells into sources; every non-empty
+// source column must list as many entries as the longest one.
+func readSources(r rowReader, fe *access.Errors) []access.Source {
+	cols := map[string][]string{}
+	n := 0
+	for _, name := range []string{"source_publisher", "source_url", "source_title", "source_date", "source_type"} {
+		if v := r.raw(name); strings.TrimSpace(v) != "" {
+			parts := strings.Split(strings.ReplaceAll(v, "\r\n", "\n"), sourceSeparator)
+			for i := range parts {
+				parts[i] = strings.TrimSpace(parts[i])
+			}
+			cols[name] = parts
+			n = max(n, len(parts))
+		}
+	}
+	for name, parts := range cols {
+		if len(parts) != n {
+			fe.Add(name, access.CodeOutOfRange)
+		}
+	}
+	at := func(name string, i int) string {
+		if p := cols[name]; i < len(p) {
+			return p[i]
+		}
+		return ""
+	}
+	sources := make([]access.Source, n)
+	for i := range sources {
+		s := access.Source{Publisher: at("source_publisher", i), URL: at("source_url", i), Title: at("source_title", i), Type: access.SourceType(at("source_type", i))}
+		if d := at("source_date", i); d != "" {
+			date, err := access.ParseDate(d)
+			if err != nil {
+				fe.Add("source_date", access.CodeDateFormat)
+			}
+			s.Date = date
+		}
+		sources[i] = s
+	}
+	return sources
+}
+
+// dedupe drops from more the problems already reported for the same field.
+func dedupe(have, more access.Errors) access.Errors {
+	var out access.Errors
+	for _, p := range more {
+		if _, dup := have.Field(p.Field); !dup {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// locate turns field problems into located row errors.
+func locate(fe access.Errors, index map[string]int, line int) []RowError {
+	out := make([]RowError, 0, len(fe))
+	for _, p := range fe {
+		re := RowError{Line: line, Problem: p}
+		for _, c := range EventColumns {
+			if c.Field == p.Field {
+				re.Column, re.Index = c.Name, index[c.Name]
+				break
+			}
+		}
+		out = append(out, re)
+	}
+	return out
+}
+
+// WriteEvents writes rows as an events CSV with its header and, when hxl is
+// set, the HXL hashtag row: UTF-8, RFC 4180 quoting, CRLF line ends.
+func WriteEvents(w io.Writer, rows []EventRow, hxl bool) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	header := make([]string, len(EventColumns))
+	tags := make([]string, len(EventColumns))
+	for i, c := range EventColumns {
+		header[i], tags[i] = c.Name, c.HXL
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if hxl {
+		if err := cw.Write(tags); err != nil {
+			return err
+		}
+	}
+	rec := make([]string, len(EventColumns))
+	for _, row := range rows {
+		eventRecord(rec, row)
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func eventRecord(rec []string, row EventRow) {
+	ev := row.Event
+	var people, basis, period, presence string
+	if ev.Reach != nil {
+		people, basis, period = strconv.FormatInt(ev.Reach.People, 10), string(ev.Reach.Basis), ev.Reach.Period
+	}
+	if ev.PresenceSince != 0 {
+		presence = strconv.Itoa(ev.PresenceSince)
+	}
+	join := func(f func(access.Source) string) string {
+		parts := make([]string, len(ev.Sources))
+		empty := true
+		for i, s := range ev.Sources {
+			parts[i] = f(s)
+			empty = empty && parts[i] == ""
+		}
+		if empty {
+			return ""
+		}
+		return strings.Join(parts, sourceSeparator)
+	}
+	copy(rec, []string{
+		ev.CountryCode, row.CountryName, ev.OrgSlug, row.Org.Name, row.Org.Acronym, string(row.Org.Type),
+		ev.Date.ISO(), string(ev.Date.Precision), string(ev.Type), string(ev.StatusAfter),
+		string(ev.InitiatedBy), ev.Authority, string(ev.Instrument), ev.Reason, string(ev.ReasonCategory),
+		string(ev.Constraint), people, basis, period, presence, ev.Description, string(ev.Verification),
+		join(func(s access.Source) string { return s.Publisher }),
+		join(func(s access.Source) string { return s.URL }),
+		join(func(s access.Source) string { return s.Title }),
+		join(func(s access.Source) string { return s.Date.ISO() }),
+		join(func(s access.Source) string { return string(s.Type) }),
+	})
+}

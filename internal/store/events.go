@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+)
+
+// EventView is an event with the names it joins: its organisation (zero for
+// a class-level measure) and its country.
+type EventView struct {
+	access.Event
+	RecordID      int64 // 0 for a class-level measure
+	RecordVersion int64 // the version the record reached with this event
+	Org           access.Org
+	CountryName   string
+}
+
+// EventFilter selects events. Zero fields do not filter.
+type EventFilter struct {
+	Country string // ISO3
+	Org     string // slug
+	// ClassLevelOnly keeps only class-level measures.
+	ClassLevelOnly bool
+	// Since keeps events dated at or after the start of Since; Until keeps
+	// events dated before the end of Until (both at their precision).
+	Since, Until access.Date
+	Types        []access.EventType // any of
+	// AfterVersion keeps events that took their record past this version
+	// (with Country and Org: "what changed since I loaded the page").
+	AfterVersion int64
+	OldestFirst  bool // default: newest first
+	Limit        int  // <= 0: no limit
+	Offset       int
+}
+
+const eventSelect = `SELECT e.id, e.country_code, c.name, COALESCE(e.record_id, 0), e.record_version,
+	COALESCE(o.slug, ''), COALESCE(o.name, ''), COALESCE(o.acronym, ''), COALESCE(o.type, ''), COALESCE(o.website, ''),
+	e.date, e.type, e.status_after, e.initiated_by, e.authority, e.instrument, e.reason, e.reason_category,
+	e.constraint_category, e.people, e.people_basis, e.people_period, e.presence_since, e.description,
+	e.verification, e.entered_by, e.entered_at
+FROM events e
+JOIN countries c ON c.code = e.country_code
+LEFT JOIN records r ON r.id = e.record_id
+LEFT JOIN organisations o ON o.id = r.org_id`
+
+const eventWhere = `
+WHERE (:country = '' OR e.country_code = :country)
+  AND (:org = '' OR o.slug = :org)
+  AND (:class_only = 0 OR e.record_id IS NULL)
+  AND (:since = '' OR e.date >= :since)
+  AND (:until = '' OR e.date < :until)
+  AND (:types = '' OR e.type IN (SELECT value FROM json_each(:types)))
+  AND (:after_version = 0 OR e.record_version > :after_version)`
+
+const eventPage = `
+LIMIT :limit OFFSET :offset`
+
+var (
+	eventsNewestFirst = eventSelect + eventWhere + `
+ORDER BY e.date DESC, e.id DESC` + eventPage
+	eventsOldestFirst = eventSelect + eventWhere + `
+ORDER BY e.date, e.id` + eventPage
+	eventCount = `SELECT COUNT(*) FROM events e
+LEFT JOIN records r ON r.id = e.record_id
+LEFT JOIN organisations o ON o.id = r.org_id` + eventWhere
+)
+
+func (f EventFilter) args() []any {
+	var until string
+	if !f.Until.IsZero() {
+		until = access.DayOf(f.Until.End()).ISO()
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	return []any{
+		sql.Named("country", f.Country),
+		sql.Named("org", f.Org),
+		sql.Named("class_only", boolInt(f.ClassLevelOnly)),
+		sql.Named("since", f.Since.ISO()),
+		sql.Named("until", until),
+		sql.Named("types", jsonList(f.Types)),
+		sql.Named("after_version", f.AfterVersion),
+		sql.Named("limit", limit),
+		sql.Named("offset", max(f.Offset, 0)),
+	}
+}
+
+func scanEvent(row interface{ Scan(...any) error }) (EventView, error) {
+	var v EventView
+	var d, entered string
+	var people sql.NullInt64
+	var basis, period string
+	err := row.Scan(&v.ID, &v.CountryCode, &v.CountryName, &v.RecordID, &v.RecordVersion,
+		&v.Org.Slug, &v.Org.Name, &v.Org.Acronym, &v.Org.Type, &v.Org.Website,
+		&d, &v.Type, &v.StatusAfter, &v.InitiatedBy, &v.Authority, &v.Instrument, &v.Reason, &v.ReasonCategory,
+		&v.Constraint, &people, &basis, &period, &v.PresenceSince, &v.Description,
+		&v.Verification, &v.EnteredBy, &entered)
+	v.OrgSlug = v.Org.Slug
+	v.Date = date(d)
+	v.Reach = reach(people, basis, period)
+	v.EnteredAt = parseTimestamp(entered)
+	return v, err
+}
+
+// Events returns the events f selects with their sources, and how many
+// events match in all (ignoring Limit and Offset).
+func (s *Store) Events(ctx context.Context, f EventFilter) ([]EventView, int, error) {
+	query := eventsNewestFirst
+	if f.OldestFirst {
+		query = eventsOldestFirst
+	}
+	args := f.args()
+	out, err := s.queryEvents(ctx, s.reader, query, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list events: %w", err)
+	}
+	total := len(out)
+	if f.Limit > 0 || f.Offset > 0 {
+		if err := s.reader.QueryRowContext(ctx, eventCount, args[:7]...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count events: %w", err)
+		}
+	}
+	return out, total, nil
+}
+
+// Event returns one event with its sources.
+func (s *Store) Event(ctx context.Context, id int64) (EventView, error) {
+	out, err := s.queryEvents(ctx, s.reader, eventSelect+`
+WHERE e.id = ?`, id)
+	if err != nil {
+		return EventView{}, fmt.Errorf("event %d: %w", id, err)
+	}
+	if len(out) == 0 {
+		return EventView{}, fmt.Errorf("event %d: %w", id, ErrNotFound)
+	}
+	return out[0], nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryEvents runs an event query and attaches every event's sources with
+// one more query.
+func (s *Store) queryEvents(ctx context.Context, q querier, query string, args ...any) ([]EventView, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []EventView
+	byID := map[int64]int{}
+	for rows.Next() {
+		v, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[v.ID] = len(out)
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out))
+	for i, v := range out {
+		ids[i] = v.ID
+	}
+	srows, err := q.QueryContext(ctx, `SELECT event_id, publisher, url, title, date, type FROM event_sources
+		WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, position`, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var id int64
+		var src access.Source
+		var d string
+		if err := srows.Scan(&id, &src.Publisher, &src.URL, &src.Title, &d, &src.Type); err != nil {
+			return nil, err
+		}
+		src.Date = date(d)
+		ev := &out[byID[id]]
+		ev.Sources = append(ev.Sources, src)
+	}
+	return out, srows.Err()
+}
+
+// foldInputs reads the parts of a record's events that access.Fold uses.
+func foldInputs(ctx context.Context, tx *sql.Tx, recordID int64) ([]access.Event, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, date, type, status_after, initiated_by, people, people_basis,
+		people_period, presence_since, verification FROM events WHERE record_id = ?`, recordID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []access.Event
+	for rows.Next() {
+		var e access.Event
+		var d string
+		var people sql.NullInt64
+		var basis, period string
+		if err := rows.Scan(&e.ID, &d, &e.Type, &e.StatusAfter, &e.InitiatedBy, &people, &basis, &period,
+			&e.PresenceSince, &e.Verification); err != nil {
+			return nil, err
+		}
+		e.Date, e.Reach = date(d), reach(people, basis, period)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

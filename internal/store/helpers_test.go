@@ -1,0 +1,99 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/accesswatch/accesswatch/data"
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/dataset"
+)
+
+// testClock is a settable clock.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// openTest opens a new database in a temporary directory.
+func openTest(t testing.TB) (*Store, *testClock) {
+	t.Helper()
+	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), Options{Now: clock.Now})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, clock
+}
+
+func bundledCountries(t testing.TB) []access.Country {
+	t.Helper()
+	raw, err := data.Countries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := dataset.ReadCountries(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+func bundledRows(t testing.TB) []dataset.EventRow {
+	t.Helper()
+	raw, err := data.SeedEvents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := dataset.ReadEvents(bytes.NewReader(raw), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 0)
+	if err != nil {
+		t.Fatalf("seed file: %v", err)
+	}
+	return rows
+}
+
+// openSeeded opens a new database loaded with the bundled data.
+func openSeeded(t testing.TB) (*Store, *testClock) {
+	t.Helper()
+	s, clock := openTest(t)
+	if _, err := s.Initialise(context.Background(), bundledCountries(t), FromRows(bundledRows(t), "seed")); err != nil {
+		t.Fatalf("initialise: %v", err)
+	}
+	return s, clock
+}
+
+// count runs a COUNT(*) query on the reader.
+func count(t testing.TB, s *Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.reader.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func checksum(t testing.TB, s *Store) string {
+	t.Helper()
+	sum, err := s.Checksum(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}

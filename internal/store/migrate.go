@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one numbered schema change.
+type migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// loadMigrations reads migrations/NNNN_name.sql in version order. Versions
+// must run 1, 2, 3... without gaps or repeats.
+func loadMigrations(fsys fs.FS) ([]migration, error) {
+	names, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, name := range names {
+		base := strings.TrimSuffix(path.Base(name), ".sql")
+		num, label, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", name)
+		}
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{Version: v, Name: label, SQL: string(body)})
+	}
+	slices.SortFunc(ms, func(a, b migration) int { return a.Version - b.Version })
+	for i, m := range ms {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migration %d_%s: versions must run 1, 2, 3... without gaps", m.Version, m.Name)
+		}
+	}
+	return ms, nil
+}
+
+// migrate applies the migrations the database lacks, each in its own
+// transaction together with its row in schema_migrations, so that a crash
+// leaves the schema at a known version. It refuses a database whose schema is
+// newer than this binary knows.
+func migrate(ctx context.Context, db *sql.DB, ms []migration, now string) (from int, err error) {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	) STRICT`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&from); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	if from > len(ms) {
+		return from, fmt.Errorf("%w: the database is at schema version %d, this accesswatch knows up to %d; use a newer accesswatch or restore a backup", ErrSchemaTooNew, from, len(ms))
+	}
+	for _, m := range ms[from:] {
+		err := inTx(ctx, db, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, now)
+			return err
+		})
+		if err != nil {
+			return from, fmt.Errorf("migration %d_%s: %w", m.Version, m.Name, err)
+		}
+	}
+	return from, nil
+}
+
+// inTx runs fn in a transaction, committing if it returns nil. The writer's
+// DSN makes every BEGIN an IMMEDIATE one, so the write lock is taken up
+// front and a transaction never fails half-way on a lock upgrade.
+func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

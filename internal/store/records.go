@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+)
+
+// RecordView is a record with the organisation and country it joins.
+type RecordView struct {
+	access.Record
+	Org         access.Org
+	CountryName string
+	Region      string
+}
+
+// RecordSort orders a record list.
+type RecordSort string
+
+// Record orders. Every order ends on the record id, so pages are stable.
+const (
+	// SortSeverity: flagged first, then the most severe status, the most
+	// reach lost, country and organisation name. The default.
+	SortSeverity RecordSort = "severity"
+	SortCountry  RecordSort = "country" // country name, then severity
+	SortOrg      RecordSort = "org"     // organisation name, then country
+	SortSince    RecordSort = "since"   // most recent status change first
+	SortReach    RecordSort = "reach"   // most reach lost first
+	SortUpdated  RecordSort = "updated" // most recently updated first
+)
+
+// RecordSorts lists every record order.
+var RecordSorts = []RecordSort{SortSeverity, SortCountry, SortOrg, SortSince, SortReach, SortUpdated}
+
+// RecordFilter selects records. Zero fields do not filter.
+type RecordFilter struct {
+	Country      string          // ISO3
+	Org          string          // slug
+	Statuses     []access.Status // any of
+	FlaggedOnly  bool
+	Region       string
+	OrgType      access.OrgType
+	Query        string    // text in the organisation's name, acronym or slug, or the country's name or code
+	UpdatedSince time.Time // records updated at or after
+	Sort         RecordSort
+	Limit        int // <= 0: no limit
+	Offset       int
+}
+
+const recordSelect = `SELECT r.id, r.country_code, c.name, c.region, o.slug, o.name, o.acronym, o.type, o.website,
+	r.status, r.status_since, r.status_initiated_by, r.presence_since, r.reach_people, r.reach_basis,
+	r.reach_period, r.reach_date, r.last_reviewed, r.review_due, r.summary, r.version, r.updated_at, r.updated_by
+FROM records r
+JOIN organisations o ON o.id = r.org_id
+JOIN countries c ON c.code = r.country_code`
+
+// recordWhere applies a RecordFilter through named parameters; an empty
+// parameter switches its condition off.
+const recordWhere = `
+WHERE (:country = '' OR r.country_code = :country)
+  AND (:org = '' OR o.slug = :org)
+  AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
+  AND (:flagged = 0 OR r.flagged = 1)
+  AND (:region = '' OR c.region = :region)
+  AND (:org_type = '' OR o.type = :org_type)
+  AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\'
+       OR o.slug LIKE :query ESCAPE '\' OR c.name LIKE :query ESCAPE '\' OR c.code LIKE :query ESCAPE '\')
+  AND (:updated_since = '' OR r.updated_at >= :updated_since)`
+
+const recordPage = `
+LIMIT :limit OFFSET :offset`
+
+// recordQueries holds one complete query per order, so no SQL is assembled
+// from input at run time.
+var recordQueries = map[RecordSort]string{
+	SortSeverity: recordSelect + recordWhere + `
+ORDER BY r.flagged DESC, r.severity DESC, r.reach_lost DESC, c.name, o.name, r.id` + recordPage,
+	SortCountry: recordSelect + recordWhere + `
+ORDER BY c.name, r.flagged DESC, r.severity DESC, o.name, r.id` + recordPage,
+	SortOrg: recordSelect + recordWhere + `
+ORDER BY o.name, c.name, r.id` + recordPage,
+	SortSince: recordSelect + recordWhere + `
+ORDER BY r.status_since DESC, r.id DESC` + recordPage,
+	SortReach: recordSelect + recordWhere + `
+ORDER BY r.reach_lost DESC, r.severity DESC, c.name, o.name, r.id` + recordPage,
+	SortUpdated: recordSelect + recordWhere + `
+ORDER BY r.updated_at DESC, r.id DESC` + recordPage,
+}
+
+const recordCount = `SELECT COUNT(*) FROM records r
+JOIN organisations o ON o.id = r.org_id
+JOIN countries c ON c.code = r.country_code` + recordWhere
+
+func (f RecordFilter) args() []any {
+	var since string
+	if !f.UpdatedSince.IsZero() {
+		since = timestamp(f.UpdatedSince)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	return []any{
+		sql.Named("country", f.Country),
+		sql.Named("org", f.Org),
+		sql.Named("statuses", jsonList(f.Statuses)),
+		sql.Named("flagged", boolInt(f.FlaggedOnly)),
+		sql.Named("region", f.Region),
+		sql.Named("org_type", string(f.OrgType)),
+		sql.Named("query", likePattern(f.Query)),
+		sql.Named("updated_since", since),
+		sql.Named("limit", limit),
+		sql.Named("offset", max(f.Offset, 0)),
+	}
+}
+
+// likePattern turns search text into a LIKE pattern matching it anywhere,
+// with LIKE's wildcards escaped so they match themselves.
+func likePattern(q string) string {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return ""
+	}
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(q) + "%"
+}
+
+func scanRecord(row interface{ Scan(...any) error }) (RecordView, error) {
+	var v RecordView
+	var since, reachDate, reviewed, updated string
+	var people sql.NullInt64
+	var basis, period string
+	err := row.Scan(&v.ID, &v.CountryCode, &v.CountryName, &v.Region, &v.Org.Slug, &v.Org.Name, &v.Org.Acronym,
+		&v.Org.Type, &v.Org.Website, &v.Status, &since, &v.StatusInitiatedBy, &v.PresenceSince, &people, &basis,
+		&period, &reachDate, &reviewed, &v.ReviewDue, &v.Summary, &v.Version, &updated, &v.UpdatedBy)
+	v.OrgSlug = v.Org.Slug
+	v.StatusSince, v.ReachDate, v.LastReviewed = date(since), date(reachDate), date(reviewed)
+	v.Reach = reach(people, basis, period)
+	v.UpdatedAt = parseTimestamp(updated)
+	return v, err
+}
+
+// Records returns the records f selects, in f.Sort order, and how many
+// records match in all (ignoring Limit and Offset).
+func (s *Store) Records(ctx context.Context, f RecordFilter) ([]RecordView, int, error) {
+	if f.Sort == "" {
+		f.Sort = SortSeverity
+	}
+	query, ok := recordQueries[f.Sort]
+	if !ok {
+		return nil, 0, fmt.Errorf("list records: unknown order %q", f.Sort)
+	}
+	args := f.args()
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list records: %w", err)
+	}
+	defer rows.Close()
+	var out []RecordView
+	for rows.Next() {
+		v, err := scanRecord(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list records: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list records: %w", err)
+	}
+	total := len(out)
+	if f.Limit > 0 || f.Offset > 0 {
+		if err := s.reader.QueryRowContext(ctx, recordCount, args[:8]...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count records: %w", err)
+		}
+	}
+	return out, total, nil
+}
+
+// Record returns the record of an organisation in a country.
+func (s *Store) Record(ctx context.Context, country, slug string) (RecordView, error) {
+	v, err := scanRecord(s.reader.QueryRowContext(ctx, recordSelect+`
+WHERE r.country_code = ? AND o.slug = ?`, country, slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("record %s/%s: %w", country, slug, ErrNotFound)
+	}
+	if err != nil {
+		return v, fmt.Errorf("record %s/%s: %w", country, slug, err)
+	}
+	return v, nil
+}
+
+// recordInTx reads a record inside a write transaction.
+func recordInTx(ctx context.Context, tx *sql.Tx, country, slug string) (RecordView, error) {
+	v, err := scanRecord(tx.QueryRowContext(ctx, recordSelect+`
+WHERE r.country_code = ? AND o.slug = ?`, country, slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, ErrNotFound
+	}
+	return v, err
+}

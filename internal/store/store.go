@@ -1,0 +1,258 @@
+// Package store keeps accesswatch's data in SQLite. It is the only package
+// that speaks SQL. A Store holds two pools on one database file: a single
+// writer connection (every transaction BEGIN IMMEDIATE, synchronous=FULL, so
+// an acknowledged write is on disk) and a read-only pool for everything else,
+// which WAL mode lets run beside the writer.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Errors callers can test for with errors.Is.
+var (
+	// ErrNotFound: no such country, organisation, record or event.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the record changed since the caller read it (see ConflictError).
+	ErrConflict = errors.New("the record was changed by someone else")
+	// ErrSchemaTooNew: the database was written by a newer accesswatch.
+	ErrSchemaTooNew = errors.New("database schema is newer than this accesswatch")
+	// ErrCorrupt: the file is not an SQLite database or is damaged.
+	ErrCorrupt = errors.New("database file is damaged or not an accesswatch database")
+)
+
+// busyTimeout is how long a connection waits for a lock before failing.
+// Only one writer connection exists, so writers queue in database/sql rather
+// than in SQLite; the timeout covers other processes (backup, import).
+const busyTimeout = 10 * time.Second
+
+// Options tune a Store. The zero value is ready to use.
+type Options struct {
+	// Now is the clock (tests inject one); nil means time.Now.
+	Now func() time.Time
+	// ReadConns caps the read-only pool; zero means 4 per CPU.
+	ReadConns int
+}
+
+// Store is the accesswatch database.
+type Store struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+	now    func() time.Time
+
+	// generation changes after every committed write, so caches keyed on it
+	// never serve data older than the last commit.
+	generation atomic.Uint64
+	watch      externalWatch
+}
+
+// Open opens (creating if needed) the database at path, checks it, and
+// brings its schema up to date. It fails with ErrCorrupt for a damaged file
+// and ErrSchemaTooNew for a database from a newer accesswatch.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = 4 * runtime.NumCPU()
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	s := &Store{path: path, now: opt.Now}
+	var err error
+	if s.writer, err = sql.Open("sqlite3", writerDSN(path)); err != nil {
+		return nil, fmt.Errorf("open writer: %w", err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	s.writer.SetConnMaxLifetime(0)
+	s.writer.SetConnMaxIdleTime(0)
+
+	if err := s.check(ctx); err != nil {
+		s.writer.Close()
+		return nil, err
+	}
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		s.writer.Close()
+		return nil, err
+	}
+	if _, err := migrate(ctx, s.writer, ms, timestamp(s.now())); err != nil {
+		s.writer.Close()
+		return nil, classify(err)
+	}
+	if s.reader, err = sql.Open("sqlite3", readerDSN(path)); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("open reader: %w", err)
+	}
+	s.reader.SetMaxOpenConns(opt.ReadConns)
+	s.reader.SetMaxIdleConns(opt.ReadConns)
+	if err := s.reader.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open reader: %w", err)
+	}
+	return s, nil
+}
+
+// writerDSN: WAL so readers never block the writer; synchronous=FULL so a
+// commit is durable before it is acknowledged; _txlock=immediate so every
+// transaction takes the write lock at BEGIN. Pragmas go in the DSN so that
+// every connection the pool opens gets them.
+func writerDSN(path string) string {
+	return "file:" + escapePath(path) + "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_txlock=immediate" +
+		"&_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds())
+}
+
+// readerDSN: read-only at the file level (mode=ro) and at the SQL level
+// (query_only), so no code path can write through the read pool.
+func readerDSN(path string) string {
+	return "file:" + escapePath(path) + "?mode=ro&_query_only=1&_foreign_keys=1" +
+		"&_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds())
+}
+
+// escapePath makes a file path safe inside a file: URI (a '?' or '#' in a
+// directory name would otherwise start the query).
+func escapePath(path string) string {
+	return (&url.URL{Path: path}).EscapedPath()
+}
+
+// check verifies that the file is a sound SQLite database.
+func (s *Store) check(ctx context.Context) error {
+	var result string
+	if err := s.writer.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
+		return classify(fmt.Errorf("check %s: %w", s.path, err))
+	}
+	if result != "ok" {
+		return fmt.Errorf("%w: %s: quick_check says %q", ErrCorrupt, s.path, result)
+	}
+	return nil
+}
+
+// classify wraps SQLite's "not a database" and "malformed" errors in ErrCorrupt.
+func classify(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt) {
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return err
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	s.watch.close()
+	var errs []error
+	if s.reader != nil {
+		errs = append(errs, s.reader.Close())
+	}
+	errs = append(errs, s.writer.Close())
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers a query through the read pool.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.reader.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Pools returns the writer and reader pools, for connection statistics
+// (prometheus' DBStatsCollector). Queries belong in this package.
+func (s *Store) Pools() (writer, reader *sql.DB) { return s.writer, s.reader }
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Generation returns a number that changes whenever committed data may have
+// changed: after every write through this Store, and (checked at most once a
+// second) after writes by other processes, such as `accesswatch import`
+// against the live database file. Caches key their entries on it.
+func (s *Store) Generation() uint64 {
+	if s.watch.due(s.now()) {
+		if changed := s.watch.poll(s.reader); changed {
+			s.generation.Add(1)
+		}
+	}
+	return s.generation.Load()
+}
+
+// committed records that a write transaction committed.
+func (s *Store) committed() { s.generation.Add(1) }
+
+// externalWatch notices commits by other processes through SQLite's
+// data_version, which changes on a connection when another connection
+// commits. It keeps one read connection for that purpose.
+type externalWatch struct {
+	next atomic.Int64 // unix nanoseconds of the next poll
+	mu   sync.Mutex
+	conn *sql.Conn
+	seen int64
+}
+
+const watchInterval = time.Second
+
+func (w *externalWatch) due(now time.Time) bool {
+	next := w.next.Load()
+	return now.UnixNano() >= next && w.next.CompareAndSwap(next, now.Add(watchInterval).UnixNano())
+}
+
+// poll reports whether data_version moved since the last poll. Errors only
+// mean "maybe": the caller invalidates, which is always safe.
+func (w *externalWatch) poll(reader *sql.DB) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if w.conn == nil {
+		c, err := reader.Conn(ctx)
+		if err != nil {
+			return true
+		}
+		w.conn = c
+	}
+	var v int64
+	if err := w.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		w.conn.Close()
+		w.conn = nil
+		return true
+	}
+	changed := v != w.seen
+	w.seen = v
+	return changed
+}
+
+func (w *externalWatch) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.conn != nil {
+		w.conn.Close()
+		w.conn = nil
+	}
+}
+
+// timestamp formats t for the database: UTC, fixed width, so text order is
+// time order.
+func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+
+// parseTimestamp reads a timestamp written by timestamp.
+func parseTimestamp(s string) time.Time {
+	t, _ := time.Parse("2006-01-02T15:04:05.000000Z", s)
+	return t
+}

@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+)
+
+// AnyVersion, as NewEvent.ExpectedVersion, skips the optimistic lock (imports
+// and the seed, which do not edit what someone read).
+const AnyVersion int64 = -1
+
+// NewEvent asks to add an event to the timeline.
+type NewEvent struct {
+	Event access.Event
+	// Org is created if Event.OrgSlug names no organisation yet; nil means
+	// the organisation must exist.
+	Org *access.Org
+	// ExpectedVersion is the record version the caller saw: 0 when it saw no
+	// record (the event creates it), AnyVersion to skip the check. Ignored
+	// for class-level measures.
+	ExpectedVersion int64
+	// Actor is who is recording it (a username, "seed", "import").
+	Actor string
+}
+
+// Recorded is what RecordEvent wrote.
+type Recorded struct {
+	EventID int64
+	Record  *RecordView // the record after the event; nil for a class-level measure
+}
+
+// ConflictError is returned (wrapping ErrConflict) when the record is not at
+// the version the caller expected: someone else recorded an event first.
+// Nothing was written.
+type ConflictError struct {
+	Expected int64
+	Current  *RecordView // nil when the record does not exist
+}
+
+func (e *ConflictError) Error() string {
+	if e.Current == nil {
+		return fmt.Sprintf("%s: expected version %d, but the record does not exist", ErrConflict, e.Expected)
+	}
+	return fmt.Sprintf("%s: expected version %d, now at %d", ErrConflict, e.Expected, e.Current.Version)
+}
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// RecordEvent adds an event and, for an organisation's event, brings its
+// record up to date, in one durable transaction: the organisation (if new),
+// the record (created on its first event), the event, its sources, the
+// record's derived state and version, and an audit row — or nothing.
+// Invalid input returns access.Errors; a stale version a *ConflictError.
+func (s *Store) RecordEvent(ctx context.Context, in NewEvent) (Recorded, error) {
+	var out Recorded
+	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.recordEventTx(ctx, tx, in)
+		return err
+	})
+	if err != nil {
+		return Recorded{}, err
+	}
+	s.committed()
+	return out, nil
+}
+
+func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Recorded, error) {
+	ev := in.Event
+	now := s.now()
+	ev.EnteredBy, ev.EnteredAt = in.Actor, now
+	if ev.Verification == "" {
+		ev.Verification = access.Verified
+	}
+	if err := ev.Validate(now); err != nil {
+		return Recorded{}, err
+	}
+	var exists int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM countries WHERE code = ?`, ev.CountryCode).Scan(&exists)
+	if err != nil {
+		return Recorded{}, fmt.Errorf("find country: %w", err)
+	}
+	if exists == 0 {
+		return Recorded{}, access.Errors{{Field: "country", Code: access.CodeUnknownValue}}
+	}
+	if ev.ClassLevel() {
+		id, err := s.insertEvent(ctx, tx, ev, 0, 0)
+		if err != nil {
+			return Recorded{}, err
+		}
+		return Recorded{EventID: id}, s.audit(ctx, tx, in.Actor, "event.create", "country", ev.CountryCode, nil, eventAudit(id, ev))
+	}
+
+	oid, err := orgID(ctx, tx, ev.OrgSlug)
+	if err != nil {
+		return Recorded{}, fmt.Errorf("find organisation: %w", err)
+	}
+	if oid == 0 {
+		if in.Org == nil {
+			return Recorded{}, access.Errors{{Field: "org", Code: access.CodeUnknownValue}}
+		}
+		org := *in.Org
+		org.Slug = ev.OrgSlug
+		if oid, err = s.insertOrg(ctx, tx, org, in.Actor); err != nil {
+			return Recorded{}, err
+		}
+	}
+
+	before, err := recordInTx(ctx, tx, ev.CountryCode, ev.OrgSlug)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		if in.ExpectedVersion > 0 {
+			return Recorded{}, &ConflictError{Expected: in.ExpectedVersion}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO records (country_code, org_id, status, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)`,
+			ev.CountryCode, oid, access.StatusUnknown, timestamp(now), in.Actor)
+		if err != nil {
+			return Recorded{}, fmt.Errorf("create record: %w", err)
+		}
+		if before.ID, err = res.LastInsertId(); err != nil {
+			return Recorded{}, err
+		}
+		before.Version = 0
+	case err != nil:
+		return Recorded{}, fmt.Errorf("read record: %w", err)
+	case in.ExpectedVersion != AnyVersion && in.ExpectedVersion != before.Version:
+		return Recorded{}, &ConflictError{Expected: in.ExpectedVersion, Current: &before}
+	}
+
+	version := before.Version + 1
+	id, err := s.insertEvent(ctx, tx, ev, before.ID, version)
+	if err != nil {
+		return Recorded{}, err
+	}
+	events, err := foldInputs(ctx, tx, before.ID)
+	if err != nil {
+		return Recorded{}, fmt.Errorf("read timeline: %w", err)
+	}
+	st := access.Fold(events)
+	people, basis, period := reachColumns(st.Reach)
+	res, err := tx.ExecContext(ctx, `UPDATE records SET status = ?, status_since = ?, status_initiated_by = ?,
+		presence_since = ?, reach_people = ?, reach_basis = ?, reach_period = ?, reach_date = ?, last_reviewed = ?,
+		review_due = ?, flagged = ?, severity = ?, reach_lost = ?, version = ?, updated_at = ?, updated_by = ?
+		WHERE id = ? AND version = ?`,
+		st.Status, st.StatusSince.ISO(), st.StatusInitiatedBy, st.PresenceSince, people, basis, period,
+		st.ReachDate.ISO(), st.LastReviewed.ISO(), st.ReviewDue, st.Flagged(), st.Status.Severity(), st.ReachLost(),
+		version, timestamp(now), in.Actor, before.ID, before.Version)
+	if err != nil {
+		return Recorded{}, fmt.Errorf("update record: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return Recorded{}, fmt.Errorf("update record: %d rows changed (%v)", n, err)
+	}
+	after, err := recordInTx(ctx, tx, ev.CountryCode, ev.OrgSlug)
+	if err != nil {
+		return Recorded{}, fmt.Errorf("reread record: %w", err)
+	}
+	var beforeAudit any
+	if before.Version > 0 {
+		beforeAudit = recordAudit(before, 0)
+	}
+	key := ev.CountryCode + "/" + ev.OrgSlug
+	if err := s.audit(ctx, tx, in.Actor, "event.create", "record", key, beforeAudit, recordAudit(after, id)); err != nil {
+		return Recorded{}, err
+	}
+	return Recorded{EventID: id, Record: &after}, nil
+}
+
+// insertEvent writes an event and its sources.
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, recordID, version int64) (int64, error) {
+	var rid sql.NullInt64
+	if recordID != 0 {
+		rid = sql.NullInt64{Int64: recordID, Valid: true}
+	}
+	people, basis, period := reachColumns(ev.Reach)
+	res, err := tx.ExecContext(ctx, `INSERT INTO events (country_code, record_id, record_version, date, type, status_after,
+		initiated_by, authority, instrument, reason, reason_category, constraint_category, people, people_basis,
+		people_period, presence_since, description, verification, entered_by, entered_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.CountryCode, rid, version, ev.Date.ISO(), ev.Type, ev.StatusAfter, ev.InitiatedBy, ev.Authority,
+		ev.Instrument, ev.Reason, ev.ReasonCategory, ev.Constraint, people, basis, period, ev.PresenceSince,
+		ev.Description, ev.Verification, ev.EnteredBy, timestamp(ev.EnteredAt))
+	if err != nil {
+		return 0, fmt.Errorf("insert event: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	for i, src := range ev.Sources {
+		_, err := tx.ExecContext(ctx, `INSERT INTO event_sources (event_id, position, publisher, url, title, date, type)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, i, src.Publisher, src.URL, src.Title, src.Date.ISO(), src.Type)
+		if err != nil {
+			return 0, fmt.Errorf("insert source: %w", err)
+		}
+	}
+	return id, nil
+}
+
+// recordAudit is what the audit log keeps of a record's state.
+func recordAudit(r RecordView, eventID int64) map[string]any {
+	m := map[string]any{
+		"status":        r.Status,
+		"status_since":  r.StatusSince.ISO(),
+		"initiated_by":  r.StatusInitiatedBy,
+		"version":       r.Version,
+		"last_reviewed": r.LastReviewed.ISO(),
+	}
+	if r.Reach != nil {
+		m["reach"] = r.Reach.People
+		m["reach_basis"] = r.Reach.Basis
+	}
+	if eventID != 0 {
+		m["event_id"] = eventID
+	}
+	return m
+}
+
+// eventAudit is what the audit log keeps of a class-level measure.
+func eventAudit(id int64, ev access.Event) map[string]any {
+	return map[string]any{"event_id": id, "type": ev.Type, "date": ev.Date.ISO()}
+}
