@@ -29,6 +29,7 @@ func Fold(events []Event) RecordState {
 			st.Status = e.StatusAfter
 			st.StatusSince = e.Date
 			st.StatusInitiatedBy = e.InitiatedBy
+			st.StatusEventID = e.ID
 			st.ReviewDue = e.Verification == Pending
 		}
 		if e.Reach != nil {

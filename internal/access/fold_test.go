@@ -26,7 +26,7 @@ func TestFoldICRCNiger(t *testing.T) {
 	if !st.Flagged() || st.ReachLost() != 2_000_000 {
 		t.Errorf("flagged=%v lost=%d", st.Flagged(), st.ReachLost())
 	}
-	if st.LastReviewed.ISO() != "2025-06-05" || st.ReviewDue {
+	if st.LastReviewed.ISO() != "2025-06-05" || st.ReviewDue || st.StatusEventID != 4 {
 		t.Errorf("reviewed %s, due %v", st.LastReviewed, st.ReviewDue)
 	}
 }

@@ -94,6 +94,7 @@ type RecordState struct {
 	Status            Status
 	StatusSince       Date        // date of the event that set Status; zero if none did
 	StatusInitiatedBy InitiatedBy // who set Status
+	StatusEventID     int64       // the event that set Status (its sources back the status); 0 if none
 	PresenceSince     int         // year; zero when unknown
 	Reach             *Reach      // latest reach figure; nil when none is known
 	ReachDate         Date        // date of the event that gave Reach

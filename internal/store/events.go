@@ -154,13 +154,11 @@ func (s *Store) queryEvents(ctx context.Context, q querier, query string, args .
 	}
 	defer rows.Close()
 	var out []EventView
-	byID := map[int64]int{}
 	for rows.Next() {
 		v, err := scanEvent(rows)
 		if err != nil {
 			return nil, err
 		}
-		byID[v.ID] = len(out)
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
@@ -173,24 +171,47 @@ func (s *Store) queryEvents(ctx context.Context, q querier, query string, args .
 	for i, v := range out {
 		ids[i] = v.ID
 	}
-	srows, err := q.QueryContext(ctx, `SELECT event_id, publisher, url, title, date, type FROM event_sources
+	sources, err := querySources(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Sources = sources[out[i].ID]
+	}
+	return out, nil
+}
+
+// Sources returns the sources of the given events, by event id.
+func (s *Store) Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error) {
+	m, err := querySources(ctx, s.reader, eventIDs)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	return m, nil
+}
+
+func querySources(ctx context.Context, q querier, ids []int64) (map[int64][]access.Source, error) {
+	out := map[int64][]access.Source{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT event_id, publisher, url, title, date, type FROM event_sources
 		WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, position`, jsonList(ids))
 	if err != nil {
 		return nil, err
 	}
-	defer srows.Close()
-	for srows.Next() {
+	defer rows.Close()
+	for rows.Next() {
 		var id int64
 		var src access.Source
 		var d string
-		if err := srows.Scan(&id, &src.Publisher, &src.URL, &src.Title, &d, &src.Type); err != nil {
+		if err := rows.Scan(&id, &src.Publisher, &src.URL, &src.Title, &d, &src.Type); err != nil {
 			return nil, err
 		}
 		src.Date = date(d)
-		ev := &out[byID[id]]
-		ev.Sources = append(ev.Sources, src)
+		out[id] = append(out[id], src)
 	}
-	return out, srows.Err()
+	return out, rows.Err()
 }
 
 // foldInputs reads the parts of a record's events that access.Fold uses.

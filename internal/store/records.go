@@ -53,7 +53,7 @@ type RecordFilter struct {
 }
 
 const recordSelect = `SELECT r.id, r.country_code, c.name, c.region, o.slug, o.name, o.acronym, o.type, o.website,
-	r.status, r.status_since, r.status_initiated_by, r.presence_since, r.reach_people, r.reach_basis,
+	r.status, r.status_since, r.status_initiated_by, r.status_event_id, r.presence_since, r.reach_people, r.reach_basis,
 	r.reach_period, r.reach_date, r.last_reviewed, r.review_due, r.summary, r.version, r.updated_at, r.updated_by
 FROM records r
 JOIN organisations o ON o.id = r.org_id
@@ -136,7 +136,7 @@ func scanRecord(row interface{ Scan(...any) error }) (RecordView, error) {
 	var people sql.NullInt64
 	var basis, period string
 	err := row.Scan(&v.ID, &v.CountryCode, &v.CountryName, &v.Region, &v.Org.Slug, &v.Org.Name, &v.Org.Acronym,
-		&v.Org.Type, &v.Org.Website, &v.Status, &since, &v.StatusInitiatedBy, &v.PresenceSince, &people, &basis,
+		&v.Org.Type, &v.Org.Website, &v.Status, &since, &v.StatusInitiatedBy, &v.StatusEventID, &v.PresenceSince, &people, &basis,
 		&period, &reachDate, &reviewed, &v.ReviewDue, &v.Summary, &v.Version, &updated, &v.UpdatedBy)
 	v.OrgSlug = v.Org.Slug
 	v.StatusSince, v.ReachDate, v.LastReviewed = date(since), date(reachDate), date(reviewed)

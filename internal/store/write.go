@@ -144,10 +144,10 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 	st := access.Fold(events)
 	people, basis, period := reachColumns(st.Reach)
 	res, err := tx.ExecContext(ctx, `UPDATE records SET status = ?, status_since = ?, status_initiated_by = ?,
-		presence_since = ?, reach_people = ?, reach_basis = ?, reach_period = ?, reach_date = ?, last_reviewed = ?,
+		status_event_id = ?, presence_since = ?, reach_people = ?, reach_basis = ?, reach_period = ?, reach_date = ?, last_reviewed = ?,
 		review_due = ?, flagged = ?, severity = ?, reach_lost = ?, version = ?, updated_at = ?, updated_by = ?
 		WHERE id = ? AND version = ?`,
-		st.Status, st.StatusSince.ISO(), st.StatusInitiatedBy, st.PresenceSince, people, basis, period,
+		st.Status, st.StatusSince.ISO(), st.StatusInitiatedBy, st.StatusEventID, st.PresenceSince, people, basis, period,
 		st.ReachDate.ISO(), st.LastReviewed.ISO(), st.ReviewDue, st.Flagged(), st.Status.Severity(), st.ReachLost(),
 		version, timestamp(now), in.Actor, before.ID, before.Version)
 	if err != nil {

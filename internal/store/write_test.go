@@ -270,3 +270,17 @@ func TestClassLevelEvent(t *testing.T) {
 		t.Errorf("class-level events of BFA: %v %v", evs, err)
 	}
 }
+
+func TestStatusSources(t *testing.T) {
+	s, _ := openSeeded(t)
+	ctx := context.Background()
+	icrc, _ := s.Record(ctx, "NER", "icrc")
+	srcs, err := s.Sources(ctx, []int64{icrc.StatusEventID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srcs[icrc.StatusEventID]
+	if len(got) != 1 || got[0].Publisher != "AP, via Bastille Post" {
+		t.Errorf("sources behind ICRC's status: %+v", got)
+	}
+}

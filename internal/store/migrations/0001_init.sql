@@ -42,6 +42,7 @@ CREATE TABLE records (
     status              TEXT NOT NULL,
     status_since        TEXT NOT NULL DEFAULT '',
     status_initiated_by TEXT NOT NULL DEFAULT '',
+    status_event_id     INTEGER NOT NULL DEFAULT 0,
     presence_since      INTEGER NOT NULL DEFAULT 0,
     reach_people        INTEGER,
     reach_basis         TEXT NOT NULL DEFAULT '',

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// Config is everything the server is told at start.
+type Config struct {
+	Addr      string // listen address
+	DB        string // database file
+	NoSeed    bool   // start a new database with the country list only
+	LogLevel  slog.Level
+	LogFormat string // "text" or "json"
+	BehindTLS bool   // reached over HTTPS (send HSTS, secure cookies)
+}
+
+// envPrefix starts the environment variable of every flag.
+const envPrefix = "ACCESSWATCH_"
+
+// envName is the environment variable of a flag: --log-level → ACCESSWATCH_LOG_LEVEL.
+func envName(flagName string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parseFlags parses args into fs, then fills every flag not given on the
+// command line from its environment variable. Flags win over the
+// environment, which wins over defaults.
+func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError("%v", err)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] {
+			return
+		}
+		if v := getenv(envName(f.Name)); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %v", envName(f.Name), v, err))
+			}
+		}
+	})
+	if len(errs) > 0 {
+		return usageError("%v", errors.Join(errs...))
+	}
+	return nil
+}
+
+// newFlagSet makes a flag set that reports errors instead of exiting, with
+// a usage text that names each flag's environment variable.
+func newFlagSet(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: accesswatch %s [flags]\n\nFlags (environment variable in brackets):\n", name)
+		fs.VisitAll(func(f *flag.Flag) {
+			def := ""
+			if f.DefValue != "" && f.DefValue != "false" {
+				def = fmt.Sprintf(" (default %s)", f.DefValue)
+			}
+			fmt.Fprintf(out, "  --%s [%s]\n      %s%s\n", f.Name, envName(f.Name), f.Usage, def)
+		})
+	}
+	return fs
+}
+
+// dbFlag registers --db.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "data/accesswatch.db", "SQLite database file")
+}
+
+// serveConfig parses the serve command's flags.
+func serveConfig(args []string, env *environment) (Config, error) {
+	fs := newFlagSet("serve", env.stderr)
+	var cfg Config
+	fs.StringVar(&cfg.Addr, "addr", "localhost:8080", "address to listen on (host:port)")
+	db := dbFlag(fs)
+	fs.BoolVar(&cfg.NoSeed, "no-seed", false, "start a new database with the country list only, without the bundled cases")
+	fs.TextVar(&cfg.LogLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&cfg.BehindTLS, "behind-tls", false, "the server is reached over HTTPS through a proxy: send HSTS and Secure cookies")
+	if err := parseFlags(fs, args, env.getenv); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, usageError("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	cfg.DB = *db
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, usageError("--log-format must be text or json, not %q", cfg.LogFormat)
+	}
+	return cfg, nil
+}
+
+// newLogger builds the process logger.
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/buildinfo"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/web"
+	"github.com/accesswatch/accesswatch/static"
+)
+
+// Server timeouts. ReadHeaderTimeout closes connections that trickle their
+// headers; the others bound slow bodies and idle keep-alives.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	shutdownTimeout   = 25 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	cfg, err := serveConfig(args, env)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env.stderr, cfg.LogLevel, cfg.LogFormat)
+	return serve(ctx, cfg, log, nil)
+}
+
+// serve runs the server until ctx ends, then shuts down gracefully: it stops
+// accepting, lets in-flight requests finish, and closes the database last.
+// ready, if not nil, is called with the listening address once requests are
+// being accepted.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr string)) error {
+	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	assets, err := static.New()
+	if err != nil {
+		return fmt.Errorf("static files: %w", err)
+	}
+	handler := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	info := buildinfo.Read()
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "version", info.Version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

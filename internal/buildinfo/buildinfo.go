@@ -1,0 +1,33 @@
+// Package buildinfo says which accesswatch this is.
+package buildinfo
+
+import (
+	"runtime"
+	"runtime/debug"
+)
+
+// version is set at link time: -ldflags "-X github.com/accesswatch/accesswatch/internal/buildinfo.version=v1.2.3".
+var version = "dev"
+
+// Info describes the running binary.
+type Info struct {
+	Version   string // release version, "dev" for a development build
+	Revision  string // VCS revision, when the build recorded one
+	GoVersion string
+}
+
+// Read returns the build's description.
+func Read() Info {
+	info := Info{Version: version, GoVersion: runtime.Version(), Revision: "unknown"}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && s.Value != "" {
+				info.Revision = s.Value
+			}
+		}
+		if info.Version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			info.Version = bi.Main.Version
+		}
+	}
+	return info
+}

@@ -1,0 +1,145 @@
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+)
+
+// contentSecurityPolicy allows only this origin's own files: no inline
+// script or style anywhere, so injected markup cannot run.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " +
+	"frame-ancestors 'none'; form-action 'self'"
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(tls bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if tls || r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusRecorder remembers the status and size of a response.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request, with the route pattern that
+// matched (set by the mux on the request) rather than the raw path alone.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		s.log.LogAttrs(r.Context(), levelFor(rec.status), "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", r.Pattern),
+			slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes), slog.Duration("duration", time.Since(start)))
+	})
+}
+
+// recoverPanics turns a panic into a logged, generic 500. http.ErrAbortHandler
+// is re-raised: it is how a handler deliberately aborts a response.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			s.renderError(w, r, http.StatusInternalServerError, s.l.T("error.500"), []string{s.l.T("error.500.detail")})
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// errorPages replaces the mux's plain-text 404 and 405 answers (for paths no
+// route matches) with the site's error page. Handlers that matched render
+// their own errors and are left alone.
+func (s *Server) errorPages(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		iw := &interceptWriter{ResponseWriter: w}
+		mux.ServeHTTP(iw, r)
+		switch iw.status {
+		case http.StatusNotFound:
+			s.renderError(w, r, http.StatusNotFound, s.l.T("error.404"), []string{s.l.T("error.404.detail")})
+		case http.StatusMethodNotAllowed:
+			s.renderError(w, r, http.StatusMethodNotAllowed, s.l.T("error.405"), []string{s.l.T("error.405.detail")})
+		}
+	})
+}
+
+// interceptWriter swallows a 404 or 405 answer so errorPages can write its
+// own; anything else (such as a redirect to a cleaned path) passes through.
+type interceptWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *interceptWriter) intercepted() bool {
+	return w.status == http.StatusNotFound || w.status == http.StatusMethodNotAllowed
+}
+
+func (w *interceptWriter) WriteHeader(code int) {
+	w.status = code
+	if !w.intercepted() {
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (w *interceptWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.intercepted() {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// levelFor logs server errors as errors, the rest at info.
+func levelFor(status int) slog.Level {
+	if status >= http.StatusInternalServerError {
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}

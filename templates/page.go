@@ -1,0 +1,52 @@
+// Package templates holds the templ components that render every page.
+// Components take plain values (the view structs below, store views and
+// domain values) and the language catalogue; they do no I/O.
+package templates
+
+import (
+	"net/url"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+)
+
+// Page carries what the layout needs on every page.
+type Page struct {
+	L     *i18n.Locale
+	Title string // the page's own title; the site name is appended
+	// Section names the navigation entry to mark as current ("overview", ...).
+	Section string
+	// Asset maps a static file name to its versioned URL.
+	Asset func(name string) string
+}
+
+// RecordURL is the public page of one organisation in one country.
+func RecordURL(country, slug string) string {
+	return "/countries/" + url.PathEscape(country) + "/orgs/" + url.PathEscape(slug)
+}
+
+// CountryURL is the public page of a country.
+func CountryURL(code string) string { return "/countries/" + url.PathEscape(code) }
+
+// OrgURL is the public page of an organisation.
+func OrgURL(slug string) string { return "/orgs/" + url.PathEscape(slug) }
+
+// badgeClass returns the CSS classes of a status badge.
+func badgeClass(s access.Status, flagged bool) string {
+	c := "badge badge--" + string(s)
+	if flagged {
+		c += " badge--flagged"
+	}
+	return c
+}
+
+// sourceLabel names a source: its publisher, else its title, else its type.
+func sourceLabel(l *i18n.Locale, s access.Source) string {
+	switch {
+	case s.Publisher != "":
+		return s.Publisher
+	case s.Title != "":
+		return s.Title
+	}
+	return l.SourceType(s.Type)
+}
