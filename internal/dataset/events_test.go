@@ -149,4 +149,3 @@ func TestColumnLetter(t *testing.T) {
 		}
 	}
 }
-
