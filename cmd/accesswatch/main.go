@@ -39,6 +39,7 @@ func commands() []command {
 		{"serve", "serve the dashboard, API and metrics (the default)", runServe},
 		{"version", "print the version", runVersion},
 		{"healthcheck", "exit 0 if the server at --addr answers /healthz (for container health checks)", runHealthcheck},
+		{"gen", "fill a new database with a clearly synthetic dataset (benchmarks, load tests)", runGen},
 	}
 }
 

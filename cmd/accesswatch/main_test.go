@@ -193,3 +193,22 @@ func TestHealthcheck(t *testing.T) {
 		t.Errorf("healthcheck against nothing: exit %d", code)
 	}
 }
+
+func TestGen(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "synthetic.db")
+	env, out, errOut := testEnv(nil)
+	if code := run(context.Background(), env, []string{"gen", "--records", "50", "--db", db}); code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "generated 50 records and 200 events") {
+		t.Errorf("output %q", out.String())
+	}
+	env, _, errOut = testEnv(nil)
+	if code := run(context.Background(), env, []string{"gen", "--records", "50", "--db", db}); code != 1 || !strings.Contains(errOut.String(), "already holds") {
+		t.Errorf("second gen into the same file: exit %d %q", code, errOut.String())
+	}
+	env, _, _ = testEnv(nil)
+	if code := run(context.Background(), env, []string{"gen", "--records", "5"}); code != 2 {
+		t.Errorf("gen without --db: exit %d", code)
+	}
+}

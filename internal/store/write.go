@@ -70,6 +70,42 @@ func (s *Store) RecordEvent(ctx context.Context, in NewEvent) (Recorded, error) 
 	return out, nil
 }
 
+// RecordEvents records many events in one transaction: all of them or, on
+// the first error, none. Errors name the (0-based) index of the event that
+// failed. For bulk loads; editors' single changes use RecordEvent.
+func (s *Store) RecordEvents(ctx context.Context, ins []NewEvent) ([]Recorded, error) {
+	out := make([]Recorded, 0, len(ins))
+	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+		for i, in := range ins {
+			rec, err := s.recordEventTx(ctx, tx, in)
+			if err != nil {
+				return &BatchError{Index: i, Err: err}
+			}
+			out = append(out, rec)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ins) > 0 {
+		s.committed()
+	}
+	return out, nil
+}
+
+// BatchError says which event of a batch failed; nothing of the batch was
+// written.
+type BatchError struct {
+	Index int
+	Err   error
+}
+
+func (e *BatchError) Error() string { return fmt.Sprintf("event %d: %v", e.Index+1, e.Err) }
+
+// Unwrap returns the event's own error (access.Errors, *ConflictError, ...).
+func (e *BatchError) Unwrap() error { return e.Err }
+
 func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Recorded, error) {
 	ev := in.Event
 	now := s.now()
