@@ -4,16 +4,32 @@ import "net/http"
 
 // routes registers every route in one place and wraps them in the
 // middleware every response goes through.
+//
+// Middleware outside the mux must pass the *same* *http.Request on (no
+// r.WithContext): the mux records the matched pattern in r.Pattern, and the
+// outer layers (logging, metrics) read it after the handler returns.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
-	// Public pages.
+	// ---- public pages
 	mux.Handle("GET /{$}", s.handle(s.overview))
+	// ---- end public pages
 
-	// Operations.
+	// ---- open data: API and exports
+	// ---- end open data
+
+	// ---- admin
+	// ---- end admin
+
+	// ---- operations
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /static/", s.assets)
+	// ---- end operations
 
-	return s.recoverPanics(s.logRequests(securityHeaders(s.tls, s.errorPages(mux))))
+	var h http.Handler = s.errorPages(mux)
+	h = securityHeaders(s.tls, h)
+	h = s.logRequests(h)
+	h = s.recoverPanics(h)
+	return h
 }
