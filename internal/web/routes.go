@@ -12,7 +12,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	// ---- public pages
-	mux.Handle("GET /{$}", s.handle(s.overview))
+	mux.Handle("GET /{$}", s.cached(s.overview))
 	// ---- end public pages
 
 	// ---- open data: API and exports

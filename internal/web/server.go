@@ -50,8 +50,16 @@ type Server struct {
 	l       *i18n.Locale
 	assets  Assets
 	tls     bool
+	cache   *pageCache
 	handler http.Handler
 }
+
+// Page cache bounds: enough for every page of a large deployment's common
+// views, small enough to bound memory whatever the query strings.
+const (
+	cacheEntries = 2048
+	cacheBytes   = 64 << 20
+)
 
 // New builds a Server over the store.
 func New(st Store, opt Options) *Server {
@@ -61,7 +69,8 @@ func New(st Store, opt Options) *Server {
 	if opt.Locale == nil {
 		opt.Locale = i18n.English()
 	}
-	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS}
+	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
+		cache: newPageCache(cacheEntries, cacheBytes)}
 	s.handler = s.routes()
 	return s
 }

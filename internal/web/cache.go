@@ -1,0 +1,261 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// pageCache keeps rendered public responses, keyed by path and canonical
+// query, each tagged with the store generation it was rendered at. A commit
+// changes the generation, so every entry goes stale at once and the next
+// request renders afresh: readers never see data older than the last commit.
+// The cache is an LRU bounded in entries and bytes, because query strings
+// (filters, pages) are unbounded.
+type pageCache struct {
+	mu         sync.Mutex
+	maxEntries int
+	maxBytes   int
+	bytes      int
+	order      *list.List // front = most recently used
+	entries    map[string]*list.Element
+}
+
+// cachedResponse is one rendered response.
+type cachedResponse struct {
+	key         string
+	generation  uint64
+	contentType string
+	etag        string // strong, from the content: unchanged content keeps its tag across commits
+	body        []byte
+	gzipped     []byte // nil when compression would not help
+}
+
+func (c *cachedResponse) size() int { return len(c.body) + len(c.gzipped) + len(c.key) + 64 }
+
+func newPageCache(maxEntries, maxBytes int) *pageCache {
+	return &pageCache{maxEntries: maxEntries, maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+// get returns the entry for key if it was rendered at generation gen.
+func (c *pageCache) get(key string, gen uint64) *cachedResponse {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*cachedResponse)
+	if e.generation != gen {
+		return nil
+	}
+	c.order.MoveToFront(el)
+	return e
+}
+
+// put stores an entry, evicting the least recently used beyond the bounds.
+func (c *pageCache) put(e *cachedResponse) {
+	if e.size() > c.maxBytes/4 {
+		return // one huge response must not flush everything else
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[e.key]; ok {
+		c.bytes -= el.Value.(*cachedResponse).size()
+		c.order.Remove(el)
+	}
+	c.entries[e.key] = c.order.PushFront(e)
+	c.bytes += e.size()
+	for c.order.Len() > c.maxEntries || c.bytes > c.maxBytes {
+		last := c.order.Back()
+		old := last.Value.(*cachedResponse)
+		c.order.Remove(last)
+		delete(c.entries, old.key)
+		c.bytes -= old.size()
+	}
+}
+
+// len returns the number of entries (for tests).
+func (c *pageCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}
+
+// cacheKey is the request's path and its query with parameters sorted, so
+// that ?a=1&b=2 and ?b=2&a=1 share an entry. A query that does not parse is
+// kept raw; the handler will reject it.
+func cacheKey(r *http.Request) string {
+	raw := r.URL.RawQuery
+	if raw == "" {
+		return r.URL.Path
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return r.URL.Path + "?" + raw
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(r.URL.Path)
+	for i, k := range keys {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		for j, v := range q[k] {
+			if j > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))
+		}
+	}
+	return b.String()
+}
+
+// cached serves a public GET handler through the page cache: a fresh entry
+// is served from memory (or answered 304 when the client has it) without
+// calling the handler; otherwise the handler renders into a buffer and a
+// 200 answer is kept. Non-200 answers pass through uncached. The handler's
+// output must not depend on who asks (no sessions on public pages).
+func (s *Server) cached(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gen := s.store.Generation()
+		key := cacheKey(r)
+		if e := s.cache.get(key, gen); e != nil {
+			serveCached(w, r, e)
+			return
+		}
+		buf := &bufferedResponse{header: http.Header{}}
+		if err := h(buf, r); err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+		if buf.status != 0 && buf.status != http.StatusOK {
+			buf.copyTo(w)
+			return
+		}
+		e := &cachedResponse{key: key, generation: gen, contentType: buf.header.Get("Content-Type"), body: buf.body.Bytes()}
+		sum := sha256.Sum256(e.body)
+		e.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+		e.gzipped = compress(e.body)
+		s.cache.put(e)
+		serveCached(w, r, e)
+	})
+}
+
+// serveCached writes a cached response, honouring If-None-Match and
+// Accept-Encoding. Clients revalidate every time (no-cache): data can
+// change at any commit, and a 304 costs almost nothing.
+func serveCached(w http.ResponseWriter, r *http.Request, e *cachedResponse) {
+	h := w.Header()
+	h.Set("ETag", e.etag)
+	h.Set("Cache-Control", "public, no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	if etagMatch(r.Header.Get("If-None-Match"), e.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", e.contentType)
+	body := e.body
+	if e.gzipped != nil && acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body = e.gzipped
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// etagMatch implements If-None-Match's weak comparison over a list of tags.
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		name, value, ok := strings.Cut(strings.TrimSpace(params), "=")
+		if ok && strings.TrimSpace(name) == "q" {
+			q, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			return err == nil && q > 0
+		}
+		return true
+	}
+	return false
+}
+
+// compress gzips a body once, at fill time; nil when it would not shrink.
+func compress(body []byte) []byte {
+	if len(body) < 512 {
+		return nil
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	if b.Len() >= len(body) {
+		return nil
+	}
+	return b.Bytes()
+}
+
+// bufferedResponse collects a handler's answer so it can be cached.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+// copyTo writes the buffered answer through unchanged.
+func (b *bufferedResponse) copyTo(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
+}
