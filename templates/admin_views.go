@@ -140,7 +140,9 @@ func AdminReviewURL(country, slug string) string {
 func AdminOrgEditURL(slug string) string { return "/admin/orgs/" + url.PathEscape(slug) + "/edit" }
 
 // AdminSeverityURL is the form that sets a country's access-severity score.
-func AdminSeverityURL(code string) string { return "/admin/countries/" + url.PathEscape(code) + "/severity" }
+func AdminSeverityURL(code string) string {
+	return "/admin/countries/" + url.PathEscape(code) + "/severity"
+}
 
 // AdminUserURL is the base of an account's admin actions.
 func AdminUserURL(name string) string { return "/admin/users/" + url.PathEscape(name) }
@@ -148,7 +150,7 @@ func AdminUserURL(name string) string { return "/admin/users/" + url.PathEscape(
 // Pager is a page number among pages of a list, with the link of a page.
 type Pager struct {
 	Page, Pages, Total int
-	Link            func(page int) string
+	Link               func(page int) string
 }
 
 // DashboardView is the admin front page: records to edit.
@@ -236,6 +238,6 @@ type PasswordView struct {
 	Form Form
 }
 
-func itoa(n int) string       { return strconv.Itoa(n) }
-func i64toa(n int64) string   { return strconv.FormatInt(n, 10) }
+func itoa(n int) string        { return strconv.Itoa(n) }
+func i64toa(n int64) string    { return strconv.FormatInt(n, 10) }
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
