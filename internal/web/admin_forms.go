@@ -36,9 +36,9 @@ type formSpec map[string]formField
 
 // Limits of fields that hold codes, numbers and dates rather than text.
 const (
-	maxCode    = 64
-	maxNumber  = 20
-	maxISODate = 10
+	maxCode   = 64
+	maxNumber = 20
+	maxDate   = 40 // room for a mistyped date, which gets the date message
 )
 
 // formError is a request that no form of ours sends: an unexpected or
@@ -206,7 +206,7 @@ var (
 	eventSpec = withFields(eventTextFields, formSpec{
 		"event_type":      {max: maxCode, required: true},
 		"status":          {max: maxCode, required: true},
-		"date":            {max: maxISODate, required: true},
+		"date":            {max: maxDate, required: true},
 		"initiated_by":    {max: maxCode},
 		"instrument":      {max: maxCode},
 		"reason_category": {max: maxCode},
@@ -217,7 +217,7 @@ var (
 		"version":         {max: maxNumber},
 	})
 	reviewSpec = formSpec{
-		"date":             {max: maxISODate, required: true},
+		"date":             {max: maxDate, required: true},
 		"description":      {max: access.MaxLongText},
 		"source_url":       {max: access.MaxURL},
 		"source_publisher": {max: access.MaxShortText},
@@ -391,7 +391,7 @@ func decodeOrg(values url.Values, slug string) (access.Org, map[string]string, a
 
 var severitySpec = formSpec{
 	"score":           {max: maxNumber, required: true},
-	"score_date":      {max: maxISODate, required: true},
+	"score_date":      {max: maxDate, required: true},
 	"score_publisher": {max: access.MaxShortText, required: true},
 	"score_url":       {max: access.MaxURL},
 }
