@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -44,13 +45,21 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request, a *adminReque
 	return s.submitOrg(w, r, a, "")
 }
 
-// orgFromPath loads the organisation named by {slug}; 404 if none.
-func (s *Server) orgFromPath(r *http.Request) (access.Org, error) {
-	slug := r.PathValue("slug")
-	if !access.ValidSlug(slug) {
-		return access.Org{}, s.notFoundError(nil)
+// fromPath loads what a path wildcard names: 404 for a value of the wrong
+// form (without asking the store) or one the store does not have.
+func fromPath[T any](s *Server, r *http.Request, wildcard string, valid func(string) bool,
+	load func(context.Context, string) (T, error)) (T, error) {
+	v := r.PathValue(wildcard)
+	if !valid(v) {
+		var zero T
+		return zero, s.notFoundError(nil)
 	}
-	return s.store.Org(r.Context(), slug)
+	return load(r.Context(), v)
+}
+
+// orgFromPath loads the organisation named by {slug}.
+func (s *Server) orgFromPath(r *http.Request) (access.Org, error) {
+	return fromPath(s, r, "slug", access.ValidSlug, s.store.Org)
 }
 
 // editOrgForm shows an organisation's current values for editing.
@@ -113,13 +122,9 @@ func (s *Server) adminCountries(w http.ResponseWriter, r *http.Request, a *admin
 	return nil
 }
 
-// countryFromPath loads the country named by {iso3}; 404 if none.
+// countryFromPath loads the country named by {iso3}.
 func (s *Server) countryFromPath(r *http.Request) (access.Country, error) {
-	code := r.PathValue("iso3")
-	if !access.ValidCountryCode(code) {
-		return access.Country{}, s.notFoundError(nil)
-	}
-	return s.store.Country(r.Context(), code)
+	return fromPath(s, r, "iso3", access.ValidCountryCode, s.store.Country)
 }
 
 func (s *Server) renderSeverityForm(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.SeverityFormView) {
@@ -268,13 +273,9 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, a *adminRequest
 	return s.renderUsers(w, r, a, http.StatusUnprocessableEntity, s.formView(fields, problems))
 }
 
-// userFromPath loads the account named by {name}; 404 if none.
+// userFromPath loads the account named by {name}.
 func (s *Server) userFromPath(r *http.Request) (store.User, error) {
-	name := r.PathValue("name")
-	if !auth.ValidName(name) {
-		return store.User{}, s.notFoundError(nil)
-	}
-	return s.store.UserByName(r.Context(), name)
+	return fromPath(s, r, "name", auth.ValidName, s.store.UserByName)
 }
 
 // passwordForm shows the reset-password form of an account.
