@@ -40,6 +40,7 @@ func commands() []command {
 		{"version", "print the version", runVersion},
 		{"healthcheck", "exit 0 if the server at --addr answers /healthz (for container health checks)", runHealthcheck},
 		{"gen", "fill a new database with a clearly synthetic dataset (benchmarks, load tests)", runGen},
+		{"user", "manage editors' accounts: add NAME --role admin|editor, list, disable NAME, passwd NAME", runUser},
 	}
 }
 

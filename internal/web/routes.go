@@ -19,6 +19,9 @@ func (s *Server) routes() http.Handler {
 	// ---- end open data
 
 	// ---- admin
+	for _, rt := range s.adminRoutes() {
+		mux.Handle(rt.pattern, s.guard(rt))
+	}
 	// ---- end admin
 
 	// ---- operations

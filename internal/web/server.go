@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -25,6 +26,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Generation changes whenever committed data may have changed.
 	Generation() uint64
+	adminStore
 }
 
 // Assets serves static files and names them by version.
@@ -41,6 +43,8 @@ type Options struct {
 	// BehindTLS says the server is reached over HTTPS (directly or through
 	// a TLS-terminating proxy): HSTS is sent.
 	BehindTLS bool
+	// Now is the clock (session lifetimes, throttling, "today"); nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is the accesswatch HTTP handler.
@@ -52,6 +56,7 @@ type Server struct {
 	tls     bool
 	cache   *pageCache
 	handler http.Handler
+	admin   *adminState
 }
 
 // Page cache bounds: enough for every page of a large deployment's common
@@ -71,6 +76,7 @@ func New(st Store, opt Options) *Server {
 	}
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
 		cache: newPageCache(cacheEntries, cacheBytes)}
+	s.admin = newAdminState(st, opt)
 	s.handler = s.routes()
 	return s
 }

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Role is what an account may do.
+type Role string
+
+// Roles. Editors record events, records, organisations and severity scores;
+// admins also read the audit log and manage accounts.
+const (
+	RoleAdmin  Role = "admin"
+	RoleEditor Role = "editor"
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleEditor}
+
+// Valid reports whether r is one of Roles.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleEditor }
+
+// User is an account.
+type User struct {
+	ID           int64
+	Name         string
+	Role         Role
+	PasswordHash string // PHC string; never the password
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// NewUser asks for an account. Name and password hash are prepared by the
+// caller (internal/auth normalises names and hashes passwords).
+type NewUser struct {
+	Name         string
+	Role         Role
+	PasswordHash string
+}
+
+// ErrUserExists: an account with that name exists already.
+var ErrUserExists = errors.New("an account with this name already exists")
+
+const userColumns = `u.id, u.name, u.role, u.password_hash, u.disabled, u.created_at, u.updated_at`
+
+// scanUser reads userColumns, after the destinations in lead if a query
+// selects other columns first.
+func scanUser(row interface{ Scan(...any) error }, lead ...any) (User, error) {
+	var u User
+	var created, updated string
+	err := row.Scan(append(lead, &u.ID, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &created, &updated)...)
+	u.CreatedAt, u.UpdatedAt = parseTimestamp(created), parseTimestamp(updated)
+	return u, err
+}
+
+// userAudit is what the audit log keeps of an account: never the hash.
+func userAudit(u User) map[string]any {
+	return map[string]any{"name": u.Name, "role": u.Role, "disabled": u.Disabled}
+}
+
+// CreateUser adds an account, audited. It fails with ErrUserExists when the
+// name is taken.
+func (s *Store) CreateUser(ctx context.Context, nu NewUser, actor string) (User, error) {
+	if !nu.Role.Valid() || nu.Name == "" || nu.PasswordHash == "" {
+		return User{}, fmt.Errorf("create user: incomplete account %q (role %q)", nu.Name, nu.Role)
+	}
+	now := s.now()
+	u := User{Name: nu.Name, Role: nu.Role, PasswordHash: nu.PasswordHash, CreatedAt: now, UpdatedAt: now}
+	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			u.Name, u.Role, u.PasswordHash, timestamp(now), timestamp(now))
+		if err != nil {
+			var se sqlite3.Error
+			if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+				return ErrUserExists
+			}
+			return fmt.Errorf("create user: %w", err)
+		}
+		if u.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "user.create", "user", u.Name, nil, userAudit(u))
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// Users returns every account, by name.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UserByName returns an account, disabled or not; ErrNotFound if none.
+func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
+	u, err := scanUser(s.reader.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("user %q: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("user %q: %w", name, err)
+	}
+	return u, nil
+}
+
+// DisableUser disables an account and ends all its sessions, in one
+// transaction with its audit row. Disabling a disabled account changes
+// nothing and writes no audit row.
+func (s *Store) DisableUser(ctx context.Context, name, actor string) error {
+	return s.changeUser(ctx, name, actor, "user.disable", func(ctx context.Context, tx *sql.Tx, u User) (before, after map[string]any, err error) {
+		if u.Disabled {
+			return nil, nil, nil
+		}
+		before = userAudit(u)
+		u.Disabled = true
+		_, err = tx.ExecContext(ctx, `UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?`, timestamp(s.now()), u.ID)
+		return before, userAudit(u), err
+	})
+}
+
+// SetUserPassword replaces an account's password hash and ends all its
+// sessions (whoever knew the old password is logged out), audited without
+// either hash.
+func (s *Store) SetUserPassword(ctx context.Context, name, hash, actor string) error {
+	if hash == "" {
+		return fmt.Errorf("set password of %q: empty hash", name)
+	}
+	return s.changeUser(ctx, name, actor, "user.password", func(ctx context.Context, tx *sql.Tx, u User) (before, after map[string]any, err error) {
+		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, timestamp(s.now()), u.ID)
+		return map[string]any{"password": "(previous)"}, map[string]any{"password": "(replaced)"}, err
+	})
+}
+
+// changeUser runs one audited change of an account in a transaction: it
+// reads the account and lets change apply itself, returning the audit's
+// before and after (nil when nothing changed); then it ends the account's
+// sessions and writes the audit row.
+func (s *Store) changeUser(ctx context.Context, name, actor, action string,
+	change func(context.Context, *sql.Tx, User) (before, after map[string]any, err error)) error {
+	return inTx(ctx, s.writer, func(tx *sql.Tx) error {
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE name = ?`, name))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", name, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("user %q: %w", name, err)
+		}
+		before, after, err := change(ctx, tx, u)
+		if err != nil {
+			return fmt.Errorf("%s %q: %w", action, name, err)
+		}
+		if after == nil {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return fmt.Errorf("end sessions of %q: %w", name, err)
+		}
+		return s.audit(ctx, tx, actor, action, "user", u.Name, before, after)
+	})
+}

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/accesswatch/accesswatch/internal/e2e"
+)
+
+// browserCheck is one thing a reader should see after the change, checked
+// in the same browser. Other pages (the public record page, /metrics) add
+// their checks to afterLiftingActedBan.
+type browserCheck struct {
+	name  string
+	check func(t *testing.T, ctx context.Context, base string)
+}
+
+// afterLiftingActedBan is what must be true once an editor has recorded
+// that Niger lifted Acted's ban.
+var afterLiftingActedBan = []browserCheck{
+	{"overview shows Acted operating in Niger", func(t *testing.T, ctx context.Context, base string) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/")); err != nil {
+			t.Fatal(err)
+		}
+		row, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`tr[data-record="NER/acted"]`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// innerText follows the badge's text-transform: compare without case.
+		if row = strings.ToLower(row); !strings.Contains(row, "operating") || strings.Contains(row, "banned") {
+			t.Errorf("Acted/Niger row on the overview: %q", row)
+		}
+		flagged, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#flagged`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(flagged, "ACTED") {
+			t.Error("Acted is still among the flagged records")
+		}
+	}},
+}
+
+// TestBrowserEditorLiftsActedBan logs in with a real browser, records
+// through the real form that Niger authorised Acted to resume (banned →
+// operating), and checks what the public sees.
+func TestBrowserEditorLiftsActedBan(t *testing.T) {
+	f := newAdminFixture(t)
+	ts := httptest.NewServer(f.srv)
+	defer ts.Close()
+	ctx := e2e.Browser(t, 90*time.Second)
+
+	browserLogin(t, ctx, ts.URL, "ed", testPassword)
+	browserRecordEvent(t, ctx, ts.URL+"/admin/countries/NER/orgs/acted/events/new", map[string]string{
+		"event_type":       "resumption_authorised",
+		"status":           "operating",
+		"date":             "2026-02-20",
+		"initiated_by":     "authority",
+		"authority":        "Ministry of the Interior",
+		"description":      "Niger's authorities authorised Acted to resume its operations.",
+		"source_url":       "https://example.org/news/niger-acted-resumes",
+		"source_publisher": "Example News",
+		"source_title":     "Niger lets Acted resume",
+		"source_type":      "news",
+	})
+	for _, c := range afterLiftingActedBan {
+		t.Run(c.name, func(t *testing.T) { c.check(t, ctx, ts.URL) })
+	}
+}
+
+// browserLogin fills and submits the login form, and waits for the admin area.
+func browserLogin(t *testing.T, ctx context.Context, base, name, password string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/admin/"), // redirected to the login page
+		chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-username`), name),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-admin-user] #records`)),
+	)
+	if err != nil {
+		t.Fatalf("log in: %v", err)
+	}
+}
+
+// browserRecordEvent opens an event form, fills it (selects by value, text
+// by typing; fields with a default are replaced), submits it and waits for
+// the confirmation.
+func browserRecordEvent(t *testing.T, ctx context.Context, formURL string, fields map[string]string) {
+	t.Helper()
+	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(formURL), chromedp.WaitVisible(chromedp.CSS(`#f-event_type`))}
+	for name, value := range fields {
+		sel := chromedp.CSS("#f-" + name)
+		switch name {
+		case "event_type", "status", "initiated_by", "instrument", "reason_category", "people_basis", "source_type", "date":
+			steps = append(steps, chromedp.SetValue(sel, value))
+		default:
+			steps = append(steps, chromedp.SendKeys(sel, value))
+		}
+	}
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("fill the form: %v", err)
+	}
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(filepath.Join(e2e.ArtifactDir(t), "admin-event-form.png"), png, 0o644)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
+	)
+	if err != nil {
+		problems, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+		t.Fatalf("submit the form: %v\n%s", err, problems)
+	}
+	notice, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.notice`)))
+	if err != nil || !strings.Contains(notice, "Event recorded") {
+		t.Fatalf("after submitting: %q %v", notice, err)
+	}
+}

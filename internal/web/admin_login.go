@@ -1,0 +1,97 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/auth"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// formView turns decoded values and their problems into what a form
+// template shows. Password fields are never sent back.
+func (s *Server) formView(values map[string]string, problems access.Errors) templates.Form {
+	f := templates.Form{Values: map[string]string{}, Errors: map[string]string{}}
+	for k, v := range values {
+		if k != "password" {
+			f.Values[k] = v
+		}
+	}
+	for _, fe := range problems {
+		msg := s.l.Problem(fe)
+		if _, dup := f.Errors[fe.Field]; !dup {
+			f.Errors[fe.Field] = msg
+		}
+		f.Problems = append(f.Problems, templates.Problem{Field: fe.Field, Message: msg})
+	}
+	return f
+}
+
+// loginPage shows the login form, or sends a logged-in editor on.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	next := safeNext(r.URL.Query().Get("next"))
+	if _, err := s.admin.auth.Authenticate(r.Context(), a.token); err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	form := templates.Form{Values: map[string]string{"next": next}}
+	s.renderLogin(w, r, http.StatusOK, form, "")
+	return nil
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, f templates.Form, message string) {
+	p := s.adminPage(&adminRequest{}, s.l.T("admin.login.title"), "", r)
+	s.render(w, r, status, templates.LoginPage(p, f, message))
+}
+
+// login checks a name and password. Every failure that could tell whether
+// an account exists answers with the same status and words (only the name
+// typed is shown again); throttled tries answer 429 with Retry-After. A
+// success starts a new session under a new token, destroying any session
+// the browser had, and sends the editor to where they were going.
+func (s *Server) login(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	f, problems, err := decodeLogin(values)
+	if err != nil {
+		return s.refused(err)
+	}
+	f["next"] = safeNext(f["next"])
+	if len(problems) > 0 {
+		s.renderLogin(w, r, http.StatusUnprocessableEntity, s.formView(f, problems), "")
+		return nil
+	}
+	token, _, err := s.admin.auth.Login(r.Context(), auth.LoginAttempt{
+		Name: f["username"], Password: f["password"], Address: s.clientAddress(r), Previous: a.token,
+	})
+	var throttled *auth.ThrottledError
+	switch {
+	case errors.Is(err, auth.ErrBadCredentials):
+		s.renderLogin(w, r, http.StatusUnauthorized, s.formView(f, nil), s.l.T("admin.login.failed"))
+		return nil
+	case errors.As(err, &throttled):
+		secs := int((throttled.RetryAfter + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		s.renderLogin(w, r, http.StatusTooManyRequests, s.formView(f, nil), s.l.Tf("admin.login.throttled", secs))
+		return nil
+	case err != nil:
+		return err
+	}
+	s.setSessionCookie(w, r, token)
+	http.Redirect(w, r, f["next"], http.StatusSeeOther)
+	return nil
+}
+
+// logout ends the session and its cookie.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	if err := s.admin.auth.Logout(r.Context(), a.token); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w, r)
+	return redirectDone(w, r, "/admin/login", "logged_out")
+}

@@ -1,0 +1,348 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/auth"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// adminOrgs lists organisations.
+func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	orgs, err := s.store.Orgs(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, templates.AdminOrgs(s.adminPage(a, s.l.T("admin.orgs.title"), "orgs", r), orgs))
+	return nil
+}
+
+func (s *Server) renderOrgForm(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.OrgFormView) {
+	title := s.l.T("admin.orgs.new")
+	v.Action = "/admin/orgs/new"
+	if !v.New {
+		title = s.l.Tf("admin.orgs.edit", v.Slug)
+		v.Action = templates.AdminOrgEditURL(v.Slug)
+	}
+	s.render(w, r, status, templates.OrgFormPage(s.adminPage(a, title, "orgs", r), v))
+}
+
+// newOrgForm shows the create-organisation form.
+func (s *Server) newOrgForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	s.renderOrgForm(w, r, a, http.StatusOK, templates.OrgFormView{New: true, Form: templates.Form{Values: map[string]string{}}})
+	return nil
+}
+
+// createOrg adds an organisation.
+func (s *Server) createOrg(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	return s.submitOrg(w, r, a, "")
+}
+
+// fromPath loads what a path wildcard names: 404 for a value of the wrong
+// form (without asking the store) or one the store does not have.
+func fromPath[T any](s *Server, r *http.Request, wildcard string, valid func(string) bool,
+	load func(context.Context, string) (T, error)) (T, error) {
+	v := r.PathValue(wildcard)
+	if !valid(v) {
+		var zero T
+		return zero, s.notFoundError(nil)
+	}
+	return load(r.Context(), v)
+}
+
+// orgFromPath loads the organisation named by {slug}.
+func (s *Server) orgFromPath(r *http.Request) (access.Org, error) {
+	return fromPath(s, r, "slug", access.ValidSlug, s.store.Org)
+}
+
+// editOrgForm shows an organisation's current values for editing.
+func (s *Server) editOrgForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	o, err := s.orgFromPath(r)
+	if err != nil {
+		return err
+	}
+	values := map[string]string{"name": o.Name, "acronym": o.Acronym, "type": string(o.Type), "website": o.Website}
+	s.renderOrgForm(w, r, a, http.StatusOK, templates.OrgFormView{Slug: o.Slug, Form: templates.Form{Values: values}})
+	return nil
+}
+
+// updateOrg saves an organisation's new values.
+func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	o, err := s.orgFromPath(r)
+	if err != nil {
+		return err
+	}
+	return s.submitOrg(w, r, a, o.Slug)
+}
+
+// submitOrg decodes, validates and saves the organisation form: a new
+// organisation when slug is "", else the one with that slug.
+func (s *Server) submitOrg(w http.ResponseWriter, r *http.Request, a *adminRequest, slug string) error {
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	o, fields, problems, err := decodeOrg(values, slug)
+	if err != nil {
+		return s.refused(err)
+	}
+	if len(problems) == 0 {
+		if slug == "" {
+			err = s.store.CreateOrg(r.Context(), o, a.session.User.Name)
+		} else {
+			err = s.store.UpdateOrg(r.Context(), o, a.session.User.Name)
+		}
+		errs, invalid := access.AsErrors(err)
+		switch {
+		case err == nil:
+			return redirectDone(w, r, "/admin/orgs", "org_saved")
+		case !invalid:
+			return err
+		}
+		problems = errs
+	}
+	s.renderOrgForm(w, r, a, http.StatusUnprocessableEntity, templates.OrgFormView{New: slug == "", Slug: slug, Form: s.formView(fields, problems)})
+	return nil
+}
+
+// adminCountries lists countries with their severity scores.
+func (s *Server) adminCountries(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	cs, err := s.store.Countries(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, templates.AdminCountries(s.adminPage(a, s.l.T("admin.countries.title"), "countries", r), cs))
+	return nil
+}
+
+// countryFromPath loads the country named by {iso3}.
+func (s *Server) countryFromPath(r *http.Request) (access.Country, error) {
+	return fromPath(s, r, "iso3", access.ValidCountryCode, s.store.Country)
+}
+
+func (s *Server) renderSeverityForm(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.SeverityFormView) {
+	p := s.adminPage(a, s.l.Tf("admin.severity.title", v.Country.Name), "countries", r)
+	s.render(w, r, status, templates.SeverityFormPage(p, v))
+}
+
+// severityForm shows a country's score for changing.
+func (s *Server) severityForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	c, err := s.countryFromPath(r)
+	if err != nil {
+		return err
+	}
+	values := map[string]string{"score_date": s.today()}
+	if sc := c.Severity; sc != nil {
+		values = map[string]string{"score": strconv.Itoa(sc.Score), "score_date": sc.Date.ISO(), "score_publisher": sc.Publisher, "score_url": sc.URL}
+	}
+	s.renderSeverityForm(w, r, a, http.StatusOK, templates.SeverityFormView{Country: c, Form: templates.Form{Values: values}})
+	return nil
+}
+
+// setSeverity records a country's score with its source and date.
+func (s *Server) setSeverity(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	c, err := s.countryFromPath(r)
+	if err != nil {
+		return err
+	}
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	sc, fields, problems, err := decodeSeverity(values)
+	if err != nil {
+		return s.refused(err)
+	}
+	problems = merge(problems, sc.Validate(s.admin.now()))
+	if len(problems) == 0 {
+		err := s.store.SetSeverity(r.Context(), c.Code, sc, a.session.User.Name)
+		errs, invalid := access.AsErrors(err)
+		switch {
+		case err == nil:
+			return redirectDone(w, r, "/admin/countries", "score_saved")
+		case !invalid:
+			return err
+		}
+		problems = errs
+	}
+	s.renderSeverityForm(w, r, a, http.StatusUnprocessableEntity, templates.SeverityFormView{Country: c, Form: s.formView(fields, problems)})
+	return nil
+}
+
+// auditPage shows the audit log, newest first, 50 rows a page.
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	page, err := s.pageParam(r)
+	if err != nil {
+		return err
+	}
+	entries, total, err := s.store.AuditLog(r.Context(), store.AuditFilter{Limit: adminPageSize, Offset: (page - 1) * adminPageSize})
+	if err != nil {
+		return err
+	}
+	v := templates.AuditView{Pager: pager(page, adminPageSize, total, func(n int) string { return "/admin/audit?page=" + strconv.Itoa(n) })}
+	for _, e := range entries {
+		v.Rows = append(v.Rows, templates.AuditRow{At: e.At, Actor: e.Actor, Action: e.Action, What: e.Entity + " " + e.Key,
+			Changes: auditChanges(e.Before, e.After)})
+	}
+	s.render(w, r, http.StatusOK, templates.AuditPage(s.adminPage(a, s.l.T("admin.audit.title"), "audit", r), v))
+	return nil
+}
+
+// auditChanges lists the fields whose values differ between before and
+// after, by name; for a creation (no before) every field of after.
+func auditChanges(before, after map[string]any) []templates.AuditChange {
+	var names []string
+	for k := range after {
+		names = append(names, k)
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	var out []templates.AuditChange
+	for _, k := range names {
+		old, oldOK := before[k]
+		cur, curOK := after[k]
+		o, n := auditValue(old, oldOK), auditValue(cur, curOK)
+		if o != n {
+			out = append(out, templates.AuditChange{Field: k, Old: o, New: n})
+		}
+	}
+	return out
+}
+
+func auditValue(v any, ok bool) string {
+	if !ok || v == nil {
+		return "—"
+	}
+	s := fmt.Sprint(v)
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// usersPage lists accounts with the add-account form.
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	return s.renderUsers(w, r, a, http.StatusOK, templates.Form{Values: map[string]string{"role": string(store.RoleEditor)}})
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, add templates.Form) error {
+	users, err := s.store.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	v := templates.UsersView{Users: users, Self: a.session.User.Name, Add: add}
+	s.render(w, r, status, templates.UsersPage(s.adminPage(a, s.l.T("admin.users.title"), "users", r), v))
+	return nil
+}
+
+// addUser creates an account.
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	nu, password, fields, problems, err := decodeNewUser(values)
+	if err != nil {
+		return s.refused(err)
+	}
+	if len(problems) == 0 {
+		if nu.PasswordHash, err = auth.HashPassword(password); err != nil {
+			return err
+		}
+		_, err = s.store.CreateUser(r.Context(), nu, a.session.User.Name)
+		switch {
+		case err == nil:
+			return redirectDone(w, r, "/admin/users", "user_added")
+		case errors.Is(err, store.ErrUserExists):
+			problems = access.Errors{{Field: "username", Code: store.CodeTaken}}
+		default:
+			return err
+		}
+	}
+	return s.renderUsers(w, r, a, http.StatusUnprocessableEntity, s.formView(fields, problems))
+}
+
+// userFromPath loads the account named by {name}.
+func (s *Server) userFromPath(r *http.Request) (store.User, error) {
+	return fromPath(s, r, "name", auth.ValidName, s.store.UserByName)
+}
+
+// passwordForm shows the reset-password form of an account.
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.userFromPath(r)
+	if err != nil {
+		return err
+	}
+	return s.renderPasswordForm(w, r, a, http.StatusOK, templates.PasswordView{Name: u.Name})
+}
+
+func (s *Server) renderPasswordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.PasswordView) error {
+	s.render(w, r, status, templates.PasswordPage(s.adminPage(a, s.l.Tf("admin.users.reset.title", v.Name), "users", r), v))
+	return nil
+}
+
+// setPassword replaces an account's password; its sessions end.
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.userFromPath(r)
+	if err != nil {
+		return err
+	}
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	password, problems, err := decodePassword(values)
+	if err != nil {
+		return s.refused(err)
+	}
+	if len(problems) > 0 {
+		return s.renderPasswordForm(w, r, a, http.StatusUnprocessableEntity, templates.PasswordView{Name: u.Name, Form: s.formView(nil, problems)})
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetUserPassword(r.Context(), u.Name, hash, a.session.User.Name); err != nil {
+		return err
+	}
+	if u.Name == a.session.User.Name {
+		// Changing one's own password ended one's own session too.
+		s.clearSessionCookie(w, r)
+		return redirectDone(w, r, "/admin/login", "password_changed")
+	}
+	return redirectDone(w, r, "/admin/users", "password_changed")
+}
+
+// disableUser disables an account and ends its sessions. Admins cannot
+// disable themselves, so there is always someone left who can log in.
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.userFromPath(r)
+	if err != nil {
+		return err
+	}
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	if _, _, err := decodeFields(values, formSpec{}); err != nil {
+		return s.refused(err)
+	}
+	if u.Name == a.session.User.Name {
+		return &httpError{status: http.StatusConflict, heading: s.l.T("admin.users.disable_self"), details: []string{s.l.T("admin.users.disable_self.detail")}}
+	}
+	if err := s.store.DisableUser(r.Context(), u.Name, a.session.User.Name); err != nil {
+		return err
+	}
+	return redirectDone(w, r, "/admin/users", "user_disabled")
+}

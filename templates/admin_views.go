@@ -1,0 +1,243 @@
+package templates
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/store"
+)
+
+// AdminPage is the frame of every admin page. Admin pages have their own
+// layout, so the public pages stay the same for everyone (and cacheable).
+type AdminPage struct {
+	Page
+	// User is who is logged in; empty on the login page.
+	User string
+	// IsAdmin shows the admin-only sections (audit log, accounts).
+	IsAdmin bool
+	// Notice confirms what the previous request did, in words.
+	Notice string
+}
+
+// Form is a form's state: the values to show (what the editor submitted,
+// or defaults), a problem message per field, and every problem in order for
+// the summary at the top.
+type Form struct {
+	Values   map[string]string
+	Errors   map[string]string
+	Problems []Problem
+}
+
+// Problem is one message, tied to the field it is about ("" for the form).
+type Problem struct {
+	Field   string
+	Message string
+}
+
+// V returns a field's value.
+func (f Form) V(name string) string { return f.Values[name] }
+
+// Err returns a field's problem message, "" if none.
+func (f Form) Err(name string) string { return f.Errors[name] }
+
+// Checked reports whether a checkbox field was ticked.
+func (f Form) Checked(name string) bool { return f.Values[name] != "" }
+
+// Option is one choice of a <select>.
+type Option struct {
+	Value, Label string
+}
+
+// vocabOptions lists a vocabulary as options, after a leading blank one
+// labelled blank (none when blank is "").
+func vocabOptions[T ~string](values []T, label func(T) string, blank string) []Option {
+	var out []Option
+	if blank != "" {
+		out = append(out, Option{"", blank})
+	}
+	for _, v := range values {
+		out = append(out, Option{string(v), label(v)})
+	}
+	return out
+}
+
+// StatusUnchanged is the status field's value for "this event changes no status".
+const StatusUnchanged = "unchanged"
+
+func statusOptions(l *i18n.Locale) []Option {
+	return append([]Option{{"", l.T("admin.choose")}, {StatusUnchanged, l.T("admin.status.unchanged")}},
+		vocabOptions(access.Statuses, l.Status, "")...)
+}
+
+func eventTypeOptions(l *i18n.Locale) []Option {
+	return vocabOptions(access.EventTypes, l.EventType, l.T("admin.choose"))
+}
+
+func initiatorOptions(l *i18n.Locale) []Option {
+	return vocabOptions(access.Initiators, l.InitiatedBy, l.T("initiator."))
+}
+
+func instrumentOptions(l *i18n.Locale) []Option {
+	return vocabOptions(access.Instruments, l.Instrument, l.T("admin.optional"))
+}
+
+func reasonOptions(l *i18n.Locale) []Option {
+	return vocabOptions(access.ReasonCategories, l.ReasonCategory, l.T("admin.optional"))
+}
+
+func basisOptions(l *i18n.Locale) []Option {
+	return vocabOptions(access.ReachBases, l.ReachBasis, l.T("admin.optional"))
+}
+
+func sourceTypeOptions(l *i18n.Locale) []Option {
+	return vocabOptions(access.SourceTypes, l.SourceType, l.T("admin.optional"))
+}
+
+func orgTypeOptions(l *i18n.Locale) []Option {
+	return vocabOptions(access.OrgTypes, l.OrgType, l.T("admin.choose"))
+}
+
+func roleOptions(l *i18n.Locale) []Option {
+	return vocabOptions(store.Roles, func(r store.Role) string { return l.T("admin.role." + string(r)) }, "")
+}
+
+func countryOptions(l *i18n.Locale, cs []access.Country) []Option {
+	out := []Option{{"", l.T("admin.choose")}}
+	for _, c := range cs {
+		out = append(out, Option{c.Code, c.Name + " (" + c.Code + ")"})
+	}
+	return out
+}
+
+func orgOptions(l *i18n.Locale, os []access.Org) []Option {
+	out := []Option{{"", l.T("admin.choose")}}
+	for _, o := range os {
+		label := o.Name
+		if o.Acronym != "" && o.Acronym != o.Name {
+			label = o.Acronym + " — " + o.Name
+		}
+		out = append(out, Option{o.Slug, label})
+	}
+	return out
+}
+
+// Admin URLs.
+
+// AdminEventURL is the form that records an event on a record.
+func AdminEventURL(country, slug string) string {
+	return "/admin/countries/" + url.PathEscape(country) + "/orgs/" + url.PathEscape(slug) + "/events/new"
+}
+
+// AdminReviewURL is the form that confirms a record is still accurate.
+func AdminReviewURL(country, slug string) string {
+	return "/admin/countries/" + url.PathEscape(country) + "/orgs/" + url.PathEscape(slug) + "/review"
+}
+
+// AdminOrgEditURL is the form that edits an organisation.
+func AdminOrgEditURL(slug string) string { return "/admin/orgs/" + url.PathEscape(slug) + "/edit" }
+
+// AdminSeverityURL is the form that sets a country's access-severity score.
+func AdminSeverityURL(code string) string {
+	return "/admin/countries/" + url.PathEscape(code) + "/severity"
+}
+
+// AdminUserURL is the base of an account's admin actions.
+func AdminUserURL(name string) string { return "/admin/users/" + url.PathEscape(name) }
+
+// Pager is a page number among pages of a list, with the link of a page.
+type Pager struct {
+	Page, Pages, Total int
+	Link               func(page int) string
+}
+
+// DashboardView is the admin front page: records to edit.
+type DashboardView struct {
+	Query   string
+	Records []store.RecordView
+	Pager   Pager
+}
+
+// EventFormMode says which form EventFormPage shows.
+type EventFormMode int
+
+// Event form modes.
+const (
+	// ModeEvent records an event on an existing record.
+	ModeEvent EventFormMode = iota
+	// ModeReview confirms that a record is still accurate.
+	ModeReview
+	// ModeCreate creates a record with its first event.
+	ModeCreate
+)
+
+// EventFormView is the record-an-event, review and create-record form.
+type EventFormView struct {
+	Mode   EventFormMode
+	Action string
+	Record store.RecordView // the record (ModeEvent, ModeReview)
+	Form   Form
+	// Countries and Orgs are the choices of ModeCreate.
+	Countries []access.Country
+	Orgs      []access.Org
+}
+
+// ConflictView explains a 409: the record moved on since the editor loaded
+// the form. It shows what changed and the editor's input again, set to the
+// current version so that it can be resubmitted after reading.
+type ConflictView struct {
+	Record  store.RecordView
+	Changes []store.EventView
+	Form    EventFormView
+}
+
+// OrgFormView is the create- or edit-organisation form.
+type OrgFormView struct {
+	New    bool
+	Slug   string // when editing
+	Action string
+	Form   Form
+}
+
+// SeverityFormView is the form that sets a country's score.
+type SeverityFormView struct {
+	Country access.Country
+	Form    Form
+}
+
+// AuditView is a page of the audit log.
+type AuditView struct {
+	Rows  []AuditRow
+	Pager Pager
+}
+
+// AuditRow is one audit entry with its changes, field by field.
+type AuditRow struct {
+	At                  time.Time
+	Actor, Action, What string
+	Changes             []AuditChange
+}
+
+// AuditChange is one field's old and new value ("" when absent).
+type AuditChange struct {
+	Field, Old, New string
+}
+
+// UsersView is the account management page.
+type UsersView struct {
+	Users []store.User
+	Self  string
+	Add   Form
+}
+
+// PasswordView is the reset-password form of one account.
+type PasswordView struct {
+	Name string
+	Form Form
+}
+
+func itoa(n int) string        { return strconv.Itoa(n) }
+func i64toa(n int64) string    { return strconv.FormatInt(n, 10) }
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
