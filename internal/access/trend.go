@@ -241,3 +241,19 @@ func CountryTrends(events []Event, now time.Time) map[string]Direction {
 	}
 	return out
 }
+
+// Yearly folds monthly points into one point per calendar year, for long
+// spans: Changes are summed, Flagged is the year's last point (its end, or
+// the latest month of an unfinished year). Month is that last month.
+func Yearly(points []MonthPoint) []MonthPoint {
+	var out []MonthPoint
+	for _, p := range points {
+		if n := len(out); n > 0 && out[n-1].Month.Year == p.Month.Year {
+			out[n-1].Month, out[n-1].Flagged = p.Month, p.Flagged
+			out[n-1].Changes += p.Changes
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}

@@ -176,3 +176,30 @@ func TestCountryTrends(t *testing.T) {
 		t.Errorf("countries %v, want %d", keys, len(want))
 	}
 }
+
+func TestYearly(t *testing.T) {
+	events := nigerEvents()
+	months := MonthlyTrend(events, Month{2023, time.March}, Month{2025, time.July})
+	years := Yearly(months)
+	if len(years) != 3 {
+		t.Fatalf("got %d years: %+v", len(years), years)
+	}
+	for i, y := range years {
+		changes, flagged := 0, 0
+		for _, m := range months {
+			if m.Month.Year == y.Month.Year {
+				changes += m.Changes
+				flagged = m.Flagged // the last month of the year wins
+			}
+		}
+		if y.Month.Year != 2023+i || y.Changes != changes || y.Flagged != flagged {
+			t.Errorf("year %d: %+v, want %d changes, %d flagged", 2023+i, y, changes, flagged)
+		}
+	}
+	if years[2].Month != (Month{2025, time.July}) || years[1].Month != (Month{2024, time.December}) {
+		t.Errorf("year months %v, %v", years[1].Month, years[2].Month)
+	}
+	if years[2].Changes != 5 || years[2].Flagged != 3 {
+		t.Errorf("2025: %+v, want 5 changes (Jan ×2, Feb, Apr, Jun) and 3 flagged", years[2])
+	}
+}
