@@ -139,7 +139,7 @@ func TestWorldMapComponentMarksNigerExpelled(t *testing.T) {
 	}
 	for _, c := range countries {
 		a := doc.Find(`svg a[href="/countries/` + c.Code + `"]`)
-		if a.Find("path." + templates.MapClass(c.Worst.Status)).Length() != 1 {
+		if a.Find("path."+templates.MapClass(c.Worst.Status)).Length() != 1 {
 			t.Errorf("%s: not linked or not shaded %s", c.Code, c.Worst.Status)
 		}
 	}
