@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +24,9 @@ import (
 	"github.com/accesswatch/accesswatch/static"
 	"github.com/accesswatch/accesswatch/templates"
 )
+
+// rawKey matches a catalogue key that reached a page untranslated.
+var rawKey = regexp.MustCompile(`(map|trend|chart|badge|col|status)\.[a-z]`)
 
 // newVisualServer serves the seeded database with the clock at
 // storetest.Start, so the trend periods are fixed.
@@ -206,6 +210,10 @@ func TestMapPage(t *testing.T) {
 	}
 	if doc.Find("[style]").Length() != 0 || doc.Find("script").Length() != 0 {
 		t.Error("inline style or script on /map")
+	}
+	// Every word comes from the catalogue: no raw key, no broken format.
+	if text := doc.Find("body").Text(); rawKey.MatchString(text) || strings.Contains(text, "%!") {
+		t.Errorf("raw catalogue key or format error on /map: %q", rawKey.FindString(text))
 	}
 	// Cached: an ETag, and a 304 without a body for a client that has it.
 	etag := rec.Header().Get("ETag")
@@ -428,4 +436,35 @@ func mustFloat(t *testing.T, s string) float64 {
 		t.Fatal(err)
 	}
 	return f
+}
+
+func TestCountryTrendFollowsNewEvents(t *testing.T) {
+	srv, st := newVisualServer(t)
+	ctx := context.Background()
+	if d, err := srv.countryTrend(ctx, "NER"); err != nil || d != access.Stable {
+		t.Fatalf("Niger before: %q, %v (no seeded change since Sep 2025)", d, err)
+	}
+	if d, _ := srv.countryTrend(ctx, "FRA"); d != "" {
+		t.Errorf("a country without records has trend %q", d)
+	}
+	before := parse(t, get(t, srv, "/map")).Find(`#world-map tbody tr:has(a[href="/countries/NER"])`).Text()
+	org := access.Org{Slug: "msf", Name: "Médecins Sans Frontières", Acronym: "MSF", Type: access.OrgINGO}
+	ev := access.Event{CountryCode: "NER", OrgSlug: "msf", Date: access.MustParseDate("2026-02-10"), Type: access.EventAuthorisationWithdrawn,
+		StatusAfter: access.StatusBanned, InitiatedBy: access.InitiatedByAuthority, Verification: access.Verified,
+		Sources: []access.Source{{Publisher: "p", URL: "https://example.org/", Type: access.SourceNews}}}
+	if _, err := st.RecordEvent(ctx, store.NewEvent{Event: ev, Org: &org, ExpectedVersion: store.AnyVersion, Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := srv.countryTrend(ctx, "NER"); d != access.Deteriorated {
+		t.Errorf("Niger after a new ban: %q", d)
+	}
+	after := parse(t, get(t, srv, "/map")).Find(`#world-map tbody tr:has(a[href="/countries/NER"])`).Text()
+	if !strings.Contains(before, "Stable") || !strings.Contains(after, "Deteriorated") {
+		t.Errorf("the cached /map did not follow the commit: before %q, after %q", before, after)
+	}
+	w1, _ := srv.world()
+	w2, _ := srv.world()
+	if w1 == nil || w1 != w2 {
+		t.Error("the world map is not built once and kept")
+	}
 }
