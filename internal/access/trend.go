@@ -1,7 +1,9 @@
 package access
 
 import (
+	"cmp"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -65,40 +67,107 @@ type MonthPoint struct {
 	Flagged int
 }
 
-// MonthlyTrend returns one point per month from first to last, inclusive,
-// computed from record events (class-level measures, which change no
-// record, are ignored). Changes counts status-setting events by the month
-// their date starts in; Flagged folds each record's events up to the end of
-// each month (with Fold, so the same rules decide as for the record itself)
-// and counts the flagged records. Events need not be sorted.
-func MonthlyTrend(events []Event, first, last Month) []MonthPoint {
+// History is a set of record events prepared for trends: grouped by record,
+// in Fold's order, with each record's state folded once at every date its
+// status can change. Class-level measures change no record and are left
+// out. Build it once per request and read it many times.
+type History struct {
+	records []recordHistory
+	changes map[Month]int // status-setting events by month
+	first   Month         // month of the earliest event
+	any     bool
+}
+
+type recordHistory struct {
+	country string
+	steps   []step // in date order
+}
+
+// step is a record's state from the events of one date (their period's
+// first instant) onwards, until the next step.
+type step struct {
+	start time.Time
+	state RecordState
+}
+
+// NewHistory prepares events (in any order) for trends. A record's state at
+// an instant is Fold of its events whose date starts before that instant:
+// an event known only to its month or year counts from the period's start,
+// as Fold orders it before the finer dates of that period. Fold runs once
+// per record at each date that brings a status-setting event (and at its
+// first event), since no other event changes the status.
+func NewHistory(events []Event) *History {
+	h := &History{changes: map[Month]int{}}
+	groups := map[[2]string][]Event{}
+	for _, e := range events {
+		if e.ClassLevel() || e.Date.IsZero() {
+			continue
+		}
+		k := [2]string{e.CountryCode, e.OrgSlug}
+		groups[k] = append(groups[k], e)
+		m := eventMonth(e)
+		if e.StatusAfter != "" {
+			h.changes[m]++
+		}
+		if !h.any || m.Since(h.first) < 0 {
+			h.first, h.any = m, true
+		}
+	}
+	for k, evs := range groups {
+		slices.SortStableFunc(evs, compareEvents)
+		r := recordHistory{country: k[0]}
+		for end := 0; end < len(evs); {
+			start := evs[end].Date.Start()
+			setsStatus := end == 0
+			for end < len(evs) && evs[end].Date.Start().Equal(start) {
+				setsStatus = setsStatus || evs[end].StatusAfter != ""
+				end++
+			}
+			if setsStatus {
+				r.steps = append(r.steps, step{start: start, state: Fold(evs[:end])})
+			}
+		}
+		h.records = append(h.records, r)
+	}
+	return h
+}
+
+// at returns the record's state from its events dated before cut, and
+// false when it has none (the record did not exist yet).
+func (r recordHistory) at(cut time.Time) (RecordState, bool) {
+	i := sort.Search(len(r.steps), func(i int) bool { return !r.steps[i].start.Before(cut) })
+	if i == 0 {
+		return RecordState{}, false
+	}
+	return r.steps[i-1].state, true
+}
+
+// FirstMonth returns the month of the earliest record event.
+func (h *History) FirstMonth() (Month, bool) { return h.first, h.any }
+
+// Monthly returns one point per month from first to last, inclusive:
+// status-setting events counted by the month their date starts in, and the
+// records flagged at each month's end.
+func (h *History) Monthly(first, last Month) []MonthPoint {
 	n := last.Since(first) + 1
 	if n <= 0 {
 		return nil
 	}
 	points := make([]MonthPoint, n)
+	delta := make([]int, n) // change in the flagged count at each month
 	for i := range points {
 		points[i].Month = first.Add(i)
+		points[i].Changes = h.changes[points[i].Month]
 	}
-	delta := make([]int, n) // change in the flagged count at each month
-	for _, evs := range byRecord(events) {
-		for _, e := range evs {
-			if i := eventMonth(e).Since(first); e.StatusAfter != "" && i >= 0 && i < n {
-				points[i].Changes++
-			}
-		}
+	for _, r := range h.records {
 		flagged := false
-		for end := 0; end < len(evs); {
-			m := eventMonth(evs[end])
-			for end < len(evs) && eventMonth(evs[end]) == m {
-				end++
-			}
-			f := Fold(evs[:end]).Flagged()
+		for _, s := range r.steps {
+			f := s.state.Flagged()
 			if f == flagged {
 				continue
 			}
 			flagged = f
-			i := max(m.Since(first), 0) // a change before the range sets its opening count
+			i := max(MonthOf(s.start).Since(first), 0) // a change before the range sets its opening count
 			if i >= n {
 				break
 			}
@@ -117,49 +186,37 @@ func MonthlyTrend(events []Event, first, last Month) []MonthPoint {
 	return points
 }
 
+// MonthlyTrend is NewHistory(events).Monthly(first, last).
+func MonthlyTrend(events []Event, first, last Month) []MonthPoint {
+	return NewHistory(events).Monthly(first, last)
+}
+
 // FirstMonth returns the month of the earliest record event.
-func FirstMonth(events []Event) (Month, bool) {
-	var first Month
-	found := false
-	for _, e := range events {
-		if e.ClassLevel() || e.Date.IsZero() {
-			continue
-		}
-		if m := eventMonth(e); !found || m.Since(first) < 0 {
-			first, found = m, true
-		}
-	}
-	return first, found
-}
+func FirstMonth(events []Event) (Month, bool) { return NewHistory(events).FirstMonth() }
 
-// byRecord groups record events by record, each group in Fold's order.
-func byRecord(events []Event) map[[2]string][]Event {
-	out := map[[2]string][]Event{}
-	for _, e := range events {
-		if e.ClassLevel() || e.Date.IsZero() {
-			continue
-		}
-		k := [2]string{e.CountryCode, e.OrgSlug}
-		out[k] = append(out[k], e)
-	}
-	for _, evs := range out {
-		slices.SortStableFunc(evs, compareEvents)
-	}
-	return out
-}
-
-// compareEvents is Fold's order: by date, then by entry (ID).
+// compareEvents is Fold's order: by date (as Date.Compare), then by entry
+// (ID). It compares numeric keys rather than formatted dates: the trends
+// sort every event of the database.
 func compareEvents(a, b Event) int {
-	if c := a.Date.Compare(b.Date); c != 0 {
+	if c := cmp.Compare(dateKey(a.Date), dateKey(b.Date)); c != 0 {
 		return c
 	}
-	switch {
-	case a.ID < b.ID:
-		return -1
-	case a.ID > b.ID:
-		return 1
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// dateKey orders dates as their ISO forms do: by year, then month, then
+// day, a coarser date before the finer ones it contains (its missing parts
+// count as zero); the zero Date first.
+func dateKey(d Date) int {
+	switch d.Precision {
+	case PrecisionYear:
+		return d.Year * 10000
+	case PrecisionMonth:
+		return d.Year*10000 + int(d.Month)*100
+	case PrecisionDay:
+		return d.Year*10000 + int(d.Month)*100 + d.Day
 	}
-	return 0
+	return -1
 }
 
 // Direction is where a country's access went over the trend period.
@@ -181,23 +238,13 @@ const TrendMonths = 6
 // stable or improved between TrendMonths before now and now. The rule: more
 // flagged organisations now than then is deteriorated, fewer is improved;
 // with as many, the country's worst record (by Rank) decides the same way
-// when the country had records then; otherwise stable. A record counts from its first event: one that did not
-// exist six months ago adds nothing to "then" (it is not "unknown" then).
-// Events dated after now are ignored.
-func CountryTrends(events []Event, now time.Time) map[string]Direction {
+// when the country had records then; otherwise stable. A record counts from
+// its first event: one that did not exist six months ago adds nothing to
+// "then" (it is not "unknown" then). Events dated after now are ignored.
+func (h *History) CountryTrends(now time.Time) map[string]Direction {
 	nowCut := DayOf(now).End()
 	thenCut := DayOf(now.AddDate(0, -TrendMonths, 0)).End()
 	type tally struct{ flagged, worst int }
-	at := func(evs []Event, cut time.Time) (RecordState, bool) {
-		end := 0
-		for end < len(evs) && evs[end].Date.Start().Before(cut) {
-			end++
-		}
-		if end == 0 {
-			return RecordState{}, false
-		}
-		return Fold(evs[:end]), true
-	}
 	nowT, thenT := map[string]tally{}, map[string]tally{}
 	add := func(m map[string]tally, country string, s RecordState) {
 		t, ok := m[country]
@@ -210,12 +257,12 @@ func CountryTrends(events []Event, now time.Time) map[string]Direction {
 		t.worst = max(t.worst, Rank(s))
 		m[country] = t
 	}
-	for k, evs := range byRecord(events) {
-		if s, ok := at(evs, nowCut); ok {
-			add(nowT, k[0], s)
+	for _, r := range h.records {
+		if s, ok := r.at(nowCut); ok {
+			add(nowT, r.country, s)
 		}
-		if s, ok := at(evs, thenCut); ok {
-			add(thenT, k[0], s)
+		if s, ok := r.at(thenCut); ok {
+			add(thenT, r.country, s)
 		}
 	}
 	out := make(map[string]Direction, len(nowT))
@@ -240,6 +287,11 @@ func CountryTrends(events []Event, now time.Time) map[string]Direction {
 		}
 	}
 	return out
+}
+
+// CountryTrends is NewHistory(events).CountryTrends(now).
+func CountryTrends(events []Event, now time.Time) map[string]Direction {
+	return NewHistory(events).CountryTrends(now)
 }
 
 // Yearly folds monthly points into one point per calendar year, for long

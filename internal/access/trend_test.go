@@ -203,3 +203,22 @@ func TestYearly(t *testing.T) {
 		t.Errorf("2025: %+v, want 5 changes (Jan ×2, Feb, Apr, Jun) and 3 flagged", years[2])
 	}
 }
+
+// compareEvents orders as Date.Compare (the ISO order Fold uses) does.
+func TestCompareEventsIsFoldOrder(t *testing.T) {
+	dates := []string{"1990", "2024", "2024-01", "2024-01-01", "2024-01-31", "2024-02", "2024-02-01", "2024-12-31", "2025", "2025-06-05"}
+	for _, a := range dates {
+		for _, b := range dates {
+			da, db := MustParseDate(a), MustParseDate(b)
+			if got, want := compareEvents(Event{Date: da}, Event{Date: db}), da.Compare(db); got != want {
+				t.Errorf("compare %s, %s = %d, Date.Compare says %d", a, b, got, want)
+			}
+		}
+	}
+	if compareEvents(Event{ID: 1, Date: MustParseDate("2025")}, Event{ID: 2, Date: MustParseDate("2025")}) != -1 {
+		t.Error("same date: entry order")
+	}
+	if compareEvents(Event{}, Event{Date: MustParseDate("1990")}) != (Date{}).Compare(MustParseDate("1990")) {
+		t.Error("the zero date does not sort first")
+	}
+}

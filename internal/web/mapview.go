@@ -94,10 +94,11 @@ func countryTitle(l *i18n.Locale, name string, c countrySummary) string {
 	return countOf(l, "map.country.records", c.Records, name, c.Records, l.Status(c.Worst.Status))
 }
 
-// worldMapView computes the world map's values from the current records,
-// ready for templates.WorldMap; id must be unique on the page. The overview
-// embeds it; /map shows it large.
-func (s *Server) worldMapView(ctx context.Context, id string) (templates.MapView, error) {
+// worldMapView computes the world map's values from the current records
+// and a history of every country (for the table's trend markers), ready for
+// templates.WorldMap; id must be unique on the page. The overview embeds
+// it; /map shows it large.
+func (s *Server) worldMapView(ctx context.Context, id string, h *access.History) (templates.MapView, error) {
 	w, err := s.world()
 	if err != nil {
 		return templates.MapView{}, err
@@ -106,25 +107,22 @@ func (s *Server) worldMapView(ctx context.Context, id string) (templates.MapView
 	if err != nil {
 		return templates.MapView{}, err
 	}
-	events, err := s.store.TrendEvents(ctx, "")
-	if err != nil {
-		return templates.MapView{}, err
-	}
-	return buildMapView(s.l, id, w, summariseCountries(records), access.CountryTrends(events, s.now())), nil
+	return buildMapView(s.l, id, w, summariseCountries(records), h.CountryTrends(s.now())), nil
 }
 
 // mapPage is /map: the large map with its table open, and the trends.
 func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, err := s.worldMapView(ctx, "world-map")
+	h, err := s.history(ctx, "")
+	if err != nil {
+		return err
+	}
+	m, err := s.worldMapView(ctx, "world-map", h)
 	if err != nil {
 		return err
 	}
 	m.TableOpen = true
-	trends, err := s.trendCharts(ctx, "")
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, templates.MapPage(s.page(s.l.T("map.page.title"), "map"), templates.MapPageView{Map: m, Trends: trends}))
+	v := templates.MapPageView{Map: m, Trends: s.trendCharts("", h)}
+	s.render(w, r, http.StatusOK, templates.MapPage(s.page(s.l.T("map.page.title"), "map"), v))
 	return nil
 }

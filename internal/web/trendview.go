@@ -13,44 +13,47 @@ import (
 // recentMonths is the span of the recent trend charts.
 const recentMonths = 24
 
-// trendCharts computes the trend charts of a country (of every country when
-// country is ""), ready for templates.TrendSection or the chart components
-// one by one. The overview and the country pages embed them.
-func (s *Server) trendCharts(ctx context.Context, country string) (templates.TrendCharts, error) {
+// history loads the record events of a country (of every country when
+// country is "") prepared for trends. A page that shows several trend views
+// (map markers, charts) loads it once and passes it to each.
+func (s *Server) history(ctx context.Context, country string) (*access.History, error) {
 	events, err := s.store.TrendEvents(ctx, country)
 	if err != nil {
-		return templates.TrendCharts{}, err
+		return nil, err
 	}
+	return access.NewHistory(events), nil
+}
+
+// trendCharts computes the trend charts of a history loaded for country
+// ("" for all), ready for templates.TrendSection or the chart components
+// one by one. The overview and the country pages embed them.
+func (s *Server) trendCharts(country string, h *access.History) templates.TrendCharts {
 	prefix := "trend"
 	if country != "" {
 		prefix += "-" + country
 	}
-	return buildTrendCharts(s.l, prefix, events, s.now()), nil
+	return buildTrendCharts(s.l, prefix, h, s.now())
 }
 
 // countryTrend is a country's trend marker against six months earlier
-// ("" when it has no records).
-func (s *Server) countryTrend(ctx context.Context, country string) (access.Direction, error) {
-	events, err := s.store.TrendEvents(ctx, country)
-	if err != nil {
-		return "", err
-	}
-	return access.CountryTrends(events, s.now())[country], nil
+// ("" when it has no records), from a history that includes the country.
+func (s *Server) countryTrend(country string, h *access.History) access.Direction {
+	return h.CountryTrends(s.now())[country]
 }
 
 // buildTrendCharts: the last 24 months by month, and all time by year (a
 // bar per month over decades would be too thin to read or point at).
-func buildTrendCharts(l *i18n.Locale, prefix string, events []access.Event, now time.Time) templates.TrendCharts {
+func buildTrendCharts(l *i18n.Locale, prefix string, h *access.History, now time.Time) templates.TrendCharts {
 	last := access.MonthOf(now)
-	first, ok := access.FirstMonth(events)
+	first, ok := h.FirstMonth()
 	if !ok {
 		return templates.TrendCharts{Empty: true}
 	}
 	if first.Since(last) > 0 { // only events dated after now
 		first = last
 	}
-	recent := access.MonthlyTrend(events, last.Add(1-recentMonths), last)
-	all := access.Yearly(access.MonthlyTrend(events, first, last))
+	recent := h.Monthly(last.Add(1-recentMonths), last)
+	all := access.Yearly(h.Monthly(first, last))
 	month := func(m access.Month) (string, string) { return m.Date().ISO(), l.Date(m.Date()) }
 	year := func(m access.Month) (string, string) { y := strconv.Itoa(m.Year); return y, y }
 	return templates.TrendCharts{
