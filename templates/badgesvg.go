@@ -15,10 +15,10 @@ type BadgeView struct {
 	Title        string // accessible name, e.g. "ICRC in Niger: Expelled (accesswatch)"
 	Colour       string // background of the value part
 
-	Width, Height                 string
-	LabelWidth, ValueWidth        string
-	LabelX, ValueX, TextY         string
-	LabelTextLength, ValueTextLen string
+	Width, Height                    string
+	LabelWidth, ValueWidth           string
+	LabelX, ValueX, TextY            string
+	LabelTextLength, ValueTextLength string
 }
 
 // badgeColours are the status colours of the light theme (static/app.css,
@@ -55,7 +55,7 @@ func NewBadge(label, value, title string, status access.Status) BadgeView {
 		Width: num(lw + vw), Height: num(badgeHeight),
 		LabelWidth: num(lw), ValueWidth: num(vw),
 		LabelX: num(lw / 2), ValueX: num(lw + vw/2), TextY: num(14),
-		LabelTextLength: num(lt), ValueTextLen: num(vt),
+		LabelTextLength: num(lt), ValueTextLength: num(vt),
 	}
 }
 

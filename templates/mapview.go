@@ -20,7 +20,7 @@ type MapView struct {
 	Rows []MapRow
 	// TableOpen shows the table expanded (on the map's own page).
 	TableOpen bool
-	// Note is an optional line under the map (sources, unmapped shapes).
+	// Notes are lines under the map (sources, shapes drawn without data).
 	Notes []string
 }
 
