@@ -13,6 +13,8 @@ func (s *Server) routes() http.Handler {
 
 	// ---- public pages
 	mux.Handle("GET /{$}", s.cached(s.overview))
+	mux.Handle("GET /map", s.cached(s.mapPage))
+	mux.Handle("GET /badge/{country}/{file}", withCacheControl(badgeCacheControl, s.cached(s.badge)))
 	// ---- end public pages
 
 	// ---- open data: API and exports

@@ -9,11 +9,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/geo"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
@@ -26,7 +28,8 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Generation changes whenever committed data may have changed.
 	Generation() uint64
-	adminStore
+	adminStore  // admin area (admin.go)
+	visualStore // map, trends, badges (visual.go)
 }
 
 // Assets serves static files and names them by version.
@@ -43,7 +46,8 @@ type Options struct {
 	// BehindTLS says the server is reached over HTTPS (directly or through
 	// a TLS-terminating proxy): HSTS is sent.
 	BehindTLS bool
-	// Now is the clock (session lifetimes, throttling, "today"); nil means time.Now.
+	// Now is the clock (session lifetimes, throttling, trend periods,
+	// "today"); nil means time.Now.
 	Now func() time.Time
 }
 
@@ -57,6 +61,8 @@ type Server struct {
 	cache   *pageCache
 	handler http.Handler
 	admin   *adminState
+	now     func() time.Time
+	world   func() (*geo.World, error) // the projected map, built once on first use
 }
 
 // Page cache bounds: enough for every page of a large deployment's common
@@ -74,8 +80,11 @@ func New(st Store, opt Options) *Server {
 	if opt.Locale == nil {
 		opt.Locale = i18n.English()
 	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
-		cache: newPageCache(cacheEntries, cacheBytes)}
+		cache: newPageCache(cacheEntries, cacheBytes), now: opt.Now, world: sync.OnceValues(embeddedWorld)}
 	s.admin = newAdminState(st, opt)
 	s.handler = s.routes()
 	return s

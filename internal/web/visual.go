@@ -1,0 +1,54 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/accesswatch/accesswatch/data"
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/dataset"
+	"github.com/accesswatch/accesswatch/internal/geo"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/store"
+)
+
+// visualStore is what the map, the trend charts and the badges need beyond
+// Store's record list.
+type visualStore interface {
+	Record(ctx context.Context, country, slug string) (store.RecordView, error)
+	TrendEvents(ctx context.Context, country string) ([]access.Event, error)
+}
+
+// embeddedWorld builds the projected world map from the bundled geometry
+// and country list. Both are compiled in, so a failure is a defect of the
+// build, not of the moment: the server keeps the result (sync.OnceValues)
+// either way.
+func embeddedWorld() (*geo.World, error) {
+	topo, err := data.WorldMap()
+	if err != nil {
+		return nil, fmt.Errorf("world map: %w", err)
+	}
+	raw, err := data.Countries()
+	if err != nil {
+		return nil, fmt.Errorf("world map: %w", err)
+	}
+	countries, err := dataset.ReadCountries(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("world map: %w", err)
+	}
+	w, err := geo.NewWorld(topo, countries)
+	if err != nil {
+		return nil, fmt.Errorf("world map: %w", err)
+	}
+	return w, nil
+}
+
+// countOf formats a counted message, using the key's ".one" variant for
+// one when the catalogue has it (its verbs may use explicit indexes).
+func countOf(l *i18n.Locale, key string, n int, args ...any) string {
+	if n == 1 && l.Has(key+".one") {
+		key += ".one"
+	}
+	return l.Tf(key, args...)
+}

@@ -1,0 +1,477 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/storetest"
+	"github.com/accesswatch/accesswatch/static"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// rawKey matches a catalogue key that reached a page untranslated.
+var rawKey = regexp.MustCompile(`(map|trend|chart|badge|col|status)\.[a-z]`)
+
+// newVisualServer serves the seeded database with the clock at
+// storetest.Start, so the trend periods are fixed.
+func newVisualServer(t testing.TB) (*Server, *store.Store) {
+	t.Helper()
+	st, _ := storetest.OpenSeeded(t)
+	assets, err := static.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Locale: i18n.English(), Assets: assets,
+		Now: func() time.Time { return storetest.Start }}), st
+}
+
+func recordView(country, name, slug string, s access.Status, by access.InitiatedBy) store.RecordView {
+	v := store.RecordView{CountryName: name}
+	v.CountryCode, v.OrgSlug, v.Status, v.StatusInitiatedBy = country, slug, s, by
+	return v
+}
+
+func TestSummariseCountriesShadesByWorstStatusFlaggedFirst(t *testing.T) {
+	auth, own := access.InitiatedByAuthority, access.InitiatedByOrganisation
+	got := summariseCountries([]store.RecordView{
+		recordView("NER", "Niger", "a", access.StatusWithdrawn, own),
+		recordView("NER", "Niger", "b", access.StatusBanned, auth),
+		recordView("NER", "Niger", "c", access.StatusExpelled, auth),
+		recordView("MLI", "Mali", "a", access.StatusOperating, ""),
+		recordView("MLI", "Mali", "b", access.StatusSuspended, own), // not flagged
+		recordView("SDN", "Sudan", "a", access.StatusWithdrawn, own),
+		recordView("SDN", "Sudan", "b", access.StatusSuspended, auth), // flagged: outranks withdrawn
+		recordView("BFA", "Burkina Faso", "a", access.StatusUnknown, ""),
+		recordView("BFA", "Burkina Faso", "b", access.StatusRestricted, auth),
+	})
+	type row struct {
+		code             string
+		worst            access.Status
+		flagged, records int
+	}
+	want := []row{ // most alarming first
+		{"NER", access.StatusExpelled, 2, 3},
+		{"SDN", access.StatusSuspended, 1, 2},
+		{"BFA", access.StatusUnknown, 0, 2},
+		{"MLI", access.StatusSuspended, 0, 2},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d countries: %+v", len(got), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Code != w.code || g.Worst.Status != w.worst || g.Flagged != w.flagged || g.Records != w.records {
+			t.Errorf("row %d = %s %s flagged %d of %d, want %+v", i, g.Code, g.Worst.Status, g.Flagged, g.Records, w)
+		}
+	}
+	if !got[1].Worst.Flagged() || got[3].Worst.Flagged() {
+		t.Error("Sudan's suspension is the authorities' (flagged), Mali's its own (not)")
+	}
+}
+
+func renderDoc(t *testing.T, c interface {
+	Render(context.Context, io.Writer) error
+}) *goquery.Document {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := c.Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestWorldMapComponentMarksNigerExpelled(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	records, _, err := st.Records(context.Background(), store.RecordFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	world, err := embeddedWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := i18n.English()
+	countries := summariseCountries(records)
+	v := buildMapView(l, "m", world, countries, map[string]access.Direction{"NER": access.Deteriorated})
+	doc := renderDoc(t, templates.WorldMap(l, v))
+
+	svg := doc.Find("figure#m svg")
+	if labelled, _ := svg.Attr("aria-labelledby"); labelled == "" || doc.Find("#"+labelled).Text() != l.T("map.title") {
+		t.Errorf("svg aria-labelledby=%q does not name the map", labelled)
+	}
+	ner := doc.Find(`svg a[href="/countries/NER"]`)
+	if ner.Length() != 1 {
+		t.Fatalf("%d links to /countries/NER", ner.Length())
+	}
+	if ner.Find("path.map-country.map--expelled").Length() != 1 {
+		t.Errorf("Niger's path is not shaded expelled: %s", goquery.NodeName(ner.Children()))
+	}
+	nerFlagged := 0
+	for _, r := range records {
+		if r.CountryCode == "NER" && r.Flagged() {
+			nerFlagged++
+		}
+	}
+	wantTitle := "Niger: " + strconv.Itoa(nerFlagged) + " organisations flagged — worst status: Expelled"
+	if got := ner.ChildrenFiltered("title").Text(); got != wantTitle {
+		t.Errorf("Niger's title %q, want %q", got, wantTitle)
+	}
+	// Exactly the countries with records are links, each shaded by its worst status.
+	links := doc.Find("svg a")
+	if links.Length() != len(countries) {
+		t.Errorf("%d linked countries, %d with records", links.Length(), len(countries))
+	}
+	for _, c := range countries {
+		a := doc.Find(`svg a[href="/countries/` + c.Code + `"]`)
+		if a.Find("path."+templates.MapClass(c.Worst.Status)).Length() != 1 {
+			t.Errorf("%s: not linked or not shaded %s", c.Code, c.Worst.Status)
+		}
+	}
+	// Countries without records are neutral, unlinked, hidden from speech.
+	neutral := doc.Find(`svg g[aria-hidden="true"] path.map--none`)
+	if neutral.Length() != len(world.Shapes)-len(countries) {
+		t.Errorf("%d neutral shapes, want %d", neutral.Length(), len(world.Shapes)-len(countries))
+	}
+	if neutral.ParentsFiltered("a").Length() != 0 {
+		t.Error("a neutral country is linked")
+	}
+	if doc.Find(`path.map--none title`).FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Text() == "Chad" }).Length() != 1 {
+		t.Error("Chad is not drawn neutral with its name")
+	}
+	// Legend: every status in words.
+	for _, s := range access.Statuses {
+		if doc.Find(".map-legend li").FilterFunction(func(_ int, li *goquery.Selection) bool {
+			return li.Text() == l.Status(s) && li.Find(".map-swatch."+templates.MapClass(s)).Length() == 1
+		}).Length() != 1 {
+			t.Errorf("legend lacks %s", s)
+		}
+	}
+	// Table fallback: a real table with a caption, a row per country.
+	table := doc.Find("details.map-table table")
+	if table.Find("caption").Text() == "" || table.Find("tbody tr").Length() != len(countries) {
+		t.Errorf("table: caption %q, %d rows", table.Find("caption").Text(), table.Find("tbody tr").Length())
+	}
+	nerRow := table.Find(`tbody tr:has(a[href="/countries/NER"])`)
+	if !strings.Contains(nerRow.Text(), "Deteriorated") || nerRow.Find(".badge--expelled.badge--flagged").Length() != 1 ||
+		nerRow.Find("td.num").First().Text() != strconv.Itoa(nerFlagged) {
+		t.Errorf("Niger's row is not expelled, %d flagged, deteriorating: %s", nerFlagged, strings.Join(strings.Fields(nerRow.Text()), " "))
+	}
+	if first := table.Find("tbody tr").First(); first.Find(".badge--flagged").Length() != 1 {
+		t.Errorf("the first row is not a flagged country: %s", strings.Join(strings.Fields(first.Text()), " "))
+	}
+	if _, open := doc.Find("details.map-table").Attr("open"); open {
+		t.Error("the table fallback is open on an embedded map")
+	}
+	if !strings.Contains(doc.Find(".map-note").Text(), "Somaliland") {
+		t.Error("the shapes drawn without data are not named")
+	}
+}
+
+func TestMapPage(t *testing.T) {
+	srv, _ := newVisualServer(t)
+	rec := get(t, srv, "/map")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	doc := parse(t, rec)
+	if doc.Find(`#world-map svg a[href="/countries/NER"] path.map--expelled`).Length() != 1 {
+		t.Error("/map does not mark Niger expelled with a link to its page")
+	}
+	if _, open := doc.Find("#world-map details.map-table").Attr("open"); !open {
+		t.Error("the table is not shown on /map")
+	}
+	if doc.Find("#world-map tbody tr").Length() == 0 {
+		t.Error("no rows in the map table")
+	}
+	for _, id := range []string{"trend-changes-recent", "trend-flagged-recent", "trend-changes-all", "trend-flagged-all"} {
+		if doc.Find("figure#"+id+" svg[role=img]").Length() != 1 {
+			t.Errorf("no chart %s", id)
+		}
+	}
+	if doc.Find("[style]").Length() != 0 || doc.Find("script").Length() != 0 {
+		t.Error("inline style or script on /map")
+	}
+	// Every word comes from the catalogue: no raw key, no broken format.
+	if text := doc.Find("body").Text(); rawKey.MatchString(text) || strings.Contains(text, "%!") {
+		t.Errorf("raw catalogue key or format error on /map: %q", rawKey.FindString(text))
+	}
+	// Cached: an ETag, and a 304 without a body for a client that has it.
+	etag := rec.Header().Get("ETag")
+	req := httptest.NewRequest(http.MethodGet, "/map", nil)
+	req.Header.Set("If-None-Match", etag)
+	again := httptest.NewRecorder()
+	srv.ServeHTTP(again, req)
+	if etag == "" || again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+		t.Errorf("revalidation: ETag %q, status %d", etag, again.Code)
+	}
+}
+
+// The chart's bars are the seeded events counted per month, computed here
+// from the bundled CSV rows rather than through the store or the trend code.
+func TestTrendChartBarsMatchSeededEvents(t *testing.T) {
+	srv, _ := newVisualServer(t)
+	doc := parse(t, get(t, srv, "/map"))
+
+	changes := map[string]int{} // "YYYY-MM" → status-changing record events
+	perYear := map[string]int{}
+	for _, row := range storetest.SeedRows(t) {
+		e := row.Event
+		if e.OrgSlug == "" || e.StatusAfter == "" {
+			continue
+		}
+		changes[e.Date.Start().Format("2006-01")]++
+		perYear[e.Date.Start().Format("2006")]++
+	}
+	bars := doc.Find("#trend-changes-recent rect.chart-bar")
+	if bars.Length() != 24 {
+		t.Fatalf("%d bars, want 24", bars.Length())
+	}
+	month := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC) // 24 months up to March 2026
+	total := 0
+	bars.Each(func(i int, b *goquery.Selection) {
+		key, _ := b.Attr("data-key")
+		value, _ := b.Attr("data-value")
+		want := changes[month.AddDate(0, i, 0).Format("2006-01")]
+		total += want
+		if key != month.AddDate(0, i, 0).Format("2006-01") || value != strconv.Itoa(want) {
+			t.Errorf("bar %d: %s = %s, want %s = %d", i, key, value, month.AddDate(0, i, 0).Format("2006-01"), want)
+		}
+		if title := b.Find("title").Text(); !strings.Contains(title, strconv.Itoa(want)) {
+			t.Errorf("bar %d title %q lacks its count %d", i, title, want)
+		}
+	})
+	if total == 0 {
+		t.Error("no status change in the last 24 months: the test checks nothing")
+	}
+	// The tallest bar reaches the top of the axis scale; an empty month has no height.
+	heights := map[string]float64{}
+	bars.Each(func(_ int, b *goquery.Selection) {
+		v, _ := b.Attr("data-value")
+		h, _ := b.Attr("height")
+		heights[v], _ = strconv.ParseFloat(h, 64)
+	})
+	if heights["0"] != 0 {
+		t.Errorf("an empty month has height %g", heights["0"])
+	}
+	// All time, by year.
+	doc.Find("#trend-changes-all rect.chart-bar").Each(func(_ int, b *goquery.Selection) {
+		key, _ := b.Attr("data-key")
+		value, _ := b.Attr("data-value")
+		if value != strconv.Itoa(perYear[key]) {
+			t.Errorf("year %s: %s changes, want %d", key, value, perYear[key])
+		}
+	})
+	// Flagged at each month's end: fold each record's rows dated before it.
+	dots := doc.Find("#trend-flagged-recent circle.chart-dot")
+	if dots.Length() != 24 {
+		t.Fatalf("%d points, want 24", dots.Length())
+	}
+	rows := storetest.SeedRows(t)
+	dots.Each(func(i int, d *goquery.Selection) {
+		end := month.AddDate(0, i+1, 0)
+		byRecord := map[string][]access.Event{}
+		for j, row := range rows {
+			e := row.Event
+			e.ID = int64(j + 1) // file order is entry order
+			if e.OrgSlug != "" && e.Date.Start().Before(end) {
+				byRecord[e.CountryCode+"/"+e.OrgSlug] = append(byRecord[e.CountryCode+"/"+e.OrgSlug], e)
+			}
+		}
+		want := 0
+		for _, evs := range byRecord {
+			if access.Fold(evs).Flagged() {
+				want++
+			}
+		}
+		if v, _ := d.Attr("data-value"); v != strconv.Itoa(want) {
+			t.Errorf("flagged at end of %s: %s, want %d", month.AddDate(0, i, 0).Format("2006-01"), v, want)
+		}
+	})
+}
+
+// svgDoc is enough of an SVG document to check a badge.
+type svgDoc struct {
+	XMLName xml.Name `xml:"svg"`
+	Width   string   `xml:"width,attr"`
+	Title   string   `xml:"title"`
+	Rects   []struct {
+		Width string `xml:"width,attr"`
+		Fill  string `xml:"fill,attr"`
+	} `xml:"g>rect"`
+	Texts []struct {
+		Text string `xml:",chardata"`
+	} `xml:"g>text"`
+}
+
+func parseBadge(t *testing.T, body []byte) svgDoc {
+	t.Helper()
+	var d svgDoc
+	if err := xml.Unmarshal(body, &d); err != nil {
+		t.Fatalf("badge is not well-formed XML: %v\n%s", err, body)
+	}
+	if bytes.Contains(body, []byte("style=")) || bytes.Contains(body, []byte("class=")) || bytes.Contains(body, []byte("<script")) {
+		t.Errorf("badge relies on styles, classes or scripts: %s", body)
+	}
+	return d
+}
+
+func TestBadge(t *testing.T) {
+	srv, _ := newVisualServer(t)
+	rec := get(t, srv, "/badge/NER/icrc.svg")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	h := rec.Header()
+	if h.Get("Content-Type") != "image/svg+xml" || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("Content-Type %q, X-Content-Type-Options %q", h.Get("Content-Type"), h.Get("X-Content-Type-Options"))
+	}
+	if h.Get("Cache-Control") != badgeCacheControl || h.Get("ETag") == "" {
+		t.Errorf("Cache-Control %q, ETag %q", h.Get("Cache-Control"), h.Get("ETag"))
+	}
+	if h.Get("Cross-Origin-Resource-Policy") == "same-origin" {
+		t.Error("CORP same-origin would stop other sites embedding the badge")
+	}
+	d := parseBadge(t, rec.Body.Bytes())
+	if len(d.Texts) != 2 || d.Texts[0].Text != "ICRC · Niger" || d.Texts[1].Text != "Expelled" {
+		t.Errorf("texts %+v", d.Texts)
+	}
+	if d.Title != "ICRC in Niger: Expelled (accesswatch)" {
+		t.Errorf("title %q", d.Title)
+	}
+	if len(d.Rects) != 2 || d.Rects[1].Fill != "#7a0916" {
+		t.Fatalf("rects %+v, want the value part in the expelled colour", d.Rects)
+	}
+	lw, _ := strconv.ParseFloat(d.Rects[0].Width, 64)
+	vw, _ := strconv.ParseFloat(d.Rects[1].Width, 64)
+	if w, _ := strconv.ParseFloat(d.Width, 64); w != lw+vw || lw <= vw {
+		t.Errorf("width %s, parts %g + %g", d.Width, lw, vw)
+	}
+
+	// Revalidation answers 304 and keeps the badge's caching.
+	req := httptest.NewRequest(http.MethodGet, "/badge/NER/icrc.svg", nil)
+	req.Header.Set("If-None-Match", h.Get("ETag"))
+	again := httptest.NewRecorder()
+	srv.ServeHTTP(again, req)
+	if again.Code != http.StatusNotModified || again.Header().Get("Cache-Control") != badgeCacheControl {
+		t.Errorf("revalidation: %d, Cache-Control %q", again.Code, again.Header().Get("Cache-Control"))
+	}
+	// A banned record in the banned colour; lower-case country codes work too.
+	acted := parseBadge(t, get(t, srv, "/badge/ner/acted.svg").Body.Bytes())
+	if len(acted.Rects) != 2 || acted.Rects[1].Fill != "#b42318" || acted.Texts[1].Text != "Banned" {
+		t.Errorf("Acted badge %+v", acted)
+	}
+}
+
+func TestBadgeNotFound(t *testing.T) {
+	srv, _ := newVisualServer(t)
+	rec := get(t, srv, "/badge/NER/nobody.svg")
+	if rec.Code != http.StatusNotFound || rec.Header().Get("Content-Type") != "image/svg+xml" || rec.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("unknown record: %d %q %q", rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"))
+	}
+	if d := parseBadge(t, rec.Body.Bytes()); len(d.Texts) != 2 || d.Texts[1].Text != "not found" {
+		t.Errorf("not-found badge %+v", d)
+	}
+	for _, path := range []string{"/badge/NER/icrc.png", "/badge/NER/.svg", "/badge/NER/icrc"} {
+		rec := get(t, srv, path)
+		if rec.Code != http.StatusNotFound || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %q", path, rec.Code, rec.Header().Get("Content-Type"))
+		}
+	}
+}
+
+func TestBadgeEscapesText(t *testing.T) {
+	srv, st := newVisualServer(t)
+	org := access.Org{Slug: "rd", Name: `Relief & Development <"Aid">`, Type: access.OrgINGO}
+	ev := access.Event{CountryCode: "NER", OrgSlug: "rd", Date: access.MustParseDate("2025-01-01"), Type: access.EventPresenceRecorded,
+		StatusAfter: access.StatusOperating, Verification: access.Verified,
+		Sources: []access.Source{{Publisher: "p", URL: "https://example.org/", Type: access.SourceNews}}}
+	if _, err := st.RecordEvent(context.Background(), store.NewEvent{Event: ev, Org: &org, ExpectedVersion: store.AnyVersion, Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	rec := get(t, srv, "/badge/NER/rd.svg")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d", rec.Code)
+	}
+	d := parseBadge(t, rec.Body.Bytes())
+	if len(d.Texts) != 2 || d.Texts[0].Text != org.Name+" · Niger" {
+		t.Errorf("texts %+v", d.Texts)
+	}
+	if bytes.Contains(rec.Body.Bytes(), []byte(`<"Aid">`)) {
+		t.Error("markup in the name is not escaped")
+	}
+	// A longer label makes a wider badge.
+	short := parseBadge(t, get(t, srv, "/badge/NER/icrc.svg").Body.Bytes())
+	if a, b := mustFloat(t, d.Rects[0].Width), mustFloat(t, short.Rects[0].Width); a <= b {
+		t.Errorf("label widths %g (long) and %g (short)", a, b)
+	}
+	if !slices.Contains([]string{"#1a7f37"}, d.Rects[1].Fill) {
+		t.Errorf("operating badge colour %s", d.Rects[1].Fill)
+	}
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestCountryTrendFollowsNewEvents(t *testing.T) {
+	srv, st := newVisualServer(t)
+	ctx := context.Background()
+	trend := func(country string) access.Direction {
+		h, err := srv.history(ctx, country)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv.countryTrend(country, h)
+	}
+	if d := trend("NER"); d != access.Stable {
+		t.Fatalf("Niger before: %q (no seeded change since Sep 2025)", d)
+	}
+	if d := trend("FRA"); d != "" {
+		t.Errorf("a country without records has trend %q", d)
+	}
+	before := parse(t, get(t, srv, "/map")).Find(`#world-map tbody tr:has(a[href="/countries/NER"])`).Text()
+	org := access.Org{Slug: "msf", Name: "Médecins Sans Frontières", Acronym: "MSF", Type: access.OrgINGO}
+	ev := access.Event{CountryCode: "NER", OrgSlug: "msf", Date: access.MustParseDate("2026-02-10"), Type: access.EventAuthorisationWithdrawn,
+		StatusAfter: access.StatusBanned, InitiatedBy: access.InitiatedByAuthority, Verification: access.Verified,
+		Sources: []access.Source{{Publisher: "p", URL: "https://example.org/", Type: access.SourceNews}}}
+	if _, err := st.RecordEvent(ctx, store.NewEvent{Event: ev, Org: &org, ExpectedVersion: store.AnyVersion, Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if d := trend("NER"); d != access.Deteriorated {
+		t.Errorf("Niger after a new ban: %q", d)
+	}
+	after := parse(t, get(t, srv, "/map")).Find(`#world-map tbody tr:has(a[href="/countries/NER"])`).Text()
+	if !strings.Contains(before, "Stable") || !strings.Contains(after, "Deteriorated") {
+		t.Errorf("the cached /map did not follow the commit: before %q, after %q", before, after)
+	}
+	w1, _ := srv.world()
+	w2, _ := srv.world()
+	if w1 == nil || w1 != w2 {
+		t.Error("the world map is not built once and kept")
+	}
+}
