@@ -84,9 +84,9 @@ func TestExportEventsCSV(t *testing.T) {
 		}
 	}
 	for query, check := range map[string]func(r map[string]string) bool{
-		"country=NER":                   func(r map[string]string) bool { return r["country_code"] == "NER" && r["country_name"] == "Niger" },
-		"org=icrc&since=2025":           func(r map[string]string) bool { return r["org_slug"] == "icrc" && r["date"] >= "2025" },
-		"type=class_ban_announced":      func(r map[string]string) bool { return r["org_slug"] == "" && r["event_type"] == "class_ban_announced" },
+		"country=NER":                    func(r map[string]string) bool { return r["country_code"] == "NER" && r["country_name"] == "Niger" },
+		"org=icrc&since=2025":            func(r map[string]string) bool { return r["org_slug"] == "icrc" && r["date"] >= "2025" },
+		"type=class_ban_announced":       func(r map[string]string) bool { return r["org_slug"] == "" && r["event_type"] == "class_ban_announced" },
 		"until=2009&type=staff_departed": func(r map[string]string) bool { return r["date"] < "2010" && r["event_type"] == "staff_departed" },
 	} {
 		got := getCSV(t, srv, "/export/events.csv?"+query)
