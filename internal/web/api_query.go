@@ -129,38 +129,35 @@ var paramParsers = map[string]func(q *apiQuery, v string) string{
 		q.UpdatedSince = d.Start()
 		return ""
 	},
-	"since": func(q *apiQuery, v string) string {
+	"since":  dateParam(func(q *apiQuery) *access.Date { return &q.Since }),
+	"until":  dateParam(func(q *apiQuery) *access.Date { return &q.Until }),
+	"limit":  numberParam("limit", maxLimit, func(q *apiQuery) *int { return &q.Limit }),
+	"offset": numberParam("offset", maxOffset, func(q *apiQuery) *int { return &q.Offset }),
+}
+
+// dateParam parses an ISO date into the field field picks.
+func dateParam(field func(*apiQuery) *access.Date) func(*apiQuery, string) string {
+	return func(q *apiQuery, v string) string {
 		d, ok := isoDate(v)
 		if !ok {
 			return "date"
 		}
-		q.Since = d
+		*field(q) = d
 		return ""
-	},
-	"until": func(q *apiQuery, v string) string {
-		d, ok := isoDate(v)
+	}
+}
+
+// numberParam parses a whole number from 0 to max into the field field
+// picks; code names the problem.
+func numberParam(code string, max int, field func(*apiQuery) *int) func(*apiQuery, string) string {
+	return func(q *apiQuery, v string) string {
+		n, ok := wholeNumber(v, max)
 		if !ok {
-			return "date"
+			return code
 		}
-		q.Until = d
+		*field(q) = n
 		return ""
-	},
-	"limit": func(q *apiQuery, v string) string {
-		n, ok := wholeNumber(v, maxLimit)
-		if !ok {
-			return "limit"
-		}
-		q.Limit = n
-		return ""
-	},
-	"offset": func(q *apiQuery, v string) string {
-		n, ok := wholeNumber(v, maxOffset)
-		if !ok {
-			return "offset"
-		}
-		q.Offset = n
-		return ""
-	},
+	}
 }
 
 // isoDate reads an ISO 8601 date at its precision (YYYY, YYYY-MM or
