@@ -41,6 +41,9 @@ func commands() []command {
 		{"healthcheck", "exit 0 if the server at --addr answers /healthz (for container health checks)", runHealthcheck},
 		{"gen", "fill a new database with a clearly synthetic dataset (benchmarks, load tests)", runGen},
 		{"user", "manage editors' accounts: add NAME --role admin|editor, list, disable NAME, passwd NAME", runUser},
+		{"export", "write records or events as CSV with HXL hashtags to stdout (the API's filters)", runExport},
+		{"import", "import an events CSV: every row checked, all or nothing, rows already held skipped", runImport},
+		{"backup", "copy the database to a new file while it is in use, and check the copy", runBackup},
 	}
 }
 

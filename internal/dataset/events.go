@@ -63,7 +63,32 @@ type EventRow struct {
 	Event       access.Event
 	Org         access.Org
 	CountryName string
+	// columns maps the header names of the file the row was read from to
+	// their positions, so that problems found later (by the store) can be
+	// located in that file; nil for rows not read from a file.
+	columns map[string]int
 }
+
+// Locate places a problem with one of the row's fields (found after
+// reading, e.g. an unknown country) at its line and column in the file the
+// row came from. For rows not read from a file the column is numbered as
+// WriteEvents would write it.
+func (r EventRow) Locate(p access.FieldError) RowError {
+	index := r.columns
+	if index == nil {
+		index = canonicalIndex
+	}
+	return locate(access.Errors{p}, index, r.Line)[0]
+}
+
+// canonicalIndex numbers the columns in the order WriteEvents writes them.
+var canonicalIndex = func() map[string]int {
+	m := make(map[string]int, len(EventColumns))
+	for i, c := range EventColumns {
+		m[c.Name] = i + 1
+	}
+	return m
+}()
 
 // RowError is one problem in an events CSV, located by line and column.
 type RowError struct {
@@ -100,8 +125,11 @@ var ErrTooManyRows = errors.New("too many rows")
 // ReadEvents reads an events CSV: a header row, an optional HXL hashtag row,
 // then one event per row. It checks every row (form, not existence: the
 // store checks that countries exist) and returns all rows, or an
-// *ImportError naming every problem with its line and column. A file with
-// more than maxRows events is refused (maxRows <= 0: no limit).
+// *ImportError naming every problem with its line and column. With an
+// *ImportError it also returns the rows it could read, so that a caller can
+// check them further and report every problem at once; such rows must not
+// be recorded. A file with more than maxRows events is refused (maxRows <=
+// 0: no limit).
 func ReadEvents(r io.Reader, now time.Time, maxRows int) ([]EventRow, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = false
@@ -120,8 +148,10 @@ func ReadEvents(r io.Reader, now time.Time, maxRows int) ([]EventRow, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldPos is only defined for a record that was read: a
+			// quoting error leaves none (and FieldPos would panic).
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
@@ -132,6 +162,7 @@ func ReadEvents(r io.Reader, now time.Time, maxRows int) ([]EventRow, error) {
 			}
 			break // a quoting error leaves the reader lost: stop here
 		}
+		line, _ := cr.FieldPos(0)
 		if first && isHXLRow(rec) {
 			first = false
 			continue
@@ -145,7 +176,7 @@ func ReadEvents(r io.Reader, now time.Time, maxRows int) ([]EventRow, error) {
 		rows = append(rows, row)
 	}
 	if len(errs) > 0 {
-		return nil, &ImportError{Errors: errs}
+		return rows, &ImportError{Errors: errs}
 	}
 	return rows, nil
 }
@@ -283,7 +314,7 @@ func parseRow(rec []string, index map[string]int, line int, now time.Time) (Even
 	if ve, ok := access.AsErrors(ev.Validate(now)); ok {
 		fe = append(fe, dedupe(fe, ve)...)
 	}
-	row := EventRow{Line: line, Event: ev, Org: org, CountryName: r.get("country_name")}
+	row := EventRow{Line: line, Event: ev, Org: org, CountryName: r.get("country_name"), columns: index}
 	return row, locate(fe, index, line)
 }
 
@@ -358,11 +389,17 @@ func locate(fe access.Errors, index map[string]int, line int) []RowError {
 // WriteEvents writes rows as an events CSV with its header and, when hxl is
 // set, the HXL hashtag row: UTF-8, RFC 4180 quoting, CRLF line ends.
 func WriteEvents(w io.Writer, rows []EventRow, hxl bool) error {
+	return writeCSV(w, EventColumns, hxl, len(rows), func(i int, rec []string) { eventRecord(rec, rows[i]) })
+}
+
+// writeCSV writes a header row, the HXL hashtag row when hxl is set, and n
+// rows that fill fills in: UTF-8, RFC 4180 quoting, CRLF line ends.
+func writeCSV(w io.Writer, cols []column, hxl bool, n int, fill func(i int, rec []string)) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	header := make([]string, len(EventColumns))
-	tags := make([]string, len(EventColumns))
-	for i, c := range EventColumns {
+	header := make([]string, len(cols))
+	tags := make([]string, len(cols))
+	for i, c := range cols {
 		header[i], tags[i] = c.Name, c.HXL
 	}
 	if err := cw.Write(header); err != nil {
@@ -373,9 +410,10 @@ func WriteEvents(w io.Writer, rows []EventRow, hxl bool) error {
 			return err
 		}
 	}
-	rec := make([]string, len(EventColumns))
-	for _, row := range rows {
-		eventRecord(rec, row)
+	rec := make([]string, len(cols))
+	for i := range n {
+		clear(rec)
+		fill(i, rec)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -386,34 +424,56 @@ func WriteEvents(w io.Writer, rows []EventRow, hxl bool) error {
 
 func eventRecord(rec []string, row EventRow) {
 	ev := row.Event
-	var people, basis, period, presence string
-	if ev.Reach != nil {
-		people, basis, period = strconv.FormatInt(ev.Reach.People, 10), string(ev.Reach.Basis), ev.Reach.Period
-	}
-	if ev.PresenceSince != 0 {
-		presence = strconv.Itoa(ev.PresenceSince)
-	}
-	join := func(f func(access.Source) string) string {
-		parts := make([]string, len(ev.Sources))
-		empty := true
-		for i, s := range ev.Sources {
-			parts[i] = f(s)
-			empty = empty && parts[i] == ""
-		}
-		if empty {
-			return ""
-		}
-		return strings.Join(parts, sourceSeparator)
-	}
-	copy(rec, []string{
+	people, basis, period := reachCells(ev.Reach)
+	copy(rec, append([]string{
 		ev.CountryCode, row.CountryName, ev.OrgSlug, row.Org.Name, row.Org.Acronym, string(row.Org.Type),
 		ev.Date.ISO(), string(ev.Date.Precision), string(ev.Type), string(ev.StatusAfter),
 		string(ev.InitiatedBy), ev.Authority, string(ev.Instrument), ev.Reason, string(ev.ReasonCategory),
-		string(ev.Constraint), people, basis, period, presence, ev.Description, string(ev.Verification),
-		join(func(s access.Source) string { return s.Publisher }),
-		join(func(s access.Source) string { return s.URL }),
-		join(func(s access.Source) string { return s.Title }),
-		join(func(s access.Source) string { return s.Date.ISO() }),
-		join(func(s access.Source) string { return string(s.Type) }),
-	})
+		string(ev.Constraint), people, basis, period, yearCell(ev.PresenceSince), ev.Description, string(ev.Verification),
+	}, sourceCells(ev.Sources)...))
+}
+
+// reachCells writes a reach figure as its three cells; all empty for none.
+func reachCells(r *access.Reach) (people, basis, period string) {
+	if r == nil {
+		return "", "", ""
+	}
+	return strconv.FormatInt(r.People, 10), string(r.Basis), r.Period
+}
+
+// yearCell writes a year; "" for zero (unknown).
+func yearCell(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
+}
+
+// sourceFields are the parts of a source, in the order of the source_*
+// columns that end both CSV formats.
+var sourceFields = []func(access.Source) string{
+	func(s access.Source) string { return s.Publisher },
+	func(s access.Source) string { return s.URL },
+	func(s access.Source) string { return s.Title },
+	func(s access.Source) string { return s.Date.ISO() },
+	func(s access.Source) string { return string(s.Type) },
+}
+
+// sourceCells joins each part of the sources into one cell, one line per
+// source; a cell is "" when that part is empty in every source, so that a
+// column a file does not use stays empty.
+func sourceCells(sources []access.Source) []string {
+	cells := make([]string, len(sourceFields))
+	for i, f := range sourceFields {
+		parts := make([]string, len(sources))
+		empty := true
+		for j, s := range sources {
+			parts[j] = f(s)
+			empty = empty && parts[j] == ""
+		}
+		if !empty {
+			cells[i] = strings.Join(parts, sourceSeparator)
+		}
+	}
+	return cells
 }

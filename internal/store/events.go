@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 )
@@ -69,9 +70,12 @@ LEFT JOIN organisations o ON o.id = r.org_id` + eventWhere
 )
 
 func (f EventFilter) args() []any {
-	var until string
+	var since, until string
+	if !f.Since.IsZero() {
+		since = boundary(f.Since.Start())
+	}
 	if !f.Until.IsZero() {
-		until = access.DayOf(f.Until.End()).ISO()
+		until = boundary(f.Until.End())
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -81,13 +85,31 @@ func (f EventFilter) args() []any {
 		sql.Named("country", f.Country),
 		sql.Named("org", f.Org),
 		sql.Named("class_only", boolInt(f.ClassLevelOnly)),
-		sql.Named("since", f.Since.ISO()),
+		sql.Named("since", since),
 		sql.Named("until", until),
 		sql.Named("types", jsonList(f.Types)),
 		sql.Named("after_version", f.AfterVersion),
 		sql.Named("limit", limit),
 		sql.Named("offset", max(f.Offset, 0)),
 	}
+}
+
+// boundary writes the instant t (midnight UTC) as the coarsest ISO date
+// that starts at t: "2026" for 1 Jan 2026, "2025-07" for 1 Jul 2025,
+// "2025-06-06" otherwise. Event dates sort as text with a coarser date
+// before the finer dates it contains, so "e.date >= boundary" keeps exactly
+// the dates that start at or after t, and "e.date < boundary" those that
+// start before it ("2025-07" starts on 1 Jul 2025, not before it, though
+// "2025-07" < "2025-07-01" as text).
+func boundary(t time.Time) string {
+	p := access.PrecisionDay
+	switch {
+	case t.Month() == time.January && t.Day() == 1:
+		p = access.PrecisionYear
+	case t.Day() == 1:
+		p = access.PrecisionMonth
+	}
+	return access.Date{Year: t.Year(), Month: t.Month(), Day: t.Day(), Precision: p}.ISO()
 }
 
 func scanEvent(row interface{ Scan(...any) error }) (EventView, error) {

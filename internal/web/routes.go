@@ -18,6 +18,17 @@ func (s *Server) routes() http.Handler {
 	// ---- end public pages
 
 	// ---- open data: API and exports
+	mux.Handle("GET /api/v1/countries", s.apiGET(s.apiCountries))
+	mux.Handle("GET /api/v1/countries/{iso3}", s.apiGET(s.apiCountry))
+	mux.Handle("GET /api/v1/countries/{iso3}/orgs/{slug}", s.apiGET(s.apiRecord))
+	mux.Handle("GET /api/v1/orgs", s.apiGET(s.apiOrgs))
+	mux.Handle("GET /api/v1/orgs/{slug}", s.apiGET(s.apiOrg))
+	mux.Handle("GET /api/v1/records", s.apiGET(s.apiRecords))
+	mux.Handle("GET /api/v1/events", s.apiGET(s.apiEvents))
+	mux.Handle("GET /api/v1/openapi.json", s.apiGET(s.apiOpenAPI))
+	mux.Handle("/api/v1/", openData(http.HandlerFunc(s.apiFallback))) // anything else: a problem, not a page
+	mux.Handle("GET /export/records.csv", s.exportCSV("records"))
+	mux.Handle("GET /export/events.csv", s.exportCSV("events"))
 	// ---- end open data
 
 	// ---- admin

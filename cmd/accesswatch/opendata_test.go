@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/storetest"
+)
+
+// seededFile is a database file with the bundled cases and events that use
+// every field of the events CSV.
+func seededFile(t *testing.T) string {
+	t.Helper()
+	st, _ := storetest.OpenSeeded(t)
+	if _, err := st.RecordEvents(context.Background(), storetest.RichEvents()); err != nil {
+		t.Fatal(err)
+	}
+	return st.Path()
+}
+
+// mustRun runs a command that must succeed and returns its output.
+func mustRun(t *testing.T, args ...string) []byte {
+	t.Helper()
+	env, out, errOut := testEnv(nil)
+	if code := run(context.Background(), env, args); code != 0 {
+		t.Fatalf("accesswatch %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
+	}
+	return out.Bytes()
+}
+
+func checksumOf(t *testing.T, path string) string {
+	t.Helper()
+	st, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	return storetest.Checksum(t, st)
+}
+
+func TestExportImportExportThroughTheCommandsIsByteIdentical(t *testing.T) {
+	src := seededFile(t)
+	first := mustRun(t, "export", "events", "--db", src)
+	if !bytes.Contains(first, []byte("class_ban_announced")) || !bytes.Contains(first, []byte("test-relief")) {
+		t.Fatal("export lacks class-level or rich events")
+	}
+	file := filepath.Join(t.TempDir(), "events.csv")
+	if err := os.WriteFile(file, first, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db") // created by import: countries only
+	summary := string(mustRun(t, "import", file, "--db", empty))
+	if !strings.Contains(summary, "event(s) added, 0 duplicate(s) skipped") {
+		t.Errorf("summary %q", summary)
+	}
+	second := mustRun(t, "export", "--db", empty, "events")
+	if !bytes.Equal(first, second) {
+		t.Error("export → import → export differs")
+	}
+	again := string(mustRun(t, "import", "--db", empty, file))
+	if !strings.Contains(again, " 0 event(s) added") {
+		t.Errorf("second import: %q", again)
+	}
+	if third := mustRun(t, "export", "events", "--db", empty); !bytes.Equal(first, third) {
+		t.Error("importing twice changed the export")
+	}
+}
+
+func TestImportCommandReportsEveryProblemAndChangesNothing(t *testing.T) {
+	db := seededFile(t)
+	before := checksumOf(t, db)
+	file := filepath.Join(t.TempDir(), "bad.csv")
+	content := "country_code,org_slug,org_name,org_type,date,event_type,status_after,source_publisher,source_url\n" +
+		"XXX,test-b,Test B,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/2\n" +
+		"NER,test-c,Test C,ingo,2025-02-30,authorisation_withdrawn,gone,AP,https://a.example.org/3\n" +
+		"NER,test-d,Test D,ingo,2025-01-02,staff_departed,,AP,https://a.example.org/4\n" +
+		"NER,test-e,,ingo,2025-01-02,staff_departed,,AP,javascript:alert(1)\n"
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env, out, errOut := testEnv(nil)
+	if code := run(context.Background(), env, []string{"import", file, "--db", db}); code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	want := []string{
+		"line 2, column A (country_code): Country: no country has this code.",
+		"line 3, column E (date): Date: use YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date).",
+		"line 3, column G (status_after): New status: choose one of the listed values.",
+		"line 5, column C (org_name): Name: this is required.",
+		"line 5, column I (source_url): Source URL: use a full web address starting with http:// or https://.",
+		"accesswatch import: 5 problem(s) in the file; nothing was imported.",
+	}
+	if got := strings.TrimSpace(errOut.String()); got != strings.Join(want, "\n") {
+		t.Errorf("stderr:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	if out.Len() != 0 {
+		t.Errorf("stdout: %q", out.String())
+	}
+	if checksumOf(t, db) != before {
+		t.Error("a rejected import changed the database")
+	}
+
+	// A dry run of a good file writes nothing either.
+	good := filepath.Join(t.TempDir(), "good.csv")
+	os.WriteFile(good, []byte("country_code,date,event_type,source_publisher,source_url\nMLI,2024-05,class_ban_announced,AP,https://a.example.org/9\n"), 0o600)
+	if got := string(mustRun(t, "import", good, "--dry-run", "--db", db)); !strings.Contains(got, "1 event(s) would be added") {
+		t.Errorf("dry run: %q", got)
+	}
+	if checksumOf(t, db) != before {
+		t.Error("a dry run changed the database")
+	}
+	// From standard input, with an actor for the audit log.
+	env, out, errOut = testEnv(nil)
+	env.stdin = strings.NewReader("country_code,date,event_type,source_publisher,source_url\nMLI,2024-05,class_ban_announced,AP,https://a.example.org/9\n")
+	if code := run(context.Background(), env, []string{"import", "-", "--actor", "editor7", "--db", db}); code != 0 || !strings.Contains(out.String(), "1 event(s) added") {
+		t.Errorf("stdin: exit %d %q %q", code, out.String(), errOut.String())
+	}
+}
+
+func TestExportCommandFiltersAndRefusals(t *testing.T) {
+	db := seededFile(t)
+	out := mustRun(t, "export", "records", "--status", "expelled", "--status", "banned", "--flagged", "--db", db)
+	rows, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
+	if err != nil || len(rows) < 4 || rows[1][0] != "#country+code" {
+		t.Fatalf("records export: %v, %d rows", err, len(rows))
+	}
+	for _, r := range rows[2:] {
+		if (r[7] != "expelled" && r[7] != "banned") || r[8] != "true" {
+			t.Errorf("row %v", r)
+		}
+	}
+	events := mustRun(t, "export", "events", "--country", "NER", "--since", "2025", "--db", db)
+	if n := bytes.Count(events, []byte("\r\nNER,")); n < 4 || bytes.Contains(events, []byte("\r\nSDN,")) {
+		t.Errorf("events export: %d NER rows", n)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"export", "people", "--db", db}, 2, "records or events"},
+		{[]string{"export", "--db", db}, 2, "missing argument"},
+		{[]string{"export", "records", "--country", "XXX", "--db", db}, 2, `no country has the code "XXX"`},
+		{[]string{"export", "records", "--since", "2025", "--db", db}, 2, "since"},
+		{[]string{"export", "events", "--db", filepath.Join(t.TempDir(), "none.db")}, 1, "no database"},
+		{[]string{"import", "--db", db}, 2, "missing argument"},
+		{[]string{"import", "/no/such/file.csv", "--db", db}, 1, "no such file"},
+		{[]string{"backup", "--db", db}, 2, "missing argument"},
+	} {
+		env, _, errOut := testEnv(nil)
+		if code := run(context.Background(), env, tc.args); code != tc.code || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d %q; want %d and %q", tc.args, code, errOut.String(), tc.code, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(t.TempDir(), "none.db")); err == nil {
+		t.Error("export created a database")
+	}
+}
+
+func TestExportCommandWritesWhatTheServerServes(t *testing.T) {
+	db := seededFile(t)
+	base, stop := startServer(t, Config{Addr: "127.0.0.1:0", DB: db})
+	defer stop()
+	for _, kind := range []string{"records", "events"} {
+		resp, err := http.Get(base + "/export/" + kind + ".csv?country=NER")
+		if err != nil {
+			t.Fatal(err)
+		}
+		served, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if cli := mustRun(t, "export", kind, "--country", "NER", "--db", db); !bytes.Equal(cli, served) || resp.StatusCode != 200 {
+			t.Errorf("%s: the command's output and /export/%s.csv differ", kind, kind)
+		}
+	}
+}
+
+func TestBackupCommand(t *testing.T) {
+	db := seededFile(t)
+	// The server holds the database open (and could be writing) meanwhile.
+	base, stop := startServer(t, Config{Addr: "127.0.0.1:0", DB: db})
+	defer stop()
+	if resp, err := http.Get(base + "/api/v1/records"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("server: %v", err)
+	}
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	out := string(mustRun(t, "backup", dest, "--db", db))
+	if !strings.Contains(out, "integrity_check: ok") {
+		t.Errorf("output %q", out)
+	}
+	if err := store.CheckIntegrity(context.Background(), dest); err != nil {
+		t.Fatal(err)
+	}
+	if checksumOf(t, dest) != checksumOf(t, db) {
+		t.Error("the backup holds other data than the database")
+	}
+	env, _, errOut := testEnv(nil)
+	if code := run(context.Background(), env, []string{"backup", dest, "--db", db}); code != 1 || !strings.Contains(errOut.String(), "already exists") {
+		t.Errorf("backup over an existing file: exit %d %q", code, errOut.String())
+	}
+	env, _, errOut = testEnv(nil)
+	if code := run(context.Background(), env, []string{"backup", filepath.Join(t.TempDir(), "b.db"), "--db", filepath.Join(t.TempDir(), "none.db")}); code != 1 || !strings.Contains(errOut.String(), "no database") {
+		t.Errorf("backup of nothing: exit %d %q", code, errOut.String())
+	}
+}

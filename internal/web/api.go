@@ -1,0 +1,327 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/dataset"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/store"
+)
+
+// openDataStore is what the JSON API, the CSV exports and the import need
+// from the database (beyond Store's own methods).
+type openDataStore interface {
+	ExportStore
+	Orgs(ctx context.Context) ([]access.Org, error)
+	Record(ctx context.Context, country, slug string) (store.RecordView, error)
+	Events(ctx context.Context, f store.EventFilter) ([]store.EventView, int, error)
+	ImportFile(ctx context.Context, r io.Reader, opt store.ImportOptions) (store.ImportResult, error)
+}
+
+// ExportStore is what the CSV exports need from the database.
+type ExportStore interface {
+	refStore
+	EventRows(ctx context.Context, f store.EventFilter) ([]dataset.EventRow, error)
+	RecordRows(ctx context.Context, f store.RecordFilter) ([]dataset.RecordRow, error)
+}
+
+// openData marks a response as open data: any web page may read it
+// (CORS), including its ETag for revalidation. The header goes on errors
+// too, so that a script can read why its request failed.
+func openData(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", "ETag")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// apiGET serves an API handler: open to any origin, through the page cache
+// (ETag, 304 without rendering, gzip), errors as problems.
+func (s *Server) apiGET(h apiHandler) http.Handler {
+	return openData(s.cached(s.api(h)))
+}
+
+// apiFallback answers every other address under /api/v1/ with a problem
+// rather than an HTML page: 405 for methods other than GET and HEAD (the
+// API is read-only), 404 otherwise.
+func (s *Server) apiFallback(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		s.serveProblem(w, r, &apiError{status: http.StatusMethodNotAllowed, kind: "method-not-allowed", detail: s.l.T("api.detail.method")})
+		return
+	}
+	s.serveProblem(w, r, apiNotFound(s.l.T("api.detail.path"), nil))
+}
+
+// query parses the request's query for spec and checks what it names
+// exists; every problem becomes one 400 answer.
+func (s *Server) query(r *http.Request, spec querySpec) (apiQuery, error) {
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return apiQuery{}, &apiError{status: http.StatusBadRequest, kind: "invalid-parameter", detail: s.l.T("api.detail.malformed"), err: err}
+	}
+	q, err := parseChecked(r.Context(), s.store, s.l, spec, values)
+	var qe *QueryError
+	if errors.As(err, &qe) {
+		return apiQuery{}, s.invalidParams(qe)
+	}
+	return q, err
+}
+
+// parseChecked parses query parameters for spec and checks that what they
+// name exists. Problems are returned together as a *QueryError.
+func parseChecked(ctx context.Context, st refStore, l *i18n.Locale, spec querySpec, values url.Values) (apiQuery, error) {
+	q, problems := parseQuery(spec, values)
+	more, err := checkRefs(ctx, st, &q)
+	if err != nil {
+		return apiQuery{}, err
+	}
+	if problems = append(problems, more...); len(problems) == 0 {
+		return q, nil
+	}
+	slices.SortStableFunc(problems, func(a, b paramError) int { return strings.Compare(a.Param, b.Param) })
+	var regions []string
+	if slices.ContainsFunc(problems, func(p paramError) bool { return p.Code == "region" }) {
+		if regions, err = knownRegions(ctx, st); err != nil {
+			return apiQuery{}, err
+		}
+	}
+	return apiQuery{}, queryError(l, spec, problems, regions)
+}
+
+// apiCountries lists every country with a summary of its records.
+func (s *Server) apiCountries(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, noParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	countries, err := s.store.Countries(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := s.recordCounts(ctx, func(rec store.RecordView) string { return rec.CountryCode })
+	if err != nil {
+		return err
+	}
+	items := make([]countryJSON, len(countries))
+	for i, c := range countries {
+		items[i] = jsonCountry(c, counts[c.Code])
+	}
+	return writeJSON(w, listJSON[countryJSON]{Total: len(items), Items: items})
+}
+
+// recordCounts summarises every record, grouped by key.
+func (s *Server) recordCounts(ctx context.Context, key func(store.RecordView) string) (map[string]countsJSON, error) {
+	records, _, err := s.store.Records(ctx, store.RecordFilter{})
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]countsJSON{}
+	for _, rec := range records {
+		c := counts[key(rec)]
+		c.add(rec)
+		counts[key(rec)] = c
+	}
+	return counts, nil
+}
+
+// apiCountry shows one country, its records and its class-level measures.
+func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, noParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	st := s.store
+	c, err := s.findCountry(ctx, r.PathValue("iso3"))
+	if err != nil {
+		return err
+	}
+	records, err := s.recordsWithSources(ctx, store.RecordFilter{Country: c.Code, Sort: store.SortCountry})
+	if err != nil {
+		return err
+	}
+	measures, _, err := st.Events(ctx, store.EventFilter{Country: c.Code, ClassLevelOnly: true, OldestFirst: true})
+	if err != nil {
+		return err
+	}
+	var counts countsJSON
+	for _, rec := range records.views {
+		counts.add(rec)
+	}
+	return writeJSON(w, countryDetailJSON{countryJSON: jsonCountry(c, counts), Records: records.json, ClassLevelEvents: jsonEvents(measures)})
+}
+
+func (s *Server) findCountry(ctx context.Context, code string) (access.Country, error) {
+	c, err := s.store.Country(ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, apiNotFound(s.l.Tf("api.detail.country", code), err)
+	}
+	return c, err
+}
+
+func (s *Server) findOrg(ctx context.Context, slug string) (access.Org, error) {
+	o, err := s.store.Org(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return o, apiNotFound(s.l.Tf("api.detail.org", slug), err)
+	}
+	return o, err
+}
+
+// recordPage is a list of records and their JSON views.
+type recordPage struct {
+	views []store.RecordView
+	json  []recordJSON
+	total int
+}
+
+// recordsWithSources reads records with the sources behind their statuses.
+func (s *Server) recordsWithSources(ctx context.Context, f store.RecordFilter) (recordPage, error) {
+	views, total, err := s.store.Records(ctx, f)
+	if err != nil {
+		return recordPage{}, err
+	}
+	ids := make([]int64, 0, len(views))
+	for _, v := range views {
+		if v.StatusEventID != 0 {
+			ids = append(ids, v.StatusEventID)
+		}
+	}
+	sources, err := s.store.Sources(ctx, ids)
+	if err != nil {
+		return recordPage{}, err
+	}
+	out := recordPage{views: views, json: make([]recordJSON, len(views)), total: total}
+	for i, v := range views {
+		out.json[i] = jsonRecord(v, sources[v.StatusEventID])
+	}
+	return out, nil
+}
+
+// apiOrgs lists every organisation with a summary of its records.
+func (s *Server) apiOrgs(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, noParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	orgs, err := s.store.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := s.recordCounts(ctx, func(rec store.RecordView) string { return rec.OrgSlug })
+	if err != nil {
+		return err
+	}
+	items := make([]orgJSON, len(orgs))
+	for i, o := range orgs {
+		items[i] = jsonOrg(o, counts[o.Slug])
+	}
+	return writeJSON(w, listJSON[orgJSON]{Total: len(items), Items: items})
+}
+
+// apiOrg shows one organisation and its records in every country.
+func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, noParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	o, err := s.findOrg(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	records, err := s.recordsWithSources(ctx, store.RecordFilter{Org: o.Slug, Sort: store.SortCountry})
+	if err != nil {
+		return err
+	}
+	var counts countsJSON
+	for _, rec := range records.views {
+		counts.add(rec)
+	}
+	return writeJSON(w, orgDetailJSON{orgJSON: jsonOrg(o, counts), Records: records.json})
+}
+
+// apiRecords lists records, a page at a time, by country name, then
+// flagged and most severe first, then organisation name.
+func (s *Server) apiRecords(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.query(r, recordListParams)
+	if err != nil {
+		return err
+	}
+	f := q.recordFilter()
+	if q.Limit == 0 {
+		// limit=0 asks for the total alone. The store reads "no limit" from
+		// 0, so ask it for one row (which also makes it count) and drop it.
+		f.Limit = 1
+	}
+	page, err := s.recordsWithSources(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if q.Limit == 0 {
+		page.json = nil
+	}
+	return writeJSON(w, newPage("/api/v1/records", recordListParams, q, page.total, page.json))
+}
+
+// apiRecord shows one record with its whole timeline and every source.
+func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, noParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, err := s.findCountry(ctx, r.PathValue("iso3"))
+	if err != nil {
+		return err
+	}
+	o, err := s.findOrg(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	rec, err := s.store.Record(ctx, c.Code, o.Slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return apiNotFound(s.l.Tf("api.detail.record", o.Slug, c.Name), err)
+	}
+	if err != nil {
+		return err
+	}
+	events, _, err := s.store.Events(ctx, store.EventFilter{Country: c.Code, Org: o.Slug, OldestFirst: true})
+	if err != nil {
+		return err
+	}
+	var statusSources []access.Source
+	for _, e := range events {
+		if e.ID == rec.StatusEventID {
+			statusSources = e.Sources
+		}
+	}
+	return writeJSON(w, recordDetailJSON{recordJSON: jsonRecord(rec, statusSources), Events: jsonEvents(events)})
+}
+
+// apiEvents lists events with their sources, a page at a time, oldest
+// first (by date, then in the order they were recorded).
+func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.query(r, eventListParams)
+	if err != nil {
+		return err
+	}
+	f := q.eventFilter()
+	if q.Limit == 0 {
+		f.Limit = 1 // the total alone; see apiRecords
+	}
+	events, total, err := s.store.Events(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	items := jsonEvents(events)
+	if q.Limit == 0 {
+		items = nil
+	}
+	return writeJSON(w, newPage("/api/v1/events", eventListParams, q, total, items))
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+
+	"github.com/accesswatch/accesswatch/internal/dataset"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+)
+
+// exportSpecs are the CSV exports and the filters each accepts: the JSON
+// API's filters for the same things, without paging (an export is whole).
+var exportSpecs = map[string]querySpec{
+	"records": recordExportParam,
+	"events":  eventExportParams,
+}
+
+// ExportKinds names the CSV exports, as `accesswatch export KIND` takes them.
+var ExportKinds = []string{"records", "events"}
+
+// ExportCSV writes an export ("records" or "events") for the given filters,
+// exactly as /export/KIND.csv serves it for the same query parameters:
+// UTF-8, RFC 4180, a header row and an HXL hashtag row. Problems with the
+// filters are returned as a *QueryError, before anything is written.
+func ExportCSV(ctx context.Context, st ExportStore, l *i18n.Locale, kind string, filters url.Values, w io.Writer) error {
+	spec, ok := exportSpecs[kind]
+	if !ok {
+		return fmt.Errorf("no export %q: choose records or events", kind)
+	}
+	q, err := parseChecked(ctx, st, l, spec, filters)
+	if err != nil {
+		return err
+	}
+	return writeExport(ctx, st, kind, q, w)
+}
+
+func writeExport(ctx context.Context, st ExportStore, kind string, q apiQuery, w io.Writer) error {
+	if kind == "records" {
+		rows, err := st.RecordRows(ctx, q.recordFilter())
+		if err != nil {
+			return err
+		}
+		return dataset.WriteRecords(w, rows, true)
+	}
+	rows, err := st.EventRows(ctx, q.eventFilter())
+	if err != nil {
+		return err
+	}
+	return dataset.WriteEvents(w, rows, true)
+}
+
+// exportCSV serves /export/KIND.csv: open to any origin, through the page
+// cache, offered as a file to save. Events come in the order an import
+// reproduces (see store.EventRows); records by country, then flagged and
+// most severe first.
+func (s *Server) exportCSV(kind string) http.Handler {
+	h := s.cached(s.api(func(w http.ResponseWriter, r *http.Request) error {
+		q, err := s.query(r, exportSpecs[kind])
+		if err != nil {
+			return err
+		}
+		// Render whole before answering, so that a failure half-way is a
+		// clean error rather than a truncated file.
+		var buf bytes.Buffer
+		if err := writeExport(r.Context(), s.store, kind, q, &buf); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
+		_, err = w.Write(buf.Bytes())
+		return err
+	}))
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": "accesswatch-" + kind + ".csv"})
+	return openData(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&headerOnOK{ResponseWriter: w, set: func(h http.Header) { h.Set("Content-Disposition", disposition) }}, r)
+	}))
+}
+
+// headerOnOK adds headers to a 200 answer only: a file is offered for
+// download, but a problem answered instead stays readable in place. (The
+// page cache replays cached answers with headers of its own, so the
+// headers are added on the way out rather than by the handler.)
+type headerOnOK struct {
+	http.ResponseWriter
+	set     func(http.Header)
+	written bool
+}
+
+func (w *headerOnOK) WriteHeader(code int) {
+	if !w.written {
+		w.written = true
+		if code == http.StatusOK {
+			w.set(w.Header())
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *headerOnOK) Write(b []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *headerOnOK) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/accesswatch/accesswatch/internal/dataset"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// Limits of an upload through the admin import form. The import runs
+// within the request, at roughly a millisecond or two per event, so the
+// row limit keeps it well inside the server's write timeout (60 s); bigger
+// files go through the command line (accesswatch import --max-rows).
+const (
+	maxImportMB   = 16
+	maxImportRows = 10_000
+)
+
+// importPage serves the admin import page: the upload form. It must be
+// mounted behind the admin session (see the report of issue 6 / README).
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, templates.ImportPage(s.page(s.l.T("import.title"), "admin"), s.importView(r)))
+	return nil
+}
+
+func (s *Server) importView(r *http.Request) templates.ImportView {
+	return templates.ImportView{Action: r.URL.Path, MaxMB: maxImportMB, MaxRows: maxImportRows}
+}
+
+// importUpload returns the handler of the import form's POST. actor names
+// who is importing, for the audit log (the admin session's user). It must be
+// mounted behind the admin session and cross-origin protection. The answer
+// is the page again with the outcome: 200 with what was imported, 422 with
+// every problem in the file (nothing imported), 400/413 for an upload that
+// is not a usable file. Importing is idempotent (rows already held are
+// skipped), so resubmitting the form is harmless.
+func (s *Server) importUpload(actor func(*http.Request) string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v := s.importView(r)
+		answer := func(status int) error {
+			s.render(w, r, status, templates.ImportPage(s.page(s.l.T("import.title"), "admin"), v))
+			return nil
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxImportMB<<20)
+		file, header, err := r.FormFile("file")
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			v.Message = s.l.Tf("import.too_large", maxImportMB)
+			return answer(http.StatusRequestEntityTooLarge)
+		case err != nil:
+			v.Message = s.l.T("import.no_file")
+			return answer(http.StatusBadRequest)
+		}
+		defer file.Close()
+		v.DryRun = r.FormValue("dry_run") != ""
+		res, err := s.store.ImportFile(r.Context(), file, store.ImportOptions{
+			Actor: actor(r), Source: auditName(header.Filename), DryRun: v.DryRun, MaxRows: maxImportRows,
+		})
+		var ie *dataset.ImportError
+		switch {
+		case errors.As(err, &ie):
+			v.Problems = importProblems(s.l, ie)
+			return answer(http.StatusUnprocessableEntity)
+		case errors.Is(err, dataset.ErrTooManyRows):
+			v.Message = s.l.Tf("import.too_many_rows", maxImportRows)
+			return answer(http.StatusRequestEntityTooLarge)
+		case err != nil:
+			return fmt.Errorf("import %q: %w", header.Filename, err)
+		}
+		v.Summary = ImportSummary(s.l, res, v.DryRun)
+		return answer(http.StatusOK)
+	}
+}
+
+// auditName keeps an uploaded file's name short and printable for the log.
+func auditName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(name, ""))
+	if utf8.RuneCountInString(name) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	return name
+}
+
+// ImportSummary says what an import did (or, dry, would do).
+func ImportSummary(l *i18n.Locale, res store.ImportResult, dryRun bool) string {
+	key := "import.summary"
+	if dryRun {
+		key = "import.summary.dry_run"
+	}
+	return l.Tf(key, res.Rows, res.Added, res.Duplicates, res.OrgsCreated, res.RecordsCreated)
+}
+
+// importProblems puts every problem of a rejected file into words, with
+// the place it is at.
+func importProblems(l *i18n.Locale, ie *dataset.ImportError) []templates.ImportProblem {
+	out := make([]templates.ImportProblem, len(ie.Errors))
+	for i, e := range ie.Errors {
+		p := templates.ImportProblem{Line: e.Line, Column: e.Column, Message: rowProblem(l, e)}
+		if letter := e.ColumnLetter(); letter != "" {
+			p.Column = letter + " (" + e.Column + ")"
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// ImportProblemLines lists every problem of a rejected file, one line each:
+// "line 4, column E (date): Date: use YYYY, YYYY-MM or YYYY-MM-DD ...".
+func ImportProblemLines(l *i18n.Locale, ie *dataset.ImportError) []string {
+	out := make([]string, len(ie.Errors))
+	for i, e := range ie.Errors {
+		msg := rowProblem(l, e)
+		switch letter := e.ColumnLetter(); {
+		case letter != "":
+			out[i] = l.Tf("import.problem", e.Line, letter, e.Column, msg)
+		case e.Column != "":
+			out[i] = l.Tf("import.problem.row", e.Line, e.Column+": "+msg)
+		default:
+			out[i] = l.Tf("import.problem.row", e.Line, msg)
+		}
+	}
+	return out
+}
+
+// rowDetails translates the file-level problems dataset reports in words.
+var rowDetails = map[string]string{
+	"unknown column":          "import.detail.unknown_column",
+	"column given twice":      "import.detail.duplicate_column",
+	"required column missing": "import.detail.missing_column",
+}
+
+func rowProblem(l *i18n.Locale, e dataset.RowError) string {
+	if e.Problem.Code != "" {
+		return l.Problem(e.Problem)
+	}
+	if key, ok := rowDetails[e.Detail]; ok {
+		return l.T(key)
+	}
+	return e.Detail
+}
