@@ -353,7 +353,8 @@ WITH agg AS (
 const orgSummaryJoin = `
 FROM organisations o
 JOIN agg a ON a.org_id = o.id
-WHERE (:flagged = 0 OR a.flagged > 0)
+WHERE (:slug = '' OR o.slug = :slug)
+  AND (:flagged = 0 OR a.flagged > 0)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\' OR o.slug LIKE :query ESCAPE '\')`
 
@@ -393,7 +394,33 @@ func (s *Store) OrgSummaries(ctx context.Context, f OrgFilter) ([]OrgSummary, in
 	if !ok {
 		return nil, 0, fmt.Errorf("list organisation summaries: unknown order %q", f.Sort)
 	}
+	out, total, err := s.orgSummaries(ctx, query, f, "")
+	if err != nil {
+		return nil, 0, fmt.Errorf("list organisation summaries: %w", err)
+	}
+	return out, total, nil
+}
+
+// OrgSummary returns one organisation's summary over all its records; an
+// unknown slug is ErrNotFound.
+func (s *Store) OrgSummary(ctx context.Context, slug string) (OrgSummary, error) {
+	out, _, err := s.orgSummaries(ctx, orgSummaryQueries[OrgByName], OrgFilter{}, slug)
+	if err != nil {
+		return OrgSummary{}, fmt.Errorf("organisation summary %q: %w", slug, err)
+	}
+	if len(out) == 1 {
+		return out[0], nil
+	}
+	o, err := s.Org(ctx, slug)
+	if err != nil {
+		return OrgSummary{}, err
+	}
+	return OrgSummary{Org: o}, nil
+}
+
+func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slug string) ([]OrgSummary, int, error) {
 	args := []any{
+		sql.Named("slug", slug),
 		sql.Named("statuses", jsonList(f.Statuses)),
 		sql.Named("flagged", boolInt(f.FlaggedOnly)),
 		sql.Named("region", f.Region),
@@ -402,14 +429,26 @@ func (s *Store) OrgSummaries(ctx context.Context, f OrgFilter) ([]OrgSummary, in
 		sql.Named("limit", pageLimit(f.Limit)),
 		sql.Named("offset", max(f.Offset, 0)),
 	}
-	out, err := s.orgSummaries(ctx, query, args)
+	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list organisation summaries: %w", err)
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []OrgSummary
+	for rows.Next() {
+		var v OrgSummary
+		if v.Org, err = scanOrg(withExtra{rows, []any{&v.Countries, &v.Flagged, &v.ReachLost}}); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
 	}
 	total := len(out)
 	if f.Limit > 0 || f.Offset > 0 {
 		if err := s.reader.QueryRowContext(ctx, orgSummaryCount, withoutPaging(args)...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("count organisation summaries: %w", err)
+			return nil, 0, err
 		}
 	}
 	keys := make([]string, len(out))
@@ -419,29 +458,12 @@ func (s *Store) OrgSummaries(ctx context.Context, f OrgFilter) ([]OrgSummary, in
 	flags, err := s.flagCounts(ctx, orgFlags, keys,
 		sql.Named("statuses", jsonList(f.Statuses)), sql.Named("region", f.Region))
 	if err != nil {
-		return nil, 0, fmt.Errorf("count flags by organisation: %w", err)
+		return nil, 0, err
 	}
 	for i := range out {
 		out[i].Flags = flags[out[i].Slug]
 	}
 	return out, total, nil
-}
-
-func (s *Store) orgSummaries(ctx context.Context, query string, args []any) ([]OrgSummary, error) {
-	rows, err := s.reader.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OrgSummary
-	for rows.Next() {
-		var v OrgSummary
-		if v.Org, err = scanOrg(withExtra{rows, []any{&v.Countries, &v.Flagged, &v.ReachLost}}); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // ---- records besides the flagged ones

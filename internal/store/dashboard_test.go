@@ -250,6 +250,19 @@ func TestOrgSummaries(t *testing.T) {
 	}
 }
 
+func TestOrgSummaryOfOneOrganisation(t *testing.T) {
+	s, _ := openSeeded(t)
+	ctx := context.Background()
+	icrc, err := s.OrgSummary(ctx, "icrc")
+	if err != nil || icrc.Name != "International Committee of the Red Cross" || icrc.Countries != 1 || icrc.ReachLost != 2_000_000 ||
+		icrc.Flags[access.StatusExpelled] != 1 {
+		t.Errorf("icrc: %+v, %v", icrc, err)
+	}
+	if _, err := s.OrgSummary(ctx, "no-such-org"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown slug: %v", err)
+	}
+}
+
 func TestUnflaggedRecords(t *testing.T) {
 	s, _ := openSeeded(t)
 	ctx := context.Background()

@@ -33,6 +33,7 @@ type pageCache struct {
 type cachedResponse struct {
 	key         string
 	generation  uint64
+	day         int64 // the store clock's day at rendering; see cachedBy
 	contentType string
 	etag        string // strong, from the content: unchanged content keeps its tag across commits
 	body        []byte
@@ -130,11 +131,27 @@ func cacheKey(r *http.Request) string {
 // calling the handler; otherwise the handler renders into a buffer and a
 // 200 answer is kept. Non-200 answers pass through uncached. The handler's
 // output must not depend on who asks (no sessions on public pages).
-func (s *Server) cached(h handlerFunc) http.Handler {
+func (s *Server) cached(h handlerFunc) http.Handler { return s.cachedBy(h, false) }
+
+// cachedPerOrigin is cached for handlers whose output holds absolute links
+// built from the request's scheme and host (the Atom feed): the origin is
+// part of the key, so links made for one Host header are never served to
+// a request that came with another.
+func (s *Server) cachedPerOrigin(h handlerFunc) http.Handler { return s.cachedBy(h, true) }
+
+// cachedBy implements cached and cachedPerOrigin. An entry is fresh while
+// the store generation and the store clock's day are those it was rendered
+// at: pages count "the last 90 days" and "years present" from today, so
+// they go stale at midnight (UTC) even when nothing was committed.
+func (s *Server) cachedBy(h handlerFunc, perOrigin bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gen := s.store.Generation()
+		day := s.store.Now().Unix() / secondsPerDay
 		key := cacheKey(r)
-		if e := s.cache.get(key, gen); e != nil {
+		if perOrigin {
+			key = s.origin(r) + key
+		}
+		if e := s.cache.get(key, gen); e != nil && e.day == day {
 			serveCached(w, r, e)
 			return
 		}
@@ -147,13 +164,24 @@ func (s *Server) cached(h handlerFunc) http.Handler {
 			buf.copyTo(w)
 			return
 		}
-		e := &cachedResponse{key: key, generation: gen, contentType: buf.header.Get("Content-Type"), body: buf.body.Bytes()}
+		e := &cachedResponse{key: key, generation: gen, day: day, contentType: buf.header.Get("Content-Type"), body: buf.body.Bytes()}
 		sum := sha256.Sum256(e.body)
 		e.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
 		e.gzipped = compress(e.body)
 		s.cache.put(e)
 		serveCached(w, r, e)
 	})
+}
+
+const secondsPerDay = 24 * 60 * 60
+
+// origin is the scheme and host a request was made to, as a client sees it.
+func (s *Server) origin(r *http.Request) string {
+	scheme := "http"
+	if s.tls || r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // serveCached writes a cached response, honouring If-None-Match and

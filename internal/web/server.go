@@ -25,6 +25,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Generation changes whenever committed data may have changed.
 	Generation() uint64
+	dashboardStore
 }
 
 // Assets serves static files and names them by version.
