@@ -150,8 +150,9 @@ func (s *Server) pager(q listQuery, spec listSpec, path string, total, size int)
 		p.From, p.To = (q.Page-1)*size+1, min(q.Page*size, total)
 	}
 	at := func(n int) string {
-		q.Page = n
-		return q.url(path, spec)
+		other := q
+		other.Page = n
+		return other.url(path, spec)
 	}
 	if q.Page > 1 {
 		p.First, p.Prev = at(1), at(q.Page-1)

@@ -25,6 +25,10 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	rec, err := s.store.Record(ctx, code, slug)
 	if errors.Is(err, store.ErrNotFound) {
+		// Say which part of the address is wrong.
+		if _, cerr := s.store.Country(ctx, code); cerr != nil {
+			return s.countryNotFound(code, cerr)
+		}
 		return s.notFoundBecause(s.l.Tf("dash.record.unknown", clip(slug), code), err)
 	}
 	if err != nil {
