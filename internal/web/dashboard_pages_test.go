@@ -90,7 +90,9 @@ func TestRecordPageShowsTheICRCCase(t *testing.T) {
 		t.Fatalf("timeline has %d entries", entries.Length())
 	}
 	var dates []string
-	entries.Each(func(_ int, li *goquery.Selection) { dates = append(dates, li.Find(".when time").AttrOr("datetime", "")) })
+	entries.Each(func(_ int, li *goquery.Selection) {
+		dates = append(dates, li.Find(".when time").AttrOr("datetime", ""))
+	})
 	if !slices.IsSorted(dates) || dates[0] != "1990" {
 		t.Errorf("timeline not oldest first: %v", dates)
 	}
@@ -255,7 +257,7 @@ func TestOverviewSections(t *testing.T) {
 		if st == access.StatusOrderedToLeave {
 			continue // no bundled record is at "ordered to leave" any more
 		}
-		if doc.Find("#flagged .badge--flagged.badge--" + string(st)).Length() == 0 {
+		if doc.Find("#flagged .badge--flagged.badge--"+string(st)).Length() == 0 {
 			t.Errorf("no flagged %s badge", st)
 		}
 	}
