@@ -114,22 +114,35 @@ type CountryFilter struct {
 	Offset      int
 }
 
-const countrySummaryFrom = `
+// countryAgg sums up records and class-level measures by country; the
+// one-country form narrows both to :code first, so it reads one country's
+// rows through the indexes rather than every row.
+const (
+	countryAggHead = `
 WITH agg AS (
 	SELECT r.country_code AS code, COUNT(*) AS records, SUM(r.flagged) AS flagged, SUM(r.reach_lost) AS lost
 	FROM records r JOIN organisations o ON o.id = r.org_id
-	WHERE (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
+	WHERE `
+	countryAggFilters = `(:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
 	  AND (:org_type = '' OR o.type = :org_type)
 	GROUP BY r.country_code
 ), measures AS (
-	SELECT country_code AS code, COUNT(*) AS n FROM events WHERE record_id IS NULL GROUP BY country_code
+	SELECT country_code AS code, COUNT(*) AS n FROM events WHERE record_id IS NULL`
+	countryAggTail = `
+	GROUP BY country_code
 )`
+	countryAggAll = countryAggHead + countryAggFilters + countryAggTail
+	countryAggOne = countryAggHead + `r.country_code = :code AND ` + countryAggFilters + ` AND country_code = :code` + countryAggTail
+)
 
-const countrySummarySelect = countrySummaryFrom + `
+// countrySummaryColumns ends with the number of rows in all, so that a page
+// and its total come from one query.
+const countrySummaryColumns = `
 SELECT c.code, c.iso2, c.numeric, c.name, c.official_name, c.region, c.subregion, c.lat, c.lng, c.un_member,
 	c.severity_score, c.severity_date, c.severity_publisher, c.severity_url,
 	COALESCE(a.records, 0), COALESCE(a.flagged, 0), COALESCE(a.lost, 0), COALESCE(m.n, 0),
-	COALESCE((SELECT MAX(e.date) FROM events e WHERE e.country_code = c.code AND (e.status_after <> '' OR e.record_id IS NULL)), '') AS last_change`
+	COALESCE((SELECT MAX(e.date) FROM events e WHERE e.country_code = c.code AND (e.status_after <> '' OR e.record_id IS NULL)), '') AS last_change,
+	COUNT(*) OVER ()`
 
 const countrySummaryJoin = `
 FROM countries c
@@ -141,20 +154,27 @@ WHERE (a.code IS NOT NULL OR (m.code IS NOT NULL AND :statuses = '' AND :org_typ
   AND (:region = '' OR c.region = :region)
   AND (:query = '' OR c.name LIKE :query ESCAPE '\' OR c.official_name LIKE :query ESCAPE '\' OR c.code LIKE :query ESCAPE '\')`
 
+const countrySummarySelect = countryAggAll + countrySummaryColumns + countrySummaryJoin
+
 var countrySummaryQueries = map[CountrySort]string{
-	CountryByFlagged: countrySummarySelect + countrySummaryJoin + `
+	CountryByFlagged: countrySummarySelect + `
 ORDER BY COALESCE(a.flagged, 0) DESC, COALESCE(a.lost, 0) DESC, c.name, c.code` + recordPage,
-	CountryByName: countrySummarySelect + countrySummaryJoin + `
+	CountryByName: countrySummarySelect + `
 ORDER BY c.name, c.code` + recordPage,
-	CountryByReach: countrySummarySelect + countrySummaryJoin + `
+	CountryByReach: countrySummarySelect + `
 ORDER BY COALESCE(a.lost, 0) DESC, COALESCE(a.flagged, 0) DESC, c.name, c.code` + recordPage,
-	CountryByRecords: countrySummarySelect + countrySummaryJoin + `
+	CountryByRecords: countrySummarySelect + `
 ORDER BY COALESCE(a.records, 0) DESC, c.name, c.code` + recordPage,
-	CountryByRecent: countrySummarySelect + countrySummaryJoin + `
+	CountryByRecent: countrySummarySelect + `
 ORDER BY last_change DESC, c.name, c.code` + recordPage,
 }
 
-const countrySummaryCount = countrySummaryFrom + `
+// countrySummaryOne is one country's summary.
+const countrySummaryOne = countryAggOne + countrySummaryColumns + countrySummaryJoin + recordPage
+
+// countrySummaryCount counts the matches when a page past the end has no
+// row to carry the total (the list queries count with a window function).
+const countrySummaryCount = countryAggAll + `
 SELECT COUNT(*)` + countrySummaryJoin
 
 // countryFlags counts flagged records by country and status, for the given
@@ -208,7 +228,7 @@ func (s *Store) CountrySummaries(ctx context.Context, f CountryFilter) ([]Countr
 // country in the list without any record or measure has a summary of
 // zeros; an unknown code is ErrNotFound.
 func (s *Store) CountrySummary(ctx context.Context, code string) (CountrySummary, error) {
-	out, _, err := s.countrySummaries(ctx, countrySummaryQueries[CountryByName], CountryFilter{}, code)
+	out, _, err := s.countrySummaries(ctx, countrySummaryOne, CountryFilter{}, code)
 	if err != nil {
 		return CountrySummary{}, fmt.Errorf("country summary %q: %w", code, err)
 	}
@@ -230,10 +250,11 @@ func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFil
 	}
 	defer rows.Close()
 	var out []CountrySummary
+	total := 0
 	for rows.Next() {
 		var v CountrySummary
 		var last string
-		v.Country, err = scanCountry(withExtra{rows, []any{&v.Records, &v.Flagged, &v.ReachLost, &v.Measures, &last}})
+		v.Country, err = scanCountry(withExtra{rows, []any{&v.Records, &v.Flagged, &v.ReachLost, &v.Measures, &last, &total}})
 		if err != nil {
 			return nil, 0, err
 		}
@@ -243,8 +264,7 @@ func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFil
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	total := len(out)
-	if f.Limit > 0 || f.Offset > 0 {
+	if len(out) == 0 && f.Offset > 0 {
 		if err := s.reader.QueryRowContext(ctx, countrySummaryCount, withoutPaging(args)...).Scan(&total); err != nil {
 			return nil, 0, err
 		}
@@ -359,7 +379,7 @@ WHERE (:slug = '' OR o.slug = :slug)
   AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\' OR o.slug LIKE :query ESCAPE '\')`
 
 const orgSummarySelect = orgSummaryFrom + `
-SELECT o.slug, o.name, o.acronym, o.type, o.website, a.countries, a.flagged, a.lost` + orgSummaryJoin
+SELECT o.slug, o.name, o.acronym, o.type, o.website, a.countries, a.flagged, a.lost, COUNT(*) OVER ()` + orgSummaryJoin
 
 var orgSummaryQueries = map[OrgSort]string{
 	OrgByFlagged: orgSummarySelect + `
@@ -435,9 +455,10 @@ func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slu
 	}
 	defer rows.Close()
 	var out []OrgSummary
+	total := 0
 	for rows.Next() {
 		var v OrgSummary
-		if v.Org, err = scanOrg(withExtra{rows, []any{&v.Countries, &v.Flagged, &v.ReachLost}}); err != nil {
+		if v.Org, err = scanOrg(withExtra{rows, []any{&v.Countries, &v.Flagged, &v.ReachLost, &total}}); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, v)
@@ -445,8 +466,7 @@ func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slu
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	total := len(out)
-	if f.Limit > 0 || f.Offset > 0 {
+	if len(out) == 0 && f.Offset > 0 {
 		if err := s.reader.QueryRowContext(ctx, orgSummaryCount, withoutPaging(args)...).Scan(&total); err != nil {
 			return nil, 0, err
 		}
@@ -525,11 +545,13 @@ type ChangeFilter struct {
 	OldestFirst bool // default: newest first
 	Limit       int  // <= 0: no limit
 	Offset      int
+	// NoTotal skips counting every match: Changes then returns the length
+	// of the page as the total.
+	NoTotal bool
 }
 
-const changeWhere = `
-WHERE (:country = '' OR e.country_code = :country)
-  AND (:org = '' OR o.slug = :org)
+// changeConditions are the filters besides country and organisation.
+const changeConditions = `
   AND (:statuses = '' OR e.status_after IN (SELECT value FROM json_each(:statuses)))
   AND (:flagged = 0 OR e.status_after IN (SELECT value FROM json_each(:flag_any))
        OR (e.initiated_by = :flag_initiator AND e.status_after IN (SELECT value FROM json_each(:flag_by))))
@@ -543,16 +565,57 @@ WHERE (:country = '' OR e.country_code = :country)
   AND (:until = '' OR e.date < :until)
   AND (:changes_only = 0 OR e.status_after <> '' OR e.record_id IS NULL)`
 
-var (
-	changesNewestFirst = eventSelect + changeWhere + `
-ORDER BY e.date DESC, e.id DESC` + eventPage
-	changesOldestFirst = eventSelect + changeWhere + `
-ORDER BY e.date, e.id` + eventPage
-	changeCount = `SELECT COUNT(*) FROM events e
+// changeScope says whether a change query is narrowed to a country or an
+// organisation. Each scope has its own WHERE clause, written so that SQLite
+// can use the country or organisation indexes: an optional condition
+// ("no filter or equal") would make it scan every event.
+type changeScope int
+
+const (
+	scopeAll changeScope = iota
+	scopeCountry
+	scopeOrg
+)
+
+var changeWhere = map[changeScope]string{
+	scopeAll: `
+WHERE (:country = '' OR e.country_code = :country) AND (:org = '' OR o.slug = :org)` + changeConditions,
+	scopeCountry: `
+WHERE e.country_code = :country AND (:org = '' OR o.slug = :org)` + changeConditions,
+	scopeOrg: `
+WHERE :country = '' AND o.slug = :org` + changeConditions,
+}
+
+const changeCountFrom = `SELECT COUNT(*) FROM events e
 JOIN countries c ON c.code = e.country_code
 LEFT JOIN records r ON r.id = e.record_id
-LEFT JOIN organisations o ON o.id = r.org_id` + changeWhere
-)
+LEFT JOIN organisations o ON o.id = r.org_id`
+
+// changeQueries holds, per scope, the newest-first and oldest-first queries
+// and the count.
+var changeQueries = func() map[changeScope][3]string {
+	m := map[changeScope][3]string{}
+	for scope, where := range changeWhere {
+		m[scope] = [3]string{
+			eventSelect + where + `
+ORDER BY e.date DESC, e.id DESC` + eventPage,
+			eventSelect + where + `
+ORDER BY e.date, e.id` + eventPage,
+			changeCountFrom + where,
+		}
+	}
+	return m
+}()
+
+func (f ChangeFilter) scope() changeScope {
+	switch {
+	case f.Country != "":
+		return scopeCountry
+	case f.Org != "":
+		return scopeOrg
+	}
+	return scopeAll
+}
 
 // flagRule splits the statuses that can be flagged into those flagged
 // whoever imposed them and those flagged only when an authority did, so the
@@ -596,11 +659,13 @@ func (f ChangeFilter) args() []any {
 }
 
 // Changes returns the events f selects, with their sources, newest first
-// (or oldest first), and how many match in all (ignoring Limit and Offset).
+// (or oldest first), and how many match in all (ignoring Limit and Offset;
+// unless f.NoTotal).
 func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]EventView, int, error) {
-	query := changesNewestFirst
+	queries := changeQueries[f.scope()]
+	query := queries[0]
 	if f.OldestFirst {
-		query = changesOldestFirst
+		query = queries[1]
 	}
 	args := f.args()
 	out, err := s.queryEvents(ctx, s.reader, query, args...)
@@ -608,8 +673,8 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]EventView, int, 
 		return nil, 0, fmt.Errorf("list changes: %w", err)
 	}
 	total := len(out)
-	if f.Limit > 0 || f.Offset > 0 {
-		if err := s.reader.QueryRowContext(ctx, changeCount, withoutPaging(args)...).Scan(&total); err != nil {
+	if (f.Limit > 0 || f.Offset > 0) && !f.NoTotal {
+		if err := s.reader.QueryRowContext(ctx, queries[2], withoutPaging(args)...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count changes: %w", err)
 		}
 	}

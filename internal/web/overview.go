@@ -35,7 +35,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if v.Latest, _, err = s.store.Changes(ctx, store.ChangeFilter{ChangesOnly: true, Limit: overviewLatest}); err != nil {
+	if v.Latest, _, err = s.store.Changes(ctx, store.ChangeFilter{ChangesOnly: true, Limit: overviewLatest, NoTotal: true}); err != nil {
 		return err
 	}
 	others, total, err := s.store.UnflaggedRecords(ctx, overviewOthers)
