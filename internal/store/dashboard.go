@@ -583,7 +583,8 @@ WHERE (:country = '' OR e.country_code = :country) AND (:org = '' OR o.slug = :o
 	scopeCountry: `
 WHERE e.country_code = :country AND (:org = '' OR o.slug = :org)` + changeConditions,
 	scopeOrg: `
-WHERE :country = '' AND o.slug = :org` + changeConditions,
+WHERE :country = '' AND e.record_id IN (SELECT ro.id FROM records ro JOIN organisations oo ON oo.id = ro.org_id WHERE oo.slug = :org)` +
+		changeConditions,
 }
 
 const changeCountFrom = `SELECT COUNT(*) FROM events e

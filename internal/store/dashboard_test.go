@@ -393,3 +393,58 @@ func TestDashboardQueriesTakeHostileTextAsText(t *testing.T) {
 		t.Error("the data changed")
 	}
 }
+
+func TestSummaryTotalsPastTheEnd(t *testing.T) {
+	s, _ := openSeeded(t)
+	ctx := context.Background()
+	all, _, _ := s.CountrySummaries(ctx, CountryFilter{})
+	page, total, err := s.CountrySummaries(ctx, CountryFilter{Limit: 5, Offset: 10_000})
+	if err != nil || len(page) != 0 || total != len(all) {
+		t.Errorf("countries past the end: %d rows, total %d (want %d), %v", len(page), total, len(all), err)
+	}
+	orgs, _, _ := s.OrgSummaries(ctx, OrgFilter{})
+	opage, ototal, err := s.OrgSummaries(ctx, OrgFilter{Limit: 5, Offset: 10_000})
+	if err != nil || len(opage) != 0 || ototal != len(orgs) {
+		t.Errorf("organisations past the end: %d rows, total %d (want %d), %v", len(opage), ototal, len(orgs), err)
+	}
+	if _, total, _ := s.Changes(ctx, ChangeFilter{Limit: 2, NoTotal: true}); total != 2 {
+		t.Errorf("NoTotal: total %d, want the page's 2", total)
+	}
+}
+
+// TestScopedChangeQueriesUseTheIndexes guards the reason the change log has
+// a query per scope: a country's or an organisation's timeline is read
+// through an index, not by scanning every event.
+func TestScopedChangeQueriesUseTheIndexes(t *testing.T) {
+	s, _ := openSeeded(t)
+	ctx := context.Background()
+	plan := func(query string, f ChangeFilter) string {
+		rows, err := s.reader.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, f.args()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(detail + "\n")
+		}
+		return b.String()
+	}
+	for scope, f := range map[changeScope]ChangeFilter{scopeCountry: {Country: "NER"}, scopeOrg: {Org: "nrc"}} {
+		p := plan(changeQueries[scope][0], f)
+		if strings.Contains(p, "SCAN e") {
+			t.Errorf("scope %d scans every event:\n%s", scope, p)
+		}
+		if f.scope() != scope {
+			t.Errorf("filter %+v has scope %d", f, f.scope())
+		}
+	}
+	if !strings.Contains(plan(changeQueries[scopeAll][2], ChangeFilter{}), "SCAN") {
+		t.Error("the plan reader sees no scan even in the unscoped count; the check above proves nothing")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/i18n"
 )
 
 // testSpec accepts every list parameter, as /changes does.
@@ -184,4 +185,15 @@ func FuzzParseListQuery(f *testing.F) {
 			t.Fatalf("%q: round trip\n got %+v\nwant %+v", raw, again, q)
 		}
 	})
+}
+
+func TestEveryOrderHasALabel(t *testing.T) {
+	l := i18n.English()
+	for _, spec := range []listSpec{countriesSpec(nil), countrySpec(), orgsSpec(nil), orgSpec(nil), changesSpec(nil)} {
+		for _, sort := range spec.sorts {
+			if !l.Has("dash.sort." + sort) {
+				t.Errorf("no label for the order %q", sort)
+			}
+		}
+	}
 }
