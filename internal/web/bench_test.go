@@ -27,7 +27,7 @@ import (
 // Dashboard benchmarks on the synthetic dataset (5,000 records, 20,000
 // events). See docs/PERFORMANCE.md for the command and the figures.
 //
-//	go test ./internal/web/ -run '^$' -bench 'Dashboard' -benchtime 3000x
+//	go test ./internal/web/ -run '^$' -bench Dashboard -benchtime 3s -count 3
 
 // benchPages are the pages the performance goal names.
 var benchPages = []string{"/", "/countries/NER"}

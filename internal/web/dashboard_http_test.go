@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -379,5 +380,39 @@ func TestEveryPageHasAnETagAndAnswers304WithoutQueries(t *testing.T) {
 	after := do(srv, "/countries/NER/orgs/icrc", map[string]string{"If-None-Match": icrc.Header().Get("ETag")})
 	if after.Code != http.StatusOK || !strings.Contains(after.Body.String(), "15 Jan 2026") {
 		t.Errorf("after a commit: %d", after.Code)
+	}
+}
+
+// brokenStore answers the dashboard's queries with a database error, as a
+// damaged disk would, while the rest of the store works.
+type brokenStore struct{ *store.Store }
+
+var errDisk = errors.New("disk I/O error at /var/lib/secret/accesswatch.db")
+
+func (brokenStore) Headline(context.Context, access.Date) (store.Headline, error) {
+	return store.Headline{}, errDisk
+}
+func (brokenStore) Regions(context.Context) ([]string, error) { return nil, errDisk }
+func (brokenStore) CountrySummary(context.Context, string) (store.CountrySummary, error) {
+	return store.CountrySummary{}, errDisk
+}
+func (brokenStore) OrgSummary(context.Context, string) (store.OrgSummary, error) {
+	return store.OrgSummary{}, errDisk
+}
+func (brokenStore) Record(context.Context, string, string) (store.RecordView, error) {
+	return store.RecordView{}, errDisk
+}
+
+func TestDatabaseErrorsAreAGeneric500(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, brokenStore{st})
+	for _, target := range dashboardPages {
+		rec := get(t, srv, target)
+		if rec.Code != http.StatusInternalServerError {
+			t.Errorf("%s: %d", target, rec.Code)
+		}
+		if strings.Contains(rec.Body.String(), "secret") || rec.Header().Get("ETag") != "" {
+			t.Errorf("%s: the error leaked or was cached", target)
+		}
 	}
 }
