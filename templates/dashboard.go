@@ -118,7 +118,7 @@ type OrgView struct {
 	Filters Filters
 	Pager   Pager
 	Records []store.RecordView
-	// Latest are the organisation's latest events, newest first: LatestTotal
+	// Latest are the organisation's latest events, oldest first: LatestTotal
 	// in all, the rest on ChangesURL.
 	Latest      []store.EventView
 	LatestTotal int

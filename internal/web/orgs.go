@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -63,6 +64,7 @@ func (s *Server) org(w http.ResponseWriter, r *http.Request) error {
 	if v.Latest, v.LatestTotal, err = s.store.Changes(ctx, store.ChangeFilter{Org: slug, Limit: orgTimelineLen}); err != nil {
 		return err
 	}
+	slices.Reverse(v.Latest) // the latest events, told oldest first
 	s.render(w, r, http.StatusOK, templates.OrgPage(s.page(s.title(v.Summary.Label(), q), "orgs"), v))
 	return nil
 }
