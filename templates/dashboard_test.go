@@ -75,7 +75,7 @@ func TestPagerNav(t *testing.T) {
 		t.Errorf("status %q", got)
 	}
 	for rel, href := range map[string]string{"first": "/changes", "prev": "/changes", "next": "/changes?page=3", "last": "/changes?page=3"} {
-		if got := middle.Find(`a[rel="` + rel + `"]`).AttrOr("href", ""); got != href {
+		if got := middle.Find(`a[rel="`+rel+`"]`).AttrOr("href", ""); got != href {
 			t.Errorf("%s link %q", rel, got)
 		}
 	}
@@ -129,7 +129,7 @@ func TestTimelineModes(t *testing.T) {
 	events := []store.EventView{
 		{Event: access.Event{ID: 7, CountryCode: "NER", OrgSlug: "icrc", Date: access.MustParseDate("2025-06-05"), Type: access.EventOfficesClosed,
 			StatusAfter: access.StatusExpelled, InitiatedBy: access.InitiatedByAuthority, Authority: "Military government",
-			Reach: &access.Reach{People: 2_000_000, Basis: access.ReachCumulative, Period: "1990–2025"},
+			Reach:   &access.Reach{People: 2_000_000, Basis: access.ReachCumulative, Period: "1990–2025"},
 			Sources: []access.Source{{Publisher: "AP", URL: "https://ap.example/x", Title: "Red Cross leaves", Date: access.MustParseDate("2025-06-06"), Type: access.SourceNews}}},
 			Org: access.Org{Slug: "icrc", Acronym: "ICRC", Name: "International Committee of the Red Cross"}, CountryName: "Niger"},
 		{Event: access.Event{ID: 9, CountryCode: "MLI", Date: access.MustParseDate("2022-11"), Type: access.EventClassBanAnnounced,
