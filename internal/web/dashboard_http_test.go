@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -372,6 +373,11 @@ func TestEveryPageHasAnETagAndAnswers304WithoutQueries(t *testing.T) {
 		}
 		if again.Header().Get("Content-Security-Policy") == "" {
 			t.Errorf("%s: 304 without security headers", target)
+		}
+		head := httptest.NewRecorder()
+		srv.ServeHTTP(head, httptest.NewRequest(http.MethodHead, target, nil))
+		if head.Code != http.StatusOK || head.Body.Len() != 0 || head.Header().Get("ETag") != etag {
+			t.Errorf("%s: HEAD %d with %d bytes, ETag %q", target, head.Code, head.Body.Len(), head.Header().Get("ETag"))
 		}
 	}
 	// A commit changes what the pages show, so they are rendered again.

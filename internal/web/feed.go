@@ -134,14 +134,15 @@ func (s *Server) feedEntry(origin, tag string, e store.EventView) atomEntry {
 		title = s.l.Tf("dash.feed.entry.status", title, s.l.Status(e.StatusAfter))
 	}
 	var summary []string
+	fact := func(field, value string) { summary = append(summary, s.l.Tf("dash.feed.fact", s.l.Field(field), value)) }
 	if e.Authority != "" {
-		summary = append(summary, s.l.Field("authority")+": "+e.Authority+".")
+		fact("authority", e.Authority)
 	}
 	if e.Reason != "" {
-		summary = append(summary, s.l.Field("reason")+": "+e.Reason+".")
+		fact("reason", e.Reason)
 	}
 	if e.Reach != nil {
-		summary = append(summary, s.l.Field("people")+": "+s.l.Number(e.Reach.People)+" "+s.l.ReachBasis(e.Reach.Basis)+".")
+		fact("people", s.l.Tf("dash.feed.people", s.l.Number(e.Reach.People), s.l.ReachBasis(e.Reach.Basis)))
 	}
 	if e.Description != "" {
 		summary = append(summary, e.Description)
