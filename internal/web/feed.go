@@ -134,7 +134,9 @@ func (s *Server) feedEntry(origin, tag string, e store.EventView) atomEntry {
 		title = s.l.Tf("dash.feed.entry.status", title, s.l.Status(e.StatusAfter))
 	}
 	var summary []string
-	fact := func(field, value string) { summary = append(summary, s.l.Tf("dash.feed.fact", s.l.Field(field), value)) }
+	fact := func(field, value string) {
+		summary = append(summary, s.l.Tf("dash.feed.fact", s.l.Field(field), value))
+	}
 	if e.Authority != "" {
 		fact("authority", e.Authority)
 	}
