@@ -1373,7 +1373,7 @@ func checkboxField(p AdminPage, f Form, name, hint string) templ.Component {
 }
 
 // pager links the previous and next pages of a list.
-func pager(p AdminPage, pg Pager) templ.Component {
+func pager(p AdminPage, pg AdminPager) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -147,8 +147,9 @@ func AdminSeverityURL(code string) string {
 // AdminUserURL is the base of an account's admin actions.
 func AdminUserURL(name string) string { return "/admin/users/" + url.PathEscape(name) }
 
-// Pager is a page number among pages of a list, with the link of a page.
-type Pager struct {
+// AdminPager is a page number among pages of an admin list, with the link
+// of a page.
+type AdminPager struct {
 	Page, Pages, Total int
 	Link               func(page int) string
 }
@@ -157,7 +158,7 @@ type Pager struct {
 type DashboardView struct {
 	Query   string
 	Records []store.RecordView
-	Pager   Pager
+	Pager   AdminPager
 }
 
 // EventFormMode says which form EventFormPage shows.
@@ -210,7 +211,7 @@ type SeverityFormView struct {
 // AuditView is a page of the audit log.
 type AuditView struct {
 	Rows  []AuditRow
-	Pager Pager
+	Pager AdminPager
 }
 
 // AuditRow is one audit entry with its changes, field by field.

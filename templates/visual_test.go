@@ -16,7 +16,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/i18n"
 )
 
-func render(t *testing.T, c templ.Component) (*goquery.Document, string) {
+func renderVisual(t *testing.T, c templ.Component) (*goquery.Document, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := c.Render(context.Background(), &buf); err != nil {
@@ -55,7 +55,7 @@ func attrFloat(t *testing.T, s *goquery.Selection, name string) float64 {
 func TestBarChart(t *testing.T) {
 	l := i18n.English()
 	values := []int{0, 3, 7, 1, 0, 10}
-	doc, _ := render(t, BarChart(l, chartOf(values...)))
+	doc, _ := renderVisual(t, BarChart(l, chartOf(values...)))
 	svg := doc.Find("figure#c svg[role=img]")
 	if id, _ := svg.Attr("aria-labelledby"); doc.Find("#"+id).Text() != "Changes per month" {
 		t.Errorf("svg is not named by the caption (%q)", id)
@@ -121,7 +121,7 @@ func TestChartAxisScale(t *testing.T) {
 }
 
 func TestLineChart(t *testing.T) {
-	doc, _ := render(t, LineChart(i18n.English(), chartOf(2, 4, 4, 1)))
+	doc, _ := renderVisual(t, LineChart(i18n.English(), chartOf(2, 4, 4, 1)))
 	dots := doc.Find("svg circle.chart-dot")
 	if dots.Length() != 4 || len(strings.Fields(doc.Find("polyline.chart-line").AttrOr("points", ""))) != 4 {
 		t.Fatalf("%d dots, line %q", dots.Length(), doc.Find("polyline").AttrOr("points", ""))
@@ -145,7 +145,7 @@ func TestWorldMapComponent(t *testing.T) {
 		Rows:      []MapRow{{Name: "Niger", Href: "/countries/NER", Status: access.StatusExpelled, StatusFlagged: true, Flagged: 2, Records: 2, Trend: access.Improved}},
 		TableOpen: true,
 	}
-	doc, _ := render(t, WorldMap(l, m))
+	doc, _ := renderVisual(t, WorldMap(l, m))
 	a := doc.Find(`svg a[href="/countries/NER"]`)
 	if a.Find("path.map-country.map--expelled").AttrOr("d", "") != "M1 1l1 0 0 1Z" || a.ChildrenFiltered("title").Text() != "Niger: 2 organisations flagged" {
 		t.Errorf("Niger: %d links", a.Length())
@@ -167,7 +167,7 @@ func TestWorldMapComponent(t *testing.T) {
 
 func TestBadgeSVG(t *testing.T) {
 	b := NewBadge(`A&B <x> · Niger`, "Expelled", `A&B "x"`, access.StatusExpelled)
-	_, raw := render(t, BadgeSVG(b))
+	_, raw := renderVisual(t, BadgeSVG(b))
 	var doc struct {
 		Width string   `xml:"width,attr"`
 		Title string   `xml:"title"`

@@ -293,6 +293,6 @@ func (s *Server) pageParam(r *http.Request) (int, error) {
 }
 
 // pager describes page of a list of total items, size per page.
-func pager(page, size, total int, link func(int) string) templates.Pager {
-	return templates.Pager{Page: page, Pages: max(1, (total+size-1)/size), Total: total, Link: link}
+func pager(page, size, total int, link func(int) string) templates.AdminPager {
+	return templates.AdminPager{Page: page, Pages: max(1, (total+size-1)/size), Total: total, Link: link}
 }

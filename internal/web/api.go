@@ -94,12 +94,12 @@ func parseChecked(ctx context.Context, st refStore, l *i18n.Locale, spec querySp
 			return apiQuery{}, err
 		}
 	}
-	return apiQuery{}, queryError(l, spec, problems, regions)
+	return apiQuery{}, apiQueryError(l, spec, problems, regions)
 }
 
 // apiCountries lists every country with a summary of its records.
 func (s *Server) apiCountries(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.query(r, noParams); err != nil {
+	if _, err := s.query(r, apiNoParams); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -135,7 +135,7 @@ func (s *Server) recordCounts(ctx context.Context, key func(store.RecordView) st
 
 // apiCountry shows one country, its records and its class-level measures.
 func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.query(r, noParams); err != nil {
+	if _, err := s.query(r, apiNoParams); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -207,7 +207,7 @@ func (s *Server) recordsWithSources(ctx context.Context, f store.RecordFilter) (
 
 // apiOrgs lists every organisation with a summary of its records.
 func (s *Server) apiOrgs(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.query(r, noParams); err != nil {
+	if _, err := s.query(r, apiNoParams); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -228,7 +228,7 @@ func (s *Server) apiOrgs(w http.ResponseWriter, r *http.Request) error {
 
 // apiOrg shows one organisation and its records in every country.
 func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.query(r, noParams); err != nil {
+	if _, err := s.query(r, apiNoParams); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -272,7 +272,7 @@ func (s *Server) apiRecords(w http.ResponseWriter, r *http.Request) error {
 
 // apiRecord shows one record with its whole timeline and every source.
 func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.query(r, noParams); err != nil {
+	if _, err := s.query(r, apiNoParams); err != nil {
 		return err
 	}
 	ctx := r.Context()

@@ -15,7 +15,7 @@ var openAPIDocument []byte
 
 // apiOpenAPI serves the OpenAPI document.
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.query(r, noParams); err != nil {
+	if _, err := s.query(r, apiNoParams); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")

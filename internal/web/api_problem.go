@@ -81,7 +81,7 @@ func (e *QueryError) Error() string {
 }
 
 // queryError puts parameter problems into words.
-func queryError(l *i18n.Locale, spec querySpec, problems []paramError, regions []string) *QueryError {
+func apiQueryError(l *i18n.Locale, spec querySpec, problems []paramError, regions []string) *QueryError {
 	e := &QueryError{Problems: make([]ParamProblem, len(problems))}
 	for i, p := range problems {
 		e.Problems[i] = ParamProblem{Param: p.Param, Value: p.Value, Message: paramMessage(l, spec, p, regions)}

@@ -32,7 +32,7 @@ type querySpec struct {
 // The query parameters of each address. Every other parameter is refused,
 // so that a misspelt filter is an error rather than silently ignored.
 var (
-	noParams          = querySpec{}
+	apiNoParams       = querySpec{}
 	recordListParams  = querySpec{[]string{"country", "org", "status", "flagged", "region", "updated_since", "limit", "offset"}}
 	eventListParams   = querySpec{[]string{"country", "org", "since", "until", "type", "limit", "offset"}}
 	recordExportParam = querySpec{[]string{"country", "org", "status", "flagged", "region", "updated_since"}}

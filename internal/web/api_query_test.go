@@ -30,7 +30,7 @@ func TestParseQuery(t *testing.T) {
 		{"since equals until", eventListParams, "since=2025-06&until=2025-06", apiQuery{Since: access.MustParseDate("2025-06"), Until: access.MustParseDate("2025-06"), Limit: defaultLimit}, ""},
 
 		{"unknown parameter", recordListParams, "colour=red", apiQuery{}, "colour/unknown"},
-		{"nothing accepted", noParams, "limit=5", apiQuery{}, "limit/unknown"},
+		{"nothing accepted", apiNoParams, "limit=5", apiQuery{}, "limit/unknown"},
 		{"paging not on exports", eventExportParams, "limit=5", apiQuery{}, "limit/unknown"},
 		{"event filter on records", recordListParams, "since=2025", apiQuery{}, "since/unknown"},
 		{"no name", recordListParams, "=x", apiQuery{}, "/unnamed"},
@@ -100,7 +100,7 @@ func FuzzParseQuery(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	specs := []querySpec{noParams, recordListParams, eventListParams, recordExportParam, eventExportParams}
+	specs := []querySpec{apiNoParams, recordListParams, eventListParams, recordExportParam, eventExportParams}
 	f.Fuzz(func(t *testing.T, raw string) {
 		values, err := url.ParseQuery(raw)
 		if err != nil {

@@ -33,10 +33,32 @@ type pageCache struct {
 type cachedResponse struct {
 	key         string
 	generation  uint64
+	day         int64 // the store clock's day at rendering; see cachedBy
 	contentType string
 	etag        string // strong, from the content: unchanged content keeps its tag across commits
 	body        []byte
 	gzipped     []byte // nil when compression would not help
+
+	// Header values, made once at fill time so that serving an entry
+	// allocates nothing for them. Each slice is only ever read.
+	etagValue, contentTypeValue, lengthValue, gzippedLengthValue []string
+}
+
+// Header values every cached answer shares (read only).
+var (
+	cacheControlValue = []string{"public, no-cache"}
+	varyValue         = []string{"Accept-Encoding"}
+	gzipValue         = []string{"gzip"}
+)
+
+// prepare makes the entry's header values.
+func (c *cachedResponse) prepare() {
+	c.etagValue = []string{c.etag}
+	c.contentTypeValue = []string{c.contentType}
+	c.lengthValue = []string{strconv.Itoa(len(c.body))}
+	if c.gzipped != nil {
+		c.gzippedLengthValue = []string{strconv.Itoa(len(c.gzipped))}
+	}
 }
 
 func (c *cachedResponse) size() int { return len(c.body) + len(c.gzipped) + len(c.key) + 64 }
@@ -130,11 +152,27 @@ func cacheKey(r *http.Request) string {
 // calling the handler; otherwise the handler renders into a buffer and a
 // 200 answer is kept. Non-200 answers pass through uncached. The handler's
 // output must not depend on who asks (no sessions on public pages).
-func (s *Server) cached(h handlerFunc) http.Handler {
+func (s *Server) cached(h handlerFunc) http.Handler { return s.cachedBy(h, false) }
+
+// cachedPerOrigin is cached for handlers whose output holds absolute links
+// built from the request's scheme and host (the Atom feed): the origin is
+// part of the key, so links made for one Host header are never served to
+// a request that came with another.
+func (s *Server) cachedPerOrigin(h handlerFunc) http.Handler { return s.cachedBy(h, true) }
+
+// cachedBy implements cached and cachedPerOrigin. An entry is fresh while
+// the store generation and the store clock's day are those it was rendered
+// at: pages count "the last 90 days" and "years present" from today, so
+// they go stale at midnight (UTC) even when nothing was committed.
+func (s *Server) cachedBy(h handlerFunc, perOrigin bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gen := s.store.Generation()
+		day := s.store.Now().Unix() / secondsPerDay
 		key := cacheKey(r)
-		if e := s.cache.get(key, gen); e != nil {
+		if perOrigin {
+			key = s.origin(r) + key
+		}
+		if e := s.cache.get(key, gen); e != nil && e.day == day {
 			serveCached(w, r, e)
 			return
 		}
@@ -147,34 +185,47 @@ func (s *Server) cached(h handlerFunc) http.Handler {
 			buf.copyTo(w)
 			return
 		}
-		e := &cachedResponse{key: key, generation: gen, contentType: buf.header.Get("Content-Type"), body: buf.body.Bytes()}
+		e := &cachedResponse{key: key, generation: gen, day: day, contentType: buf.header.Get("Content-Type"), body: buf.body.Bytes()}
 		sum := sha256.Sum256(e.body)
 		e.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
 		e.gzipped = compress(e.body)
+		e.prepare()
 		s.cache.put(e)
 		serveCached(w, r, e)
 	})
+}
+
+const secondsPerDay = 24 * 60 * 60
+
+// origin is the scheme and host a request was made to, as a client sees it.
+func (s *Server) origin(r *http.Request) string {
+	scheme := "http"
+	if s.tls || r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // serveCached writes a cached response, honouring If-None-Match and
 // Accept-Encoding. Clients revalidate every time (no-cache): data can
 // change at any commit, and a 304 costs almost nothing.
 func serveCached(w http.ResponseWriter, r *http.Request, e *cachedResponse) {
+	// Canonical keys assigned directly: this is the hot path of every page.
 	h := w.Header()
-	h.Set("ETag", e.etag)
-	h.Set("Cache-Control", "public, no-cache")
-	h.Set("Vary", "Accept-Encoding")
+	h["Etag"] = e.etagValue
+	h["Cache-Control"] = cacheControlValue
+	h["Vary"] = varyValue
 	if etagMatch(r.Header.Get("If-None-Match"), e.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", e.contentType)
-	body := e.body
+	h["Content-Type"] = e.contentTypeValue
+	body, length := e.body, e.lengthValue
 	if e.gzipped != nil && acceptsGzip(r) {
-		h.Set("Content-Encoding", "gzip")
-		body = e.gzipped
+		h["Content-Encoding"] = gzipValue
+		body, length = e.gzipped, e.gzippedLengthValue
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = length
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
@@ -186,7 +237,7 @@ func etagMatch(header, etag string) bool {
 	if header == "" {
 		return false
 	}
-	for _, t := range strings.Split(header, ",") {
+	for t := range strings.SplitSeq(header, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == etag || t == "*" {
 			return true
@@ -196,7 +247,7 @@ func etagMatch(header, etag string) bool {
 }
 
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
 			continue

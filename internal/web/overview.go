@@ -2,41 +2,59 @@ package web
 
 import (
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
-// overview renders the front page: flagged records, then the rest by country.
+// overview renders the front page: headline figures, the flagged records,
+// the countries most affected, the latest changes, then the other records
+// by country.
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.parseQuery(r, noParams()); err != nil {
+		return err
+	}
 	ctx := r.Context()
-	records, _, err := s.store.Records(ctx, store.RecordFilter{Sort: store.SortSeverity})
+	v := templates.OverviewView{RecentDays: recentDays}
+	var err error
+	if v.Headline, err = s.store.Headline(ctx, s.recentSince()); err != nil {
+		return err
+	}
+	v.Flagged, v.FlaggedTotal, err = s.store.Records(ctx, store.RecordFilter{FlaggedOnly: true, Sort: store.SortSeverity, Limit: overviewFlagged})
 	if err != nil {
 		return err
 	}
-	var v templates.OverviewView
-	var statusEvents []int64
-	byCountry := map[string]int{}
-	for _, rec := range records {
-		if rec.Flagged() {
-			v.Flagged = append(v.Flagged, rec)
-			statusEvents = append(statusEvents, rec.StatusEventID)
-			continue
-		}
-		i, ok := byCountry[rec.CountryCode]
-		if !ok {
-			i = len(v.Others)
-			byCountry[rec.CountryCode] = i
-			v.Others = append(v.Others, templates.CountryRecords{Code: rec.CountryCode, Name: rec.CountryName})
-		}
-		v.Others[i].Records = append(v.Others[i].Records, rec)
+	statusEvents := make([]int64, len(v.Flagged))
+	for i, rec := range v.Flagged {
+		statusEvents[i] = rec.StatusEventID
 	}
-	slices.SortFunc(v.Others, func(a, b templates.CountryRecords) int { return strings.Compare(a.Name, b.Name) })
 	if v.StatusSources, err = s.store.Sources(ctx, statusEvents); err != nil {
 		return err
 	}
+	v.Countries, v.CountriesTotal, err = s.store.CountrySummaries(ctx, store.CountryFilter{FlaggedOnly: true, Sort: store.CountryByFlagged, Limit: overviewCountries})
+	if err != nil {
+		return err
+	}
+	if v.Latest, _, err = s.store.Changes(ctx, store.ChangeFilter{ChangesOnly: true, Limit: overviewLatest, NoTotal: true}); err != nil {
+		return err
+	}
+	others, total, err := s.store.UnflaggedRecords(ctx, overviewOthers)
+	if err != nil {
+		return err
+	}
+	v.Others, v.OthersShown, v.OthersTotal = groupByCountry(others), len(others), total
 	s.render(w, r, http.StatusOK, templates.Overview(s.page("", "overview"), v))
 	return nil
+}
+
+// groupByCountry groups records that come ordered by country.
+func groupByCountry(records []store.RecordView) []templates.CountryRecords {
+	var out []templates.CountryRecords
+	for _, rec := range records {
+		if n := len(out); n == 0 || out[n-1].Code != rec.CountryCode {
+			out = append(out, templates.CountryRecords{Code: rec.CountryCode, Name: rec.CountryName})
+		}
+		out[len(out)-1].Records = append(out[len(out)-1].Records, rec)
+	}
+	return out
 }

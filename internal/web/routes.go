@@ -15,6 +15,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /{$}", s.cached(s.overview))
 	mux.Handle("GET /map", s.cached(s.mapPage))
 	mux.Handle("GET /badge/{country}/{file}", withCacheControl(badgeCacheControl, s.cached(s.badge)))
+	mux.Handle("GET /countries", s.cached(s.countries))
+	mux.Handle("GET /countries/{iso3}", s.cached(s.country))
+	mux.Handle("GET /countries/{iso3}/orgs/{slug}", s.cached(s.record))
+	mux.Handle("GET /orgs", s.cached(s.orgs))
+	mux.Handle("GET /orgs/{slug}", s.cached(s.org))
+	mux.Handle("GET /changes", s.cached(s.changes))
+	mux.Handle("GET /changes.atom", s.cachedPerOrigin(s.feed))
 	// ---- end public pages
 
 	// ---- open data: API and exports

@@ -28,9 +28,10 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Generation changes whenever committed data may have changed.
 	Generation() uint64
-	adminStore    // admin area (admin.go)
-	visualStore   // map, trends, badges (visual.go)
-	openDataStore // api.go: JSON API, CSV exports, import
+	adminStore     // admin area (admin.go)
+	visualStore    // map, trends, badges (visual.go)
+	openDataStore  // api.go: JSON API, CSV exports, import
+	dashboardStore // public pages (dashboard.go)
 }
 
 // Assets serves static files and names them by version.

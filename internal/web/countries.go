@@ -1,0 +1,99 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// countries lists the countries with records or class-level measures.
+func (s *Server) countries(w http.ResponseWriter, r *http.Request) error {
+	q, spec, err := s.parseQueryWithRegions(r, countriesSpec)
+	if err != nil {
+		return err
+	}
+	list, total, err := s.store.CountrySummaries(r.Context(), store.CountryFilter{
+		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text,
+		Sort: store.CountrySort(q.Sort), Limit: listPageSize, Offset: q.offset(listPageSize),
+	})
+	if err != nil {
+		return err
+	}
+	const path = "/countries"
+	v := templates.CountriesView{Filters: filters(q, spec, path), Countries: list}
+	if v.Pager, err = s.pager(q, spec, path, total, listPageSize); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, templates.CountriesPage(s.page(s.title(s.l.T("nav.countries"), q), "countries"), v))
+	return nil
+}
+
+// country shows one country: figures, every organisation's status there
+// (filterable), and its timeline including class-level measures.
+func (s *Server) country(w http.ResponseWriter, r *http.Request) error {
+	code, err := s.countryCode(w, r)
+	if err != nil || code == "" {
+		return err
+	}
+	spec := countrySpec()
+	q, err := s.parseQuery(r, spec)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := templates.CountryView{ChangesURL: listQuery{Country: code, Page: 1, Sort: changeSorts[0]}.url("/changes", changesSpec(nil))}
+	if v.Summary, err = s.store.CountrySummary(ctx, code); err != nil {
+		return s.countryNotFound(code, err)
+	}
+	total := 0
+	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
+		Country: code, Statuses: q.Statuses, FlaggedOnly: q.Flagged, OrgType: q.OrgType, Query: q.Text,
+		Sort: store.RecordSort(q.Sort), Limit: recordPageSize, Offset: q.offset(recordPageSize),
+	})
+	if err != nil {
+		return err
+	}
+	path := templates.CountryURL(code)
+	v.Filters = filters(q, spec, path)
+	if v.Pager, err = s.pager(q, spec, path, total, recordPageSize); err != nil {
+		return err
+	}
+	if v.Timeline, v.TimelineTotal, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Limit: countryTimelineLen}); err != nil {
+		return err
+	}
+	slices.Reverse(v.Timeline) // the latest events, told oldest first
+	s.render(w, r, http.StatusOK, templates.CountryPage(s.page(s.title(v.Summary.Name, q), "countries"), v))
+	return nil
+}
+
+// countryCode reads the {iso3} path value. A code in lower case is
+// redirected to its canonical upper-case address (and "" returned); a
+// value that cannot be a code is a 404.
+func (s *Server) countryCode(w http.ResponseWriter, r *http.Request) (string, error) {
+	code := r.PathValue("iso3")
+	if access.ValidCountryCode(code) {
+		return code, nil
+	}
+	if up := strings.ToUpper(code); len(code) == 3 && access.ValidCountryCode(up) {
+		target := templates.CountryURL(up) + strings.TrimPrefix(r.URL.EscapedPath(), templates.CountryURL(code))
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return "", nil
+	}
+	return "", s.countryNotFound(code, store.ErrNotFound)
+}
+
+// countryNotFound answers an unknown country code with a 404 that says so.
+func (s *Server) countryNotFound(code string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return s.notFoundBecause(s.l.Tf("dash.country.unknown", clip(code)), err)
+	}
+	return err
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// dashboardStore is what the public dashboard pages read.
+type dashboardStore interface {
+	Headline(ctx context.Context, recentSince access.Date) (store.Headline, error)
+	Regions(ctx context.Context) ([]string, error)
+	CountrySummaries(ctx context.Context, f store.CountryFilter) ([]store.CountrySummary, int, error)
+	CountrySummary(ctx context.Context, code string) (store.CountrySummary, error)
+	OrgSummaries(ctx context.Context, f store.OrgFilter) ([]store.OrgSummary, int, error)
+	OrgSummary(ctx context.Context, slug string) (store.OrgSummary, error)
+	UnflaggedRecords(ctx context.Context, limit int) ([]store.RecordView, int, error)
+	Changes(ctx context.Context, f store.ChangeFilter) ([]store.EventView, int, error)
+	Record(ctx context.Context, country, slug string) (store.RecordView, error)
+	Country(ctx context.Context, code string) (access.Country, error)
+	Org(ctx context.Context, slug string) (access.Org, error)
+	// Now is the store's clock: "the last 90 days" and "years present" are
+	// counted from it.
+	Now() time.Time
+}
+
+// Page sizes and section lengths of the dashboard. Lists are paginated;
+// the overview and detail pages show the head of longer lists and link to
+// the rest, so that no page grows with the database.
+const (
+	listPageSize       = 50  // /countries, /orgs, /changes
+	recordPageSize     = 100 // the record tables of country and organisation pages
+	feedEntries        = 50  // /changes.atom
+	recentDays         = 90  // the overview's "changes in the last N days"
+	overviewFlagged    = 100 // flagged records on the overview
+	overviewCountries  = 10  // countries in the overview's ranking
+	overviewLatest     = 8   // events in the overview's timeline
+	overviewOthers     = 200 // other records on the overview
+	countryTimelineLen = 50  // events on a country page
+	orgTimelineLen     = 20  // events on an organisation page
+)
+
+// The parameter sets of the dashboard's pages.
+var (
+	recordSorts    = []string{string(store.SortSeverity), string(store.SortOrg), string(store.SortSince), string(store.SortReach)}
+	orgRecordSorts = []string{string(store.SortSeverity), string(store.SortCountry), string(store.SortSince), string(store.SortReach)}
+	changeSorts    = []string{"newest", "oldest"}
+)
+
+func noParams() listSpec { return listSpec{sorts: []string{""}} }
+
+func countriesSpec(regions []string) listSpec {
+	return listSpec{params: []string{paramQuery, paramStatus, paramFlagged, paramRegion, paramType, paramSort, paramPage},
+		sorts: codes(store.CountrySorts), regions: regions}
+}
+
+func countrySpec() listSpec {
+	return listSpec{params: []string{paramQuery, paramStatus, paramFlagged, paramType, paramSort, paramPage}, sorts: recordSorts}
+}
+
+func orgsSpec(regions []string) listSpec {
+	return listSpec{params: []string{paramQuery, paramStatus, paramFlagged, paramRegion, paramType, paramSort, paramPage},
+		sorts: codes(store.OrgSorts), regions: regions}
+}
+
+func orgSpec(regions []string) listSpec {
+	return listSpec{params: []string{paramQuery, paramStatus, paramFlagged, paramRegion, paramSort, paramPage},
+		sorts: orgRecordSorts, regions: regions}
+}
+
+func changesSpec(regions []string) listSpec {
+	return listSpec{params: []string{paramQuery, paramCountry, paramOrg, paramStatus, paramFlagged, paramRegion, paramType,
+		paramEvent, paramSince, paramUntil, paramSort, paramPage}, sorts: changeSorts, regions: regions}
+}
+
+// feedSpec is changesSpec without order and pages: a feed is the newest entries.
+func feedSpec(regions []string) listSpec {
+	return listSpec{params: []string{paramQuery, paramCountry, paramOrg, paramStatus, paramFlagged, paramRegion, paramType,
+		paramEvent, paramSince, paramUntil}, sorts: []string{"newest"}, regions: regions}
+}
+
+// parseQuery validates the request's query against spec, answering a 400
+// that names the parameter when it does not fit.
+func (s *Server) parseQuery(r *http.Request, spec listSpec) (listQuery, error) {
+	q, qe := parseListQuery(r.URL.RawQuery, spec)
+	if qe != nil {
+		return q, s.queryRejected(qe)
+	}
+	return q, nil
+}
+
+// parseQueryWithRegions is parseQuery for specs that need the region list.
+func (s *Server) parseQueryWithRegions(r *http.Request, spec func([]string) listSpec) (listQuery, listSpec, error) {
+	regions, err := s.store.Regions(r.Context())
+	if err != nil {
+		return listQuery{}, listSpec{}, err
+	}
+	sp := spec(regions)
+	q, err := s.parseQuery(r, sp)
+	return q, sp, err
+}
+
+// queryRejected words a rejected query parameter for people.
+func (s *Server) queryRejected(e *queryError) error {
+	allowed := strings.Join(e.Allowed, ", ")
+	var msg string
+	switch e.Problem {
+	case problemMalformed:
+		msg = s.l.T("dash.query.malformed")
+	case problemUnknown:
+		if allowed == "" {
+			msg = s.l.Tf("dash.query.unknown.none", e.Param)
+		} else {
+			msg = s.l.Tf("dash.query.unknown", e.Param, allowed)
+		}
+	case problemRepeated:
+		msg = s.l.Tf("dash.query.repeated", e.Param)
+	case problemTooMany:
+		msg = s.l.Tf("dash.query.too_many", e.Param, maxRepeats)
+	case problemText:
+		msg = s.l.Tf("dash.query.text", e.Param, maxQueryRunes)
+	case problemRange:
+		msg = s.l.Tf("dash.query.range", e.Value, allowed)
+	default:
+		msg = s.l.Tf("dash.query.invalid", e.Param, e.Value, allowed)
+	}
+	return &httpError{status: http.StatusBadRequest, heading: s.l.T("error.400"), details: []string{msg, s.l.T("dash.query.hint")}, err: e}
+}
+
+// notFoundBecause is a 404 saying what was not found.
+func (s *Server) notFoundBecause(detail string, cause error) error {
+	return &httpError{status: http.StatusNotFound, heading: s.l.T("error.404"), details: []string{detail}, err: cause}
+}
+
+// pager works out which items page q.Page shows of total, and links the
+// neighbouring pages. A page past the end is a 404 that names the last page.
+func (s *Server) pager(q listQuery, spec listSpec, path string, total, size int) (templates.Pager, error) {
+	pages := max(1, (total+size-1)/size)
+	if q.Page > pages {
+		return templates.Pager{}, &httpError{status: http.StatusNotFound, heading: s.l.T("error.404"),
+			details: []string{s.l.Tf("dash.pager.beyond", q.Page, pages), s.l.T("dash.pager.beyond.hint")}}
+	}
+	p := templates.Pager{Page: q.Page, Pages: pages, Total: total}
+	if total > 0 {
+		p.From, p.To = (q.Page-1)*size+1, min(q.Page*size, total)
+	}
+	at := func(n int) string {
+		other := q
+		other.Page = n
+		return other.url(path, spec)
+	}
+	if q.Page > 1 {
+		p.First, p.Prev = at(1), at(q.Page-1)
+	}
+	if q.Page < pages {
+		p.Next, p.Last = at(q.Page+1), at(pages)
+	}
+	return p, nil
+}
+
+// offset is where page q.Page starts.
+func (q listQuery) offset(size int) int { return (q.Page - 1) * size }
+
+// filters describes q's filter form for a page at path.
+func filters(q listQuery, spec listSpec, path string) templates.Filters {
+	f := templates.Filters{
+		Action: path, Statuses: q.Statuses, Flagged: q.Flagged, Region: q.Region, Regions: spec.regions,
+		OrgType: q.OrgType, Query: q.Text, Country: q.Country, Org: q.Org, Events: q.Events,
+		Since: q.Since.ISO(), Until: q.Until.ISO(), Sort: q.Sort, Sorts: spec.sorts,
+		Filtered: q.filtered(), ClearURL: path,
+	}
+	for _, p := range spec.params {
+		if p != paramPage && p != paramSort {
+			f.Fields = append(f.Fields, p)
+		}
+	}
+	return f
+}
+
+// title is a page title, numbered after the first page.
+func (s *Server) title(title string, q listQuery) string {
+	if q.Page > 1 {
+		return s.l.Tf("dash.title.page", title, q.Page)
+	}
+	return title
+}
+
+// recentSince is the first day of the overview's "last N days".
+func (s *Server) recentSince() access.Date {
+	return access.DayOf(s.store.Now().UTC().AddDate(0, 0, -recentDays))
+}

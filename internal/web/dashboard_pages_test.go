@@ -1,0 +1,343 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/storetest"
+	"github.com/accesswatch/accesswatch/internal/synth"
+)
+
+// flat is a selection's text with runs of white space made single spaces.
+func flat(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+
+// page fetches target, requires a 200 HTML answer and parses it.
+func page(t *testing.T, h http.Handler, target string) *goquery.Document {
+	t.Helper()
+	rec := get(t, h, target)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body.String())
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Fatalf("GET %s: content type %q", target, ct)
+	}
+	return parse(t, rec)
+}
+
+// terms maps each <dt> of a definition list to the text of its <dd>.
+func terms(dl *goquery.Selection) map[string]string {
+	out := map[string]string{}
+	dl.Find("dt").Each(func(_ int, dt *goquery.Selection) { out[flat(dt)] = flat(dt.NextFiltered("dd")) })
+	return out
+}
+
+// containsAll reports the wanted strings that text lacks.
+func containsAll(t *testing.T, what, text string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s lacks %q: %s", what, w, text)
+		}
+	}
+}
+
+// recordEvent records a status change, failing the test on error.
+func recordEvent(t *testing.T, st *store.Store, country, slug, date string, status access.Status) {
+	t.Helper()
+	_, err := st.RecordEvent(context.Background(), store.NewEvent{
+		Event: access.Event{CountryCode: country, OrgSlug: slug, Date: access.MustParseDate(date),
+			Type: access.EventSuspensionOrdered, StatusAfter: status, InitiatedBy: access.InitiatedByAuthority,
+			Sources: []access.Source{{Publisher: "Test wire", URL: "https://news.example/" + slug}}},
+		Org:             &access.Org{Name: "Org " + slug, Type: access.OrgINGO},
+		ExpectedVersion: store.AnyVersion, Actor: "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRecordPageShowsTheICRCCase(t *testing.T) {
+	srv, _ := newTestServer(t)
+	doc := page(t, srv, "/countries/NER/orgs/icrc")
+	if title := doc.Find("title").Text(); !strings.HasPrefix(title, "ICRC in Niger") {
+		t.Errorf("title %q", title)
+	}
+	facts := terms(doc.Find("#record-facts"))
+	containsAll(t, "status", facts["Status"], "Expelled", "since 5 Jun 2025", "Initiated by: Authorities")
+	containsAll(t, "presence", facts["Present"], "from 1990 to 2025 (35 years)")
+	containsAll(t, "reach", facts["Reach"], "2,000,000 in total since arrival", "reported 5 Jun 2025")
+	containsAll(t, "reach lost", facts["Reach lost"], "2,000,000")
+	containsAll(t, "last reviewed", facts["Last reviewed"], "5 Jun 2025")
+	if doc.Find("#record-facts .badge--expelled.badge--flagged").Length() != 1 {
+		t.Error("no flagged Expelled badge")
+	}
+	crumbs := doc.Find(".breadcrumbs li")
+	if crumbs.Length() != 4 || crumbs.Last().AttrOr("aria-current", "") != "page" || crumbs.Eq(2).Find("a").AttrOr("href", "") != "/countries/NER" {
+		t.Errorf("breadcrumbs: %s", flat(crumbs))
+	}
+
+	timeline := doc.Find(`ol[data-timeline="timeline"]`)
+	entries := timeline.Children()
+	if entries.Length() != 5 {
+		t.Fatalf("timeline has %d entries", entries.Length())
+	}
+	var dates []string
+	entries.Each(func(_ int, li *goquery.Selection) {
+		dates = append(dates, li.Find(".when time").AttrOr("datetime", ""))
+	})
+	if !slices.IsSorted(dates) || dates[0] != "1990" {
+		t.Errorf("timeline not oldest first: %v", dates)
+	}
+	order := flat(entries.Eq(1))
+	containsAll(t, "order to leave", order, "31 Jan 2025", "Order to leave issued", "Ordered to leave", "Authorities",
+		"Ministry of Foreign Affairs", "Note verbale", "None given at the time", "RFI, via afric.info")
+	closed := entries.FilterFunction(func(_ int, li *goquery.Selection) bool { return li.AttrOr("data-event-type", "") == "offices_closed" })
+	containsAll(t, "offices closed", flat(closed), "5 Jun 2025", "Offices closed", "New status: Expelled", "AP, via Bastille Post", "News report")
+	closedFacts := terms(closed.Find("dl"))
+	if closedFacts["Authority"] != "Military government of Niger" || closedFacts["People affected"] != "2,000,000 in total since arrival" ||
+		closedFacts["Initiated by"] != "Authorities" {
+		t.Errorf("offices closed facts: %v", closedFacts)
+	}
+	link := closed.Find(`.sources a[rel~="external"]`)
+	if href := link.AttrOr("href", ""); !strings.HasPrefix(href, "https://www.bastillepost.com/") || link.Text() != "AP, via Bastille Post" {
+		t.Errorf("source link %q %q", href, link.Text())
+	}
+	if id := closed.AttrOr("id", ""); !strings.HasPrefix(id, "event-") {
+		t.Errorf("entry id %q", id)
+	}
+	accused := flat(entries.Eq(2))
+	containsAll(t, "accusation", accused, "Alleged links to armed groups", "Public statement")
+}
+
+func TestRecordPagePresenceStillOngoing(t *testing.T) {
+	st, clock := storetest.OpenCountriesOnly(t)
+	_, err := st.RecordEvent(context.Background(), store.NewEvent{
+		Event: access.Event{CountryCode: "TCD", OrgSlug: "helpers", Date: access.MustParseDate("2025"), Type: access.EventPresenceRecorded,
+			StatusAfter: access.StatusOperating, PresenceSince: 2025, Verification: access.Pending,
+			Sources: []access.Source{{Publisher: "Helpers", URL: "https://helpers.example/", Title: "Annual report", Date: access.MustParseDate("2025-03")}}},
+		Org: &access.Org{Name: "Helpers", Type: access.OrgNationalNGO}, ExpectedVersion: 0, Actor: "t",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServerFor(t, st)
+	doc := page(t, srv, "/countries/TCD/orgs/helpers")
+	facts := terms(doc.Find("#record-facts"))
+	// The clock reads 2026: present since 2025, one year, still there.
+	containsAll(t, "status", facts["Status"], "Operating", "Due for review")
+	if facts["Present"] != "since 2025 (1 year)" {
+		t.Errorf("presence %q", facts["Present"])
+	}
+	entry := flat(doc.Find("#timeline li"))
+	containsAll(t, "entry", entry, "Awaiting verification", "“Annual report”", "Mar 2025")
+
+	clock.Advance(365 * 24 * time.Hour)
+	doc = page(t, srv, "/countries/TCD/orgs/helpers")
+	if got := terms(doc.Find("#record-facts"))["Present"]; got != "since 2025 (2 years)" {
+		t.Errorf("a year on, presence %q", got)
+	}
+}
+
+func TestCountryPageNiger(t *testing.T) {
+	srv, _ := newTestServer(t)
+	doc := page(t, srv, "/countries/NER")
+	if h1 := flat(doc.Find("h1")); h1 != "Niger" {
+		t.Errorf("h1 %q", h1)
+	}
+	var rows []string
+	doc.Find("#records tbody tr").Each(func(_ int, tr *goquery.Selection) { rows = append(rows, tr.AttrOr("data-record", "")) })
+	slices.Sort(rows)
+	if !slices.Equal(rows, []string{"NER/acted", "NER/apbe", "NER/icrc"}) {
+		t.Errorf("records %v", rows)
+	}
+	containsAll(t, "ICRC row", flat(doc.Find(`#records tr[data-record="NER/icrc"]`)), "ICRC", "Expelled", "5 Jun 2025", "2,000,000")
+	containsAll(t, "Acted row", flat(doc.Find(`#records tr[data-record="NER/acted"]`)), "ACTED", "Banned", "12 Nov 2024", "1,000,000")
+	if v := flat(doc.Find(`[data-figure="reach-lost"] .value`)); v != "3,000,000" {
+		t.Errorf("reach lost %q", v)
+	}
+	containsAll(t, "flagged figure", flat(doc.Find(`[data-figure="flagged"]`)), "3", "Expelled: 1", "Banned: 2")
+	containsAll(t, "severity", flat(doc.Find(`[data-figure="severity"]`)), "no access-severity score recorded")
+	if doc.Find("#records caption").Length() != 1 || doc.Find(`#records thead th[scope="col"]`).Length() == 0 {
+		t.Error("the table has no caption or column headers")
+	}
+	timeline := doc.Find(`ol[data-timeline="timeline"] > li`)
+	if timeline.Length() != 8 {
+		t.Errorf("timeline has %d entries, want Niger's 8 events", timeline.Length())
+	}
+	if href := doc.Find(`a[href^="/changes?country=NER"]`).Length(); href == 0 {
+		t.Error("no link to Niger's change log")
+	}
+}
+
+func TestCountryPageMaliShowsTheClassLevelMeasure(t *testing.T) {
+	srv, _ := newTestServer(t)
+	doc := page(t, srv, "/countries/MLI")
+	measure := doc.Find("#timeline li.class-level")
+	if measure.Length() != 1 {
+		t.Fatalf("%d class-level entries", measure.Length())
+	}
+	containsAll(t, "Mali's measure", flat(measure), "21 Nov 2022", "Measure against a class of organisations",
+		"funded or supported by France", "Transitional government", "Africanews")
+	containsAll(t, "page", flat(doc.Find("main")), "No organisation is recorded in this country.")
+}
+
+func TestOrgPageNRC(t *testing.T) {
+	srv, _ := newTestServer(t)
+	doc := page(t, srv, "/orgs/nrc")
+	var rows []string
+	doc.Find("#records tbody tr").Each(func(_ int, tr *goquery.Selection) { rows = append(rows, tr.AttrOr("data-record", "")) })
+	slices.Sort(rows)
+	if !slices.Equal(rows, []string{"AFG/nrc", "ETH/nrc", "SDN/nrc"}) {
+		t.Errorf("records %v", rows)
+	}
+	containsAll(t, "heading", flat(doc.Find("h1")), "Norwegian Refugee Council", "NRC")
+	containsAll(t, "Afghanistan row", flat(doc.Find(`tr[data-record="AFG/nrc"]`)), "Afghanistan", "Suspended", "Due for review")
+	containsAll(t, "figures", flat(doc.Find("#org-figures")), "2 countries where it is flagged", "3 countries recorded")
+	filtered := page(t, srv, "/orgs/nrc?region=Africa&sort=country")
+	var africa []string
+	filtered.Find("#records tbody tr").Each(func(_ int, tr *goquery.Selection) { africa = append(africa, tr.AttrOr("data-record", "")) })
+	if !slices.Equal(africa, []string{"ETH/nrc", "SDN/nrc"}) {
+		t.Errorf("NRC in Africa by country: %v", africa)
+	}
+}
+
+func TestOverviewSections(t *testing.T) {
+	st, clock := storetest.OpenSeeded(t)
+	srv := newServerFor(t, st)
+	doc := page(t, srv, "/")
+	h, err := st.Headline(context.Background(), access.DayOf(clock.Now().AddDate(0, 0, -recentDays)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	figure := func(doc *goquery.Document, name string) string {
+		return flat(doc.Find(`[data-figure="` + name + `"] .value`))
+	}
+	for name, want := range map[string]int64{"flagged-orgs": int64(h.FlaggedOrgs), "countries": int64(h.CountriesAffected),
+		"people-lost": h.PeopleLost, "recent": int64(h.RecentChanges)} {
+		if got := figure(doc, name); got != srv.l.Number(want) {
+			t.Errorf("figure %s = %q, want %d", name, got, want)
+		}
+	}
+	if h.PeopleLost != 3_800_000 {
+		t.Errorf("people lost %d: ICRC, Acted and the two Sudan figures make 3,800,000", h.PeopleLost)
+	}
+	// Sudan (ten expelled) ranks before Niger (three flagged).
+	var ranking []string
+	doc.Find("#ranking tbody tr").Each(func(_ int, tr *goquery.Selection) { ranking = append(ranking, tr.AttrOr("data-country", "")) })
+	if len(ranking) < 2 || ranking[0] != "SDN" || ranking[1] != "NER" {
+		t.Errorf("ranking %v", ranking)
+	}
+	// The short timeline holds status changes and class-level measures only, newest first.
+	latest := doc.Find(`ol[data-timeline="latest"] > li`)
+	if latest.Length() == 0 || latest.Length() > overviewLatest {
+		t.Fatalf("latest changes: %d entries", latest.Length())
+	}
+	var dates []string
+	latest.Each(func(_ int, li *goquery.Selection) {
+		if li.Find(".status-after").Length() == 0 && !li.HasClass("class-level") {
+			t.Errorf("not a change: %s", flat(li))
+		}
+		dates = append(dates, li.Find("time").AttrOr("datetime", ""))
+	})
+	if !slices.IsSortedFunc(dates, func(a, b string) int { return strings.Compare(b, a) }) {
+		t.Errorf("latest not newest first: %v", dates)
+	}
+	containsAll(t, "first change", flat(latest.First()), "31 Jul 2025", "INSO in Burkina Faso", "Suspended")
+
+	// Distinct badges for each flagged status.
+	for _, st := range access.FlaggedStatuses {
+		if st == access.StatusOrderedToLeave {
+			continue // no bundled record is at "ordered to leave" any more
+		}
+		if doc.Find("#flagged .badge--flagged.badge--"+string(st)).Length() == 0 {
+			t.Errorf("no flagged %s badge", st)
+		}
+	}
+
+	// A change inside the window counts at once (the commit invalidates the
+	// cache); a day later with nothing committed, it can fall out of the
+	// window, and the page says so.
+	recordEvent(t, st, "TCD", "newcomer", "2025-12-02", access.StatusSuspended)
+	doc = page(t, srv, "/")
+	if got := figure(doc, "recent"); got != srv.l.Number(int64(h.RecentChanges+1)) {
+		t.Errorf("after a recent change: %q", got)
+	}
+	clock.Advance(2 * 24 * time.Hour)
+	doc = page(t, srv, "/")
+	if got := figure(doc, "recent"); got != srv.l.Number(int64(h.RecentChanges)) {
+		t.Errorf("two days later: %q, want the change dated 2 Dec 2025 out of the 90 days", got)
+	}
+}
+
+func TestOverviewShowsTheHeadOfLongLists(t *testing.T) {
+	st, _ := storetest.OpenCountriesOnly(t)
+	events, err := synth.Events(synth.Spec{Records: 600, Events: 1800, Seed: 3, Now: storetest.Start}, storetest.Countries(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RecordEvents(context.Background(), events); err != nil {
+		t.Fatal(err)
+	}
+	srv := newServerFor(t, st)
+	doc := page(t, srv, "/")
+	flagged, _, _ := st.Records(context.Background(), store.RecordFilter{FlaggedOnly: true})
+	others, _, _ := st.UnflaggedRecords(context.Background(), 0)
+	if len(flagged) <= overviewFlagged || len(others) <= overviewOthers {
+		t.Skipf("the synthetic data has %d flagged and %d other records; too few to truncate", len(flagged), len(others))
+	}
+	if n := doc.Find("#flagged tbody tr").Length(); n != overviewFlagged {
+		t.Errorf("%d flagged rows", n)
+	}
+	if n := doc.Find(".country-group tbody tr").Length(); n != overviewOthers {
+		t.Errorf("%d other rows", n)
+	}
+	containsAll(t, "notes", flat(doc.Find("main")),
+		"Showing the 100 most severe of "+srv.l.Number(int64(len(flagged)))+" flagged records",
+		"Showing 200 of "+srv.l.Number(int64(len(others)))+" other records")
+	if n := doc.Find("#ranking tbody tr").Length(); n != overviewCountries {
+		t.Errorf("%d countries ranked", n)
+	}
+}
+
+func TestNavigationMarksTheCurrentSection(t *testing.T) {
+	srv, _ := newTestServer(t)
+	for target, current := range map[string]string{"/": "/", "/countries": "/countries", "/countries/NER": "/countries",
+		"/orgs": "/orgs", "/orgs/icrc": "/orgs", "/changes": "/changes"} {
+		doc := page(t, srv, target)
+		nav := doc.Find(".site-nav a")
+		if nav.Length() != 4 {
+			t.Errorf("%s: %d navigation links", target, nav.Length())
+		}
+		if got := nav.Filter(`[aria-current="page"]`).AttrOr("href", ""); got != current {
+			t.Errorf("%s: current section %q, want %q", target, got, current)
+		}
+		if doc.Find(`link[rel="alternate"][type="application/atom+xml"]`).AttrOr("href", "") != "/changes.atom" {
+			t.Errorf("%s: no feed discovery link", target)
+		}
+		if doc.Find("main h1").Length() != 1 {
+			t.Errorf("%s: want one h1", target)
+		}
+	}
+}
+
+func TestPagesEscapeStoredText(t *testing.T) {
+	st, _ := newStoreWithHostileOrg(t)
+	srv := newServerFor(t, st)
+	for _, target := range []string{"/orgs", "/orgs/hostile", "/countries/MLI", "/countries/MLI/orgs/hostile", "/changes", "/changes.atom"} {
+		body := get(t, srv, target).Body.String()
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Errorf("%s: stored text rendered as markup", target)
+		}
+		if !strings.Contains(body, "&lt;script&gt;alert") && !strings.Contains(body, "&lt;b&gt;X&lt;/b&gt;") {
+			t.Errorf("%s: the hostile name is not shown escaped", target)
+		}
+	}
+}

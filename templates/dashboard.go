@@ -1,0 +1,210 @@
+package templates
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/store"
+)
+
+// The public dashboard's view values. Handlers fill them; the components in
+// dashboard_*.templ and the page files render them without further lookups.
+
+// Crumb is one step of a breadcrumb trail; the last one (the current page)
+// has no link.
+type Crumb struct {
+	Label string
+	Href  string
+}
+
+// Pager describes one page of a longer list.
+type Pager struct {
+	Page, Pages int // 1-based page number and page count
+	Total       int // items in the whole list
+	From, To    int // 1-based numbers of the first and last item shown; 0 when none
+	// URLs of neighbouring pages; "" when there is none.
+	First, Prev, Next, Last string
+}
+
+// Filters is a list's filter form: a plain GET form back to Action.
+type Filters struct {
+	Action string
+	// Fields names the inputs to show: "status", "flagged", "region",
+	// "type", "q", "country", "org", "event", "since", "until", "sort".
+	Fields   []string
+	Statuses []access.Status
+	Flagged  bool
+	Region   string
+	Regions  []string
+	OrgType  access.OrgType
+	Query    string
+	Country  string
+	Org      string
+	Events   []access.EventType
+	Since    string // ISO at its precision
+	Until    string
+	Sort     string
+	Sorts    []string // the page's orders; the first is the default
+	// Filtered says whether any filter is set; ClearURL is the page without them.
+	Filtered bool
+	ClearURL string
+}
+
+// Has reports whether the form shows the named input.
+func (f Filters) Has(field string) bool { return slices.Contains(f.Fields, field) }
+
+// OverviewView is what the overview page shows.
+type OverviewView struct {
+	Headline store.Headline
+	// RecentDays is the window of Headline.RecentChanges.
+	RecentDays int
+	// Flagged are the most severe flagged records; FlaggedTotal counts all.
+	Flagged      []store.RecordView
+	FlaggedTotal int
+	// StatusSources are the sources of the event behind each flagged
+	// record's status, by event id.
+	StatusSources map[int64][]access.Source
+	// Countries are the countries with the most flagged records and reach
+	// lost; CountriesTotal counts every country with a flagged record.
+	Countries      []store.CountrySummary
+	CountriesTotal int
+	// Latest are the latest status changes and class-level measures.
+	Latest []store.EventView
+	// Others are the records that are not flagged, grouped by country;
+	// OthersShown of OthersTotal are shown.
+	Others                   []CountryRecords
+	OthersShown, OthersTotal int
+}
+
+// CountryRecords is one country's records.
+type CountryRecords struct {
+	Code, Name string
+	Records    []store.RecordView
+}
+
+// CountriesView is the country list.
+type CountriesView struct {
+	Filters   Filters
+	Pager     Pager
+	Countries []store.CountrySummary
+}
+
+// CountryView is one country's page.
+type CountryView struct {
+	Summary store.CountrySummary
+	// Records are the organisations' records the filters select, one page.
+	Filters Filters
+	Pager   Pager
+	Records []store.RecordView
+	// Timeline is the country's latest events, oldest first: TimelineTotal
+	// in all, the rest on ChangesURL.
+	Timeline      []store.EventView
+	TimelineTotal int
+	ChangesURL    string
+}
+
+// OrgsView is the organisation list.
+type OrgsView struct {
+	Filters Filters
+	Pager   Pager
+	Orgs    []store.OrgSummary
+}
+
+// OrgView is one organisation's page.
+type OrgView struct {
+	Summary store.OrgSummary
+	Filters Filters
+	Pager   Pager
+	Records []store.RecordView
+	// Latest are the organisation's latest events, oldest first: LatestTotal
+	// in all, the rest on ChangesURL.
+	Latest      []store.EventView
+	LatestTotal int
+	ChangesURL  string
+}
+
+// RecordPageView is one organisation in one country.
+type RecordPageView struct {
+	Record store.RecordView
+	// Presence: since Record.PresenceSince until PresenceUntil (0 while the
+	// organisation is still there), Years in all.
+	PresenceUntil int
+	PresenceYears int
+	// Timeline is every event of the record, oldest first.
+	Timeline []store.EventView
+}
+
+// ChangesView is the change log.
+type ChangesView struct {
+	Filters Filters
+	Pager   Pager
+	Events  []store.EventView
+	FeedURL string
+}
+
+// TimelineMode says how much of each event a timeline shows.
+type TimelineMode int
+
+// Timeline modes.
+const (
+	// TimelineFull shows every fact and source of each event (record page).
+	TimelineFull TimelineMode = iota
+	// TimelineWithSubject is TimelineFull naming the organisation and
+	// country of each event (country, organisation and change pages).
+	TimelineWithSubject
+	// TimelineBrief shows date, subject, what happened and the status (overview).
+	TimelineBrief
+)
+
+// flagSummary writes flagged counts by status, most severe first:
+// "Expelled: 1", "Banned: 2".
+func flagSummary(l *i18n.Locale, flags map[access.Status]int) []string {
+	var out []string
+	for _, st := range access.FlaggedStatuses {
+		if n := flags[st]; n > 0 {
+			out = append(out, l.Tf("dash.flags.item", l.Status(st), l.Number(int64(n))))
+		}
+	}
+	return out
+}
+
+// subjectURL links an event to its record, or a class-level measure to its
+// country, at the event's anchor.
+func subjectURL(e store.EventView) string {
+	if e.ClassLevel() {
+		return CountryURL(e.CountryCode) + "#" + EventAnchor(e.ID)
+	}
+	return RecordURL(e.CountryCode, e.OrgSlug) + "#" + EventAnchor(e.ID)
+}
+
+// EventAnchor is the id of an event's entry in a timeline.
+func EventAnchor(id int64) string { return "event-" + strconv.FormatInt(id, 10) }
+
+// sortLabel is the label of a list order.
+func sortLabel(l *i18n.Locale, sort string) string { return l.T("dash.sort." + sort) }
+
+// reachPeople is a record's latest reach figure, or 0.
+func reachPeople(r store.RecordView) int64 {
+	if r.Reach == nil {
+		return 0
+	}
+	return r.Reach.People
+}
+
+// flaggedEvent says whether an event set a flagged status.
+func flaggedEvent(e store.EventView) bool {
+	return e.StatusAfter != "" && e.StatusAfter.Flagged(e.InitiatedBy)
+}
+
+// pagerText is "Showing 51–100 of 240".
+func pagerText(l *i18n.Locale, p Pager) string {
+	return l.Tf("dash.pager.showing", l.Number(int64(p.From)), l.Number(int64(p.To)), l.Number(int64(p.Total)))
+}
+
+// selectedStatus reports whether a status is among the selected ones.
+func selectedStatus(f Filters, s access.Status) bool { return slices.Contains(f.Statuses, s) }
+
+// selectedEvent reports whether an event type is among the selected ones.
+func selectedEvent(f Filters, e access.EventType) bool { return slices.Contains(f.Events, e) }
