@@ -41,6 +41,9 @@ type Options struct {
 	// BehindTLS says the server is reached over HTTPS (directly or through
 	// a TLS-terminating proxy): HSTS is sent.
 	BehindTLS bool
+	// Metrics, if not nil, serves GET /metrics (the Prometheus exporter,
+	// which brings its own authorisation).
+	Metrics http.Handler
 }
 
 // Server is the accesswatch HTTP handler.
@@ -51,6 +54,7 @@ type Server struct {
 	assets  Assets
 	tls     bool
 	cache   *pageCache
+	metrics http.Handler
 	handler http.Handler
 }
 
@@ -71,6 +75,7 @@ func New(st Store, opt Options) *Server {
 	}
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
 		cache: newPageCache(cacheEntries, cacheBytes)}
+	s.metrics = opt.Metrics
 	s.handler = s.routes()
 	return s
 }
