@@ -50,6 +50,7 @@ func TestCollectorOnSeed(t *testing.T) {
 	compare(t, only(c, "country", "NER", "org", "icrc"), stateSet("NER", "icrc", access.StatusExpelled)+fmt.Sprintf(`
 accesswatch_beneficiaries_reached{country="NER",org="icrc"} 2e+06
 accesswatch_beneficiaries_lost{country="NER",org="icrc"} 2e+06
+accesswatch_presence_flagged{country="NER",org="icrc"} 1
 accesswatch_presence_status_changed_timestamp_seconds{country="NER",org="icrc"} %d
 accesswatch_presence_reviewed_timestamp_seconds{country="NER",org="icrc"} %d
 `, unix("2025-06-05"), unix("2025-06-05")))
@@ -111,6 +112,7 @@ func TestCollectorFollowsStatusChanges(t *testing.T) {
 
 	compare(t, only(c, "country", "NER", "org", "acted"), stateSet("NER", "acted", access.StatusOperating)+fmt.Sprintf(`
 accesswatch_beneficiaries_lost{country="NER",org="acted"} 0
+accesswatch_presence_flagged{country="NER",org="acted"} 0
 accesswatch_presence_status_changed_timestamp_seconds{country="NER",org="acted"} %d
 `, unix("2026-02-20")))
 	compare(t, only(c, "country", "NER"), `
@@ -191,7 +193,7 @@ func TestCollectorLint(t *testing.T) {
 func TestCollectorWithoutPerRecordSeries(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
 	c := NewCollector(st, false, 0)
-	for _, name := range []string{"accesswatch_presence_status", "accesswatch_beneficiaries_reached", "accesswatch_beneficiaries_lost",
+	for _, name := range []string{"accesswatch_presence_status", "accesswatch_beneficiaries_reached", "accesswatch_beneficiaries_lost", "accesswatch_presence_flagged",
 		"accesswatch_presence_status_changed_timestamp_seconds", "accesswatch_presence_reviewed_timestamp_seconds", "accesswatch_organisation_info"} {
 		if n := testutil.CollectAndCount(c, name); n != 0 {
 			t.Errorf("%s: %d series with per-record series off", name, n)

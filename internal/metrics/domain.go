@@ -23,6 +23,9 @@ var (
 	descPresenceStatus = prometheus.NewDesc("accesswatch_presence_status",
 		"State set of an organisation's presence in a country: 1 for its current status, 0 for every other status.",
 		[]string{labelCountry, labelOrg, labelStatus}, nil)
+	descFlagged = prometheus.NewDesc("accesswatch_presence_flagged",
+		"1 if the record is flagged (shown red, alertable): banned, ordered to leave, expelled, or suspended by an authority; otherwise 0.",
+		[]string{labelCountry, labelOrg}, nil)
 	descOrganisations = prometheus.NewDesc("accesswatch_organisations",
 		"Organisations recorded in a country, by current status (0 for statuses no organisation is in).",
 		[]string{labelCountry, labelStatus}, nil)
@@ -52,7 +55,7 @@ var (
 // perRecordDescs are the series with one or more per record; aggregateDescs
 // are per country and stay when per-record series are switched off.
 var (
-	perRecordDescs = []*prometheus.Desc{descPresenceStatus, descReached, descLost, descStatusChanged, descReviewed, descOrgInfo}
+	perRecordDescs = []*prometheus.Desc{descPresenceStatus, descFlagged, descReached, descLost, descStatusChanged, descReviewed, descOrgInfo}
 	aggregateDescs = []*prometheus.Desc{descOrganisations, descCountryLost, descStatusChanges}
 )
 
@@ -101,6 +104,11 @@ func collectRecords(data *store.MetricsData, ch chan<- prometheus.Metric) {
 			}
 			gauge(ch, descPresenceStatus, v, r.Country, r.Org, string(s))
 		}
+		flagged := 0.0
+		if r.Flagged {
+			flagged = 1
+		}
+		gauge(ch, descFlagged, flagged, r.Country, r.Org)
 		if r.ReachKnown {
 			gauge(ch, descReached, float64(r.Reach), r.Country, r.Org)
 			gauge(ch, descLost, float64(r.ReachLost), r.Country, r.Org)

@@ -64,6 +64,7 @@ func record(country, org string, status access.Status, reach int64) store.Metric
 	if status.ReachLost() {
 		r.ReachLost = reach
 	}
+	r.Flagged = status.Flagged(access.InitiatedByAuthority)
 	return r
 }
 

@@ -16,6 +16,7 @@ type MetricsRecord struct {
 	Reach        int64 // latest reach figure, people; meaningful only when ReachKnown
 	ReachKnown   bool
 	ReachLost    int64       // Reach when Status is in the lost set, else 0 (records.reach_lost)
+	Flagged      bool        // see access.Status.Flagged
 	StatusSince  access.Date // zero when no event set the status
 	LastReviewed access.Date // zero when never reviewed
 }
@@ -42,7 +43,7 @@ type MetricsData struct {
 	StatusEvents []StatusEventCount // ordered by country, status
 }
 
-const metricsRecordsQuery = `SELECT r.country_code, o.slug, r.status, r.reach_people, r.reach_lost, r.status_since, r.last_reviewed
+const metricsRecordsQuery = `SELECT r.country_code, o.slug, r.status, r.reach_people, r.reach_lost, r.flagged, r.status_since, r.last_reviewed
 FROM records r
 JOIN organisations o ON o.id = r.org_id
 ORDER BY r.country_code, o.slug`
@@ -74,7 +75,7 @@ func (s *Store) MetricsData(ctx context.Context) (MetricsData, error) {
 		var r MetricsRecord
 		var reach sql.NullInt64
 		var since, reviewed string
-		if err := rows.Scan(&r.Country, &r.Org, &r.Status, &reach, &r.ReachLost, &since, &reviewed); err != nil {
+		if err := rows.Scan(&r.Country, &r.Org, &r.Status, &reach, &r.ReachLost, &r.Flagged, &since, &reviewed); err != nil {
 			return err
 		}
 		r.Reach, r.ReachKnown = reach.Int64, reach.Valid

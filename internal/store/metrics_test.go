@@ -32,7 +32,7 @@ func TestMetricsDataOnSeed(t *testing.T) {
 		byKey[r.Country+"/"+r.Org] = r
 	}
 	icrc := byKey["NER/icrc"]
-	if icrc.Status != access.StatusExpelled || !icrc.ReachKnown || icrc.Reach != 2_000_000 || icrc.ReachLost != 2_000_000 {
+	if icrc.Status != access.StatusExpelled || !icrc.Flagged || !icrc.ReachKnown || icrc.Reach != 2_000_000 || icrc.ReachLost != 2_000_000 {
 		t.Errorf("NER/icrc = %+v", icrc)
 	}
 	if icrc.StatusSince.ISO() != "2025-06-05" || icrc.LastReviewed.ISO() != "2025-06-05" {
@@ -56,7 +56,7 @@ func TestMetricsDataOnSeed(t *testing.T) {
 			t.Errorf("%s/%s missing", v.CountryCode, v.OrgSlug)
 			continue
 		}
-		if m.Status != v.Status || m.ReachLost != v.ReachLost() || m.ReachKnown != (v.Reach != nil) ||
+		if m.Status != v.Status || m.ReachLost != v.ReachLost() || m.ReachKnown != (v.Reach != nil) || m.Flagged != v.Flagged() ||
 			m.StatusSince != v.StatusSince || m.LastReviewed != v.LastReviewed {
 			t.Errorf("%s/%s: metrics %+v, record %+v", v.CountryCode, v.OrgSlug, m, v.RecordState)
 		}
