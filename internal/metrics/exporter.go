@@ -63,13 +63,12 @@ type Exporter struct {
 }
 
 // Scrape status metrics, made afresh for every scrape.
-var (
-	descSuccess = prometheus.NewDesc("accesswatch_collector_success",
-		"1 if this scrape's domain metrics reflect the database's last commit, 0 if reading the database failed (the domain series are then left out).",
-		nil, nil)
-	descDuration = prometheus.NewDesc("accesswatch_collector_duration_seconds",
-		"Time this scrape spent producing the domain metrics, including a database read when the data changed since the last scrape.",
-		nil, nil)
+const (
+	descSuccessName = "accesswatch_collector_success"
+	descSuccessHelp = "1 if this scrape's domain metrics reflect the database's last commit, 0 if reading the database failed (the domain series are then left out)."
+
+	descDurationName = "accesswatch_collector_duration_seconds"
+	descDurationHelp = "Time this scrape spent producing the domain metrics, including a database read when the data changed since the last scrape."
 )
 
 // New builds an Exporter over src.
@@ -99,7 +98,7 @@ func New(src Source, opt Options) (*Exporter, error) {
 	cs := []prometheus.Collector{
 		build,
 		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newProcessCollector(),
 		e.http.requests,
 		e.http.duration,
 	}
@@ -128,8 +127,13 @@ const scrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds"
 
 // serve answers a scrape: the domain metrics of the current snapshot
 // (encoded once per snapshot and format) followed by the operational
-// metrics, gathered for each scrape. A failing database read never fails
-// the scrape: it is reported as accesswatch_collector_success 0.
+// metrics. A failing database read never fails the scrape: it is reported
+// as accesswatch_collector_success 0.
+//
+// The operational metrics are gathered while the domain part is being sent:
+// some of them read /proc, which on a small virtual machine takes longer
+// than sending the whole snapshot, and nothing in the domain part waits for
+// them. The body is then of unknown length up front (chunked over HTTP/1.1).
 func (e *Exporter) serve(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	format := expfmt.NegotiateAccept(r.Header, offeredFormats...)
@@ -138,19 +142,23 @@ func (e *Exporter) serve(w http.ResponseWriter, r *http.Request) {
 		e.log.WarnContext(r.Context(), "metrics: domain metrics left out of this scrape", "err", err)
 		domain = &encoding{}
 	}
-	tail := e.encodeOps(format, err == nil, time.Since(start))
+	ok, took := err == nil, time.Since(start)
+	tailc := make(chan []byte, 1)
+	go func() { tailc <- e.encodeOps(format, ok, took) }()
 
 	h := w.Header()
 	h.Set("Content-Type", string(format))
 	h.Set("Cache-Control", "no-store")
 	h.Add("Vary", "Accept, Accept-Encoding")
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		writeGzip(w, domain, tail)
+		h.Set("Content-Encoding", "gzip")
+		_, _ = w.Write(gzipHeader)
+		_, _ = w.Write(domain.deflated)
+		_, _ = w.Write(gzipTail(domain, <-tailc))
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(domain.plain)+len(tail)))
 	_, _ = w.Write(domain.plain)
-	_, _ = w.Write(tail)
+	_, _ = w.Write(<-tailc)
 }
 
 // domain returns the domain metrics in format, reading the database first
@@ -170,21 +178,39 @@ func (e *Exporter) domain(r *http.Request, format expfmt.Format) (*encoding, err
 	return snap.encode(format, e.snaps.perRecord)
 }
 
-// encodeOps encodes the operational metrics and this scrape's status.
+// encodeOps encodes this scrape's status and the operational metrics.
 func (e *Exporter) encodeOps(format expfmt.Format, ok bool, took time.Duration) []byte {
-	status := prometheus.NewRegistry()
-	status.MustRegister(scrapeStatus{ok: ok, seconds: took.Seconds()})
-	families, err := prometheus.Gatherers{e.ops, status}.Gather()
+	families, err := e.ops.Gather()
 	if err != nil {
 		// Gather returns what it could; serve that, as promhttp's
 		// ContinueOnError does.
 		e.log.Warn("metrics: gathering operational metrics", "err", err)
 	}
-	out, err := encodeFamilies(format, families)
+	success := 0.0
+	if ok {
+		success = 1
+	}
+	// Made directly rather than through a registry of their own: a
+	// registry per scrape costs more than everything else in the tail.
+	status := []*dto.MetricFamily{
+		gaugeFamily(descSuccessName, descSuccessHelp, success),
+		gaugeFamily(descDurationName, descDurationHelp, took.Seconds()),
+	}
+	out, err := encodeFamilies(format, append(status, families...))
 	if err != nil {
 		e.log.Warn("metrics: encoding operational metrics", "err", err)
 	}
 	return out
+}
+
+// gaugeFamily is a family of one unlabelled gauge.
+func gaugeFamily(name, help string, v float64) *dto.MetricFamily {
+	return &dto.MetricFamily{
+		Name:   &name,
+		Help:   &help,
+		Type:   dto.MetricType_GAUGE.Enum(),
+		Metric: []*dto.Metric{{Gauge: &dto.Gauge{Value: &v}}},
+	}
 }
 
 // encodeFamilies encodes metric families in format. A family that fails to
@@ -203,22 +229,3 @@ func encodeFamilies(format expfmt.Format, families []*dto.MetricFamily) ([]byte,
 	return buf.Bytes(), errors.Join(errs...)
 }
 
-// scrapeStatus reports how producing one scrape's domain metrics went.
-type scrapeStatus struct {
-	ok      bool
-	seconds float64
-}
-
-func (s scrapeStatus) Describe(ch chan<- *prometheus.Desc) {
-	ch <- descSuccess
-	ch <- descDuration
-}
-
-func (s scrapeStatus) Collect(ch chan<- prometheus.Metric) {
-	success := 0.0
-	if s.ok {
-		success = 1
-	}
-	gauge(ch, descSuccess, success)
-	gauge(ch, descDuration, s.seconds)
-}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -176,20 +176,29 @@ func TestExporterBoundsSlowReads(t *testing.T) {
 // with a valid CRC and size (the reader checks both).
 func gunzipOneMember(t *testing.T, body []byte) []byte {
 	t.Helper()
+	plain, err := readGzip(body)
+	if err != nil {
+		t.Fatalf("gzip body: %v", err)
+	}
+	return plain
+}
+
+// readGzip decompresses exactly one gzip member that must fill body.
+func readGzip(body []byte) ([]byte, error) {
 	br := bytes.NewReader(body) // a ByteReader: gzip reads no further than the member
 	zr, err := gzip.NewReader(br)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	zr.Multistream(false)
 	plain, err := io.ReadAll(zr)
 	if err != nil {
-		t.Fatalf("gzip body: %v", err)
+		return nil, err
 	}
 	if br.Len() != 0 {
-		t.Errorf("%d bytes after the gzip member", br.Len())
+		return nil, fmt.Errorf("%d bytes after the gzip member", br.Len())
 	}
-	return plain
+	return plain, nil
 }
 
 func TestExporterGzip(t *testing.T) {
@@ -201,9 +210,6 @@ func TestExporterGzip(t *testing.T) {
 		zipped := scrape(t, h, "Accept-Encoding", accept)
 		if zipped.Header().Get("Content-Encoding") != "gzip" {
 			t.Fatalf("Accept-Encoding %q: not gzipped", accept)
-		}
-		if cl := zipped.Header().Get("Content-Length"); cl != strconv.Itoa(zipped.Body.Len()) {
-			t.Errorf("Content-Length %s for a %d-byte body", cl, zipped.Body.Len())
 		}
 		unzipped := gunzipOneMember(t, zipped.Body.Bytes())
 		// The domain part is the same bytes; the operational part differs

@@ -1,14 +1,10 @@
 package metrics
 
 import (
-	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
-	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // A scrape is a large part that changes only after a commit (the domain
@@ -17,50 +13,47 @@ import (
 // than serving it, so the large part is compressed once per snapshot and
 // each response splices it into one gzip member:
 //
-//	gzip header | deflate(domain), sync-flushed, not final | deflate(tail), final | CRC-32, size
+//	gzip header | deflate(domain), sync-flushed, not final | stored blocks(tail), last one final | CRC-32, size
 //
 // A DEFLATE stream is a sequence of blocks; a sync flush ends the domain's
-// blocks on a byte boundary without marking the last one final, and blocks
-// from a fresh compressor never refer back before their own data, so the
-// concatenation is one valid stream. The CRC-32 of the whole continues from
-// the domain's own CRC over the tail. Every gzip reader accepts the result:
-// it is a single ordinary member.
+// blocks on a byte boundary without marking the last one final, so more
+// blocks may follow. The tail goes in stored (uncompressed) blocks: it is a
+// few kilobytes, and copying it costs nothing while compressing it would
+// cost more than the rest of the response. The CRC-32 of the whole
+// continues from the domain's own CRC over the tail. Every gzip reader
+// accepts the result: it is a single ordinary member.
 
 // gzipHeader: magic, CM=deflate, no flags, no mtime, no extra flags, OS unknown.
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
-// tailCompressors reuse compressors, which are large to allocate.
-var tailCompressors = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.BestSpeed)
-	return &tailCompressor{w: w}
-}}
+// maxStored is the most a stored DEFLATE block holds.
+const maxStored = 0xffff
 
-type tailCompressor struct {
-	w   *flate.Writer
-	buf bytes.Buffer
-}
-
-// writeGzip writes prefix's data followed by tail as a gzip-encoded body.
-func writeGzip(w http.ResponseWriter, prefix *encoding, tail []byte) {
-	tc := tailCompressors.Get().(*tailCompressor)
-	defer tailCompressors.Put(tc)
-	tc.buf.Reset()
-	tc.w.Reset(&tc.buf)
-	_, _ = tc.w.Write(tail) // writes to a bytes.Buffer do not fail
-	_ = tc.w.Close()
-
-	var trailer [8]byte
-	binary.LittleEndian.PutUint32(trailer[0:], crc32.Update(prefix.crc, crc32.IEEETable, tail))
-	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(prefix.plain)+len(tail))) // size modulo 2^32, as gzip says
-
-	h := w.Header()
-	h.Set("Content-Encoding", "gzip")
-	h.Set("Content-Length", strconv.Itoa(len(gzipHeader)+len(prefix.deflated)+tc.buf.Len()+len(trailer)))
-	for _, b := range [][]byte{gzipHeader, prefix.deflated, tc.buf.Bytes(), trailer[:]} {
-		if _, err := w.Write(b); err != nil {
-			return // the client went away
+// gzipTail returns what follows gzipHeader and prefix.deflated to make a
+// gzip member of prefix's data followed by tail: tail in stored DEFLATE
+// blocks, the last one final, then the trailer (CRC-32 and size of the
+// whole).
+func gzipTail(prefix *encoding, tail []byte) []byte {
+	out := make([]byte, 0, len(tail)+5*(len(tail)/maxStored+1)+8)
+	for rest := tail; ; {
+		n := min(len(rest), maxStored)
+		final := byte(0)
+		if n == len(rest) {
+			final = 1
+		}
+		// Block header: BFINAL, BTYPE=00 (stored), padding to the byte
+		// boundary, then LEN and its complement NLEN, little-endian.
+		out = append(out, final)
+		out = binary.LittleEndian.AppendUint16(out, uint16(n))
+		out = binary.LittleEndian.AppendUint16(out, ^uint16(n))
+		out = append(out, rest[:n]...)
+		rest = rest[n:]
+		if final == 1 {
+			break
 		}
 	}
+	out = binary.LittleEndian.AppendUint32(out, crc32.Update(prefix.crc, crc32.IEEETable, tail))
+	return binary.LittleEndian.AppendUint32(out, uint32(len(prefix.plain)+len(tail))) // size modulo 2^32, as gzip says
 }
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip (listed,
