@@ -228,4 +228,3 @@ func encodeFamilies(format expfmt.Format, families []*dto.MetricFamily) ([]byte,
 	}
 	return buf.Bytes(), errors.Join(errs...)
 }
-
