@@ -64,11 +64,11 @@ type Exporter struct {
 
 // Scrape status metrics, made afresh for every scrape.
 const (
-	descSuccessName = "accesswatch_collector_success"
-	descSuccessHelp = "1 if this scrape's domain metrics reflect the database's last commit, 0 if reading the database failed (the domain series are then left out)."
+	successName = "accesswatch_collector_success"
+	successHelp = "1 if this scrape's domain metrics reflect the database's last commit, 0 if reading the database failed (the domain series are then left out)."
 
-	descDurationName = "accesswatch_collector_duration_seconds"
-	descDurationHelp = "Time this scrape spent producing the domain metrics, including a database read when the data changed since the last scrape."
+	durationName = "accesswatch_collector_duration_seconds"
+	durationHelp = "Time this scrape spent producing the domain metrics, including a database read when the data changed since the last scrape."
 )
 
 // New builds an Exporter over src.
@@ -193,8 +193,8 @@ func (e *Exporter) encodeOps(format expfmt.Format, ok bool, took time.Duration) 
 	// Made directly rather than through a registry of their own: a
 	// registry per scrape costs more than everything else in the tail.
 	status := []*dto.MetricFamily{
-		gaugeFamily(descSuccessName, descSuccessHelp, success),
-		gaugeFamily(descDurationName, descDurationHelp, took.Seconds()),
+		gaugeFamily(successName, successHelp, success),
+		gaugeFamily(durationName, durationHelp, took.Seconds()),
 	}
 	out, err := encodeFamilies(format, append(status, families...))
 	if err != nil {
