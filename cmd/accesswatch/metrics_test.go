@@ -360,6 +360,17 @@ func TestPrometheusScrapesAccesswatch(t *testing.T) {
 		return n >= 7 && healthy == n, fmt.Sprintf("%d of %d rules healthy", healthy, n)
 	})
 
+	// Every PromQL example in the README's metric table runs.
+	examples := readmeExamples(t)
+	if len(examples) < 15 {
+		t.Errorf("%d PromQL examples found in the README's metric table", len(examples))
+	}
+	for _, q := range examples {
+		if r := prom.query(t, q); r.Status != "success" {
+			t.Errorf("README example %s: %s", q, r.Error)
+		}
+	}
+
 	// Every dashboard query runs, with the dashboard's variables at "All".
 	raw, err := os.ReadFile("../../deploy/grafana/dashboards/accesswatch.json")
 	if err != nil {
@@ -388,4 +399,33 @@ func TestPrometheusScrapesAccesswatch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// readmeExamples returns the PromQL examples of the README's metric table:
+// the last code span of each row of the table under "### Metrics".
+func readmeExamples(t *testing.T) []string {
+	t.Helper()
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(raw), "### Metrics\n")
+	if !ok {
+		t.Fatal("README has no ### Metrics section")
+	}
+	section, _, _ = strings.Cut(section, "\n\n")
+	var out []string
+	for _, line := range strings.Split(section, "\n")[2:] { // skip the header and the rule
+		cells := strings.Split(strings.ReplaceAll(line, `\|`, "\x00"), "|")
+		if len(cells) < 4 {
+			continue
+		}
+		last := cells[len(cells)-2]
+		if i := strings.LastIndex(last, "`"); i > 0 {
+			if j := strings.LastIndex(last[:i], "`"); j >= 0 {
+				out = append(out, strings.ReplaceAll(last[j+1:i], "\x00", "|"))
+			}
+		}
+	}
+	return out
 }
