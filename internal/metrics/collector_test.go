@@ -29,6 +29,16 @@ func stateSet(country, org string, current access.Status) string {
 	return b.String()
 }
 
+// perStatus writes the expected lines of a per-country metric with a
+// status label: one per status, zero where counts has none.
+func perStatus(name, country string, counts map[access.Status]int) string {
+	var b strings.Builder
+	for _, s := range access.Statuses {
+		fmt.Fprintf(&b, "%s{country=%q,status=%q} %d\n", name, country, s, counts[s])
+	}
+	return b.String()
+}
+
 func unix(date string) int64 { return access.MustParseDate(date).Start().Unix() }
 
 func compare(t *testing.T, c prometheus.Collector, samples string) {
@@ -62,23 +72,9 @@ accesswatch_presence_reviewed_timestamp_seconds{country="NER",org="icrc"} %d
 accesswatch_beneficiaries_lost{country="NER",org="acted"} 1e+06
 accesswatch_beneficiaries_lost{country="NER",org="icrc"} 2e+06
 accesswatch_country_beneficiaries_lost{country="NER"} 3e+06
-accesswatch_organisations{country="NER",status="operating"} 0
-accesswatch_organisations{country="NER",status="restricted"} 0
-accesswatch_organisations{country="NER",status="suspended"} 0
-accesswatch_organisations{country="NER",status="banned"} 2
-accesswatch_organisations{country="NER",status="ordered_to_leave"} 0
-accesswatch_organisations{country="NER",status="expelled"} 1
-accesswatch_organisations{country="NER",status="withdrawn"} 0
-accesswatch_organisations{country="NER",status="unknown"} 0
-accesswatch_status_changes_total{country="NER",status="operating"} 2
-accesswatch_status_changes_total{country="NER",status="restricted"} 0
-accesswatch_status_changes_total{country="NER",status="suspended"} 0
-accesswatch_status_changes_total{country="NER",status="banned"} 2
-accesswatch_status_changes_total{country="NER",status="ordered_to_leave"} 1
-accesswatch_status_changes_total{country="NER",status="expelled"} 1
-accesswatch_status_changes_total{country="NER",status="withdrawn"} 0
-accesswatch_status_changes_total{country="NER",status="unknown"} 0
-`)
+`+perStatus("accesswatch_organisations", "NER", map[access.Status]int{access.StatusBanned: 2, access.StatusExpelled: 1})+
+		perStatus("accesswatch_status_changes_total", "NER", map[access.Status]int{
+			access.StatusOperating: 2, access.StatusBanned: 2, access.StatusOrderedToLeave: 1, access.StatusExpelled: 1}))
 
 	compare(t, only(c, "org", "icrc", "type", "red_cross_red_crescent"), `
 accesswatch_organisation_info{name="International Committee of the Red Cross",org="icrc",type="red_cross_red_crescent"} 1
@@ -117,23 +113,10 @@ accesswatch_presence_status_changed_timestamp_seconds{country="NER",org="acted"}
 `, unix("2026-02-20")))
 	compare(t, only(c, "country", "NER"), `
 accesswatch_country_beneficiaries_lost{country="NER"} 2e+06
-accesswatch_organisations{country="NER",status="operating"} 1
-accesswatch_organisations{country="NER",status="restricted"} 0
-accesswatch_organisations{country="NER",status="suspended"} 0
-accesswatch_organisations{country="NER",status="banned"} 1
-accesswatch_organisations{country="NER",status="ordered_to_leave"} 0
-accesswatch_organisations{country="NER",status="expelled"} 1
-accesswatch_organisations{country="NER",status="withdrawn"} 0
-accesswatch_organisations{country="NER",status="unknown"} 0
-accesswatch_status_changes_total{country="NER",status="operating"} 3
-accesswatch_status_changes_total{country="NER",status="restricted"} 0
-accesswatch_status_changes_total{country="NER",status="suspended"} 0
-accesswatch_status_changes_total{country="NER",status="banned"} 2
-accesswatch_status_changes_total{country="NER",status="ordered_to_leave"} 1
-accesswatch_status_changes_total{country="NER",status="expelled"} 1
-accesswatch_status_changes_total{country="NER",status="withdrawn"} 0
-accesswatch_status_changes_total{country="NER",status="unknown"} 0
-`)
+`+perStatus("accesswatch_organisations", "NER", map[access.Status]int{
+		access.StatusOperating: 1, access.StatusBanned: 1, access.StatusExpelled: 1})+
+		perStatus("accesswatch_status_changes_total", "NER", map[access.Status]int{
+			access.StatusOperating: 3, access.StatusBanned: 2, access.StatusOrderedToLeave: 1, access.StatusExpelled: 1}))
 }
 
 // The store has no way to delete a record (corrections are new events), so
