@@ -230,3 +230,16 @@ func TestCollectorReportsReadFailure(t *testing.T) {
 		t.Errorf("%d families served after a failed read; stale data must not be", len(families))
 	}
 }
+
+// A name that is not valid UTF-8 (it cannot come through validated input,
+// but a database is only a file) neither panics nor loses the scrape.
+func TestCollectorSurvivesBadNames(t *testing.T) {
+	src := &fakeSource{}
+	src.set(store.MetricsData{
+		Records: []store.MetricsRecord{record("NER", "icrc", access.StatusExpelled, 2_000_000)},
+		Orgs:    []store.MetricsOrg{{Slug: "icrc", Name: "Comit\xe9 international", Type: access.OrgRedCross}},
+	}, nil)
+	c := NewCollector(src, true, 0)
+	compare(t, only(c, "org", "icrc", "type", "red_cross_red_crescent"),
+		"accesswatch_organisation_info{name=\"Comit\uFFFD international\",org=\"icrc\",type=\"red_cross_red_crescent\"} 1\n")
+}

@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"strings"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -90,8 +92,19 @@ func (c dataCollector) Collect(ch chan<- prometheus.Metric) {
 	collectAggregates(c.data, ch)
 }
 
+// gauge emits a const gauge. A metric that cannot be made (it cannot happen
+// with validated data) becomes an invalid metric, which the registry reports
+// from Gather, rather than a panic in the registry's goroutine.
 func gauge(ch chan<- prometheus.Metric, d *prometheus.Desc, v float64, labels ...string) {
-	ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	constMetric(ch, d, prometheus.GaugeValue, v, labels...)
+}
+
+func constMetric(ch chan<- prometheus.Metric, d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+	m, err := prometheus.NewConstMetric(d, t, v, labels...)
+	if err != nil {
+		m = prometheus.NewInvalidMetric(d, err)
+	}
+	ch <- m
 }
 
 // collectRecords emits the per-record series and the organisation info.
@@ -121,7 +134,8 @@ func collectRecords(data *store.MetricsData, ch chan<- prometheus.Metric) {
 		}
 	}
 	for _, o := range data.Orgs {
-		gauge(ch, descOrgInfo, 1, o.Slug, o.Name, string(o.Type))
+		// Label values must be UTF-8; a name is free text, so make sure.
+		gauge(ch, descOrgInfo, 1, o.Slug, strings.ToValidUTF8(o.Name, "\uFFFD"), string(o.Type))
 	}
 }
 
@@ -163,7 +177,7 @@ func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
 		c := countries[code]
 		for _, s := range access.Statuses {
 			gauge(ch, descOrganisations, float64(c.byStatus[s]), code, string(s))
-			ch <- prometheus.MustNewConstMetric(descStatusChanges, prometheus.CounterValue, float64(c.changes[s]), code, string(s))
+			constMetric(ch, descStatusChanges, prometheus.CounterValue, float64(c.changes[s]), code, string(s))
 		}
 		if c.hasReach {
 			gauge(ch, descCountryLost, float64(c.lost), code)

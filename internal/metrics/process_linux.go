@@ -62,7 +62,7 @@ func (c *processCollector) Collect(ch chan<- prometheus.Metric) {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		cpu := float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
-		ch <- prometheus.MustNewConstMetric(descProcessCPU, prometheus.CounterValue, cpu)
+		constMetric(ch, descProcessCPU, prometheus.CounterValue, cpu)
 	}
 	if n, ok := openFDs(); ok {
 		gauge(ch, descProcessOpenFDs, float64(n))
