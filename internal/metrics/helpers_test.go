@@ -116,18 +116,7 @@ func only(c prometheus.Collector, pairs ...string) prometheus.Collector {
 // itself declares (the comparison is about values; HELP is checked by lint).
 func expectation(t *testing.T, c prometheus.Collector, samples string) *strings.Reader {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(c); err != nil {
-		t.Fatal(err)
-	}
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	meta := map[string]*dto.MetricFamily{}
-	for _, mf := range families {
-		meta[mf.GetName()] = mf
-	}
+	meta := gatherOne(t, c)
 	var b strings.Builder
 	lines := strings.Split(strings.TrimSpace(samples), "\n")
 	done := map[string]bool{}
@@ -153,4 +142,22 @@ func expectation(t *testing.T, c prometheus.Collector, samples string) *strings.
 		}
 	}
 	return strings.NewReader(b.String())
+}
+
+// gatherOne gathers one collector on a pedantic registry, by family name.
+func gatherOne(t *testing.T, c prometheus.Collector) map[string]*dto.MetricFamily {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(c); err != nil {
+		t.Fatal(err)
+	}
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*dto.MetricFamily{}
+	for _, mf := range families {
+		out[mf.GetName()] = mf
+	}
+	return out
 }
