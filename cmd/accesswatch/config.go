@@ -17,6 +17,9 @@ type Config struct {
 	LogLevel  slog.Level
 	LogFormat string // "text" or "json"
 	BehindTLS bool   // reached over HTTPS (send HSTS, secure cookies)
+
+	MetricsPerRecord bool   // /metrics carries per-record series (false: per-country aggregates only)
+	MetricsToken     string // bearer token /metrics requires; empty: none
 }
 
 // envPrefix starts the environment variable of every flag.
@@ -89,6 +92,8 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	fs.TextVar(&cfg.LogLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&cfg.BehindTLS, "behind-tls", false, "the server is reached over HTTPS through a proxy: send HSTS and Secure cookies")
+	fs.BoolVar(&cfg.MetricsPerRecord, "metrics-per-record", true, "export per-record series on /metrics; false keeps only per-country aggregates (very large deployments)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")
 	if err := parseFlags(fs, args, env.getenv); err != nil {
 		return cfg, err
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/buildinfo"
 	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/metrics"
+	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/web"
 	"github.com/accesswatch/accesswatch/static"
 )
@@ -46,11 +48,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	}
 	defer st.Close()
 
-	assets, err := static.New()
+	handler, err := newHandler(st, cfg, log)
 	if err != nil {
-		return fmt.Errorf("static files: %w", err)
+		return err
 	}
-	handler := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -66,8 +67,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	info := buildinfo.Read()
-	log.Info("listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "version", info.Version)
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "version", buildinfo.Read().Version)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -90,4 +90,28 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newHandler builds the whole site: the web server with /metrics, inside the
+// HTTP metrics middleware (outermost, so it sees every response and the
+// route pattern the mux matched).
+func newHandler(st *store.Store, cfg Config, log *slog.Logger) (http.Handler, error) {
+	assets, err := static.New()
+	if err != nil {
+		return nil, fmt.Errorf("static files: %w", err)
+	}
+	writer, reader := st.Pools()
+	exp, err := metrics.New(st, metrics.Options{
+		PerRecord: cfg.MetricsPerRecord,
+		Token:     cfg.MetricsToken,
+		Build:     buildinfo.Read(),
+		Pools:     []metrics.Pool{{Name: "writer", DB: writer}, {Name: "reader", DB: reader}},
+		Logger:    log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	site := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS,
+		Metrics: exp.Handler()})
+	return exp.Instrument(site), nil
 }

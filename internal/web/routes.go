@@ -48,6 +48,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /static/", s.assets)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics)
+	}
 	// ---- end operations
 
 	var h http.Handler = s.errorPages(mux)

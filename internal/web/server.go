@@ -51,6 +51,9 @@ type Options struct {
 	// Now is the clock (session lifetimes, throttling, trend periods,
 	// "today"); nil means time.Now.
 	Now func() time.Time
+	// Metrics, if not nil, serves GET /metrics (the Prometheus exporter,
+	// which brings its own authorisation).
+	Metrics http.Handler
 }
 
 // Server is the accesswatch HTTP handler.
@@ -61,6 +64,7 @@ type Server struct {
 	assets  Assets
 	tls     bool
 	cache   *pageCache
+	metrics http.Handler
 	handler http.Handler
 	admin   *adminState
 	now     func() time.Time
@@ -86,7 +90,8 @@ func New(st Store, opt Options) *Server {
 		opt.Now = time.Now
 	}
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
-		cache: newPageCache(cacheEntries, cacheBytes), now: opt.Now, world: sync.OnceValues(embeddedWorld)}
+		cache: newPageCache(cacheEntries, cacheBytes), now: opt.Now, world: sync.OnceValues(embeddedWorld),
+		metrics: opt.Metrics}
 	s.admin = newAdminState(st, opt)
 	s.handler = s.routes()
 	return s

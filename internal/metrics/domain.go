@@ -1,0 +1,186 @@
+package metrics
+
+import (
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/store"
+)
+
+// Label names. country is the ISO 3166-1 alpha-3 code and org the
+// organisation's slug; only accesswatch_organisation_info carries free text
+// (the name), so that joins can add it where a person reads the result.
+const (
+	labelCountry = "country"
+	labelOrg     = "org"
+	labelStatus  = "status"
+	labelName    = "name"
+	labelType    = "type"
+)
+
+// The domain metrics. Their names are part of the public contract (DESIGN.md).
+var (
+	descPresenceStatus = prometheus.NewDesc("accesswatch_presence_status",
+		"State set of an organisation's presence in a country: 1 for its current status, 0 for every other status.",
+		[]string{labelCountry, labelOrg, labelStatus}, nil)
+	descFlagged = prometheus.NewDesc("accesswatch_presence_flagged",
+		"1 if the record is flagged (shown red, alertable): banned, ordered to leave, expelled, or suspended by an authority; otherwise 0.",
+		[]string{labelCountry, labelOrg}, nil)
+	descOrganisations = prometheus.NewDesc("accesswatch_organisations",
+		"Organisations recorded in a country, by current status (0 for statuses no organisation is in).",
+		[]string{labelCountry, labelStatus}, nil)
+	descReached = prometheus.NewDesc("accesswatch_beneficiaries_reached",
+		"Latest reported number of people the organisation reached in the country (annual, period or cumulative, as the source gives it); absent when no figure is known.",
+		[]string{labelCountry, labelOrg}, nil)
+	descLost = prometheus.NewDesc("accesswatch_beneficiaries_lost",
+		"People reached by the organisation in the country whose aid no longer arrives: its reach while suspended, banned, ordered to leave, expelled or withdrawn, otherwise 0; absent when no reach figure is known.",
+		[]string{labelCountry, labelOrg}, nil)
+	descCountryLost = prometheus.NewDesc("accesswatch_country_beneficiaries_lost",
+		"Sum of accesswatch_beneficiaries_lost over the organisations recorded in a country; kept when per-record series are switched off.",
+		[]string{labelCountry}, nil)
+	descStatusChanged = prometheus.NewDesc("accesswatch_presence_status_changed_timestamp_seconds",
+		"Unix time of the start (UTC) of the day, month or year of the event that set the current status; absent when no event set it.",
+		[]string{labelCountry, labelOrg}, nil)
+	descReviewed = prometheus.NewDesc("accesswatch_presence_reviewed_timestamp_seconds",
+		"Unix time of the start (UTC) of the day, month or year of the latest event of the record, when it was last confirmed; absent when never.",
+		[]string{labelCountry, labelOrg}, nil)
+	descStatusChanges = prometheus.NewDesc("accesswatch_status_changes_total",
+		"Events recorded in a country that set an organisation's status, by the status they set. Counted from the append-only timeline, so it never decreases.",
+		[]string{labelCountry, labelStatus}, nil)
+	descOrgInfo = prometheus.NewDesc("accesswatch_organisation_info",
+		"Display name and type (OCHA code) of an organisation, always 1: join on org to label results.",
+		[]string{labelOrg, labelName, labelType}, nil)
+)
+
+// perRecordDescs are the series with one or more per record; aggregateDescs
+// are per country and stay when per-record series are switched off.
+var (
+	perRecordDescs = []*prometheus.Desc{descPresenceStatus, descFlagged, descReached, descLost, descStatusChanged, descReviewed, descOrgInfo}
+	aggregateDescs = []*prometheus.Desc{descOrganisations, descCountryLost, descStatusChanges}
+)
+
+// dataCollector emits the domain metrics of one reading of the data as
+// const metrics: each collection describes exactly the data it was given,
+// so a record that changed status or disappeared leaves no stale series.
+type dataCollector struct {
+	data      *store.MetricsData
+	perRecord bool
+}
+
+// Describe sends the descriptors of the metrics Collect may emit.
+func (c dataCollector) Describe(ch chan<- *prometheus.Desc) {
+	if c.perRecord {
+		for _, d := range perRecordDescs {
+			ch <- d
+		}
+	}
+	for _, d := range aggregateDescs {
+		ch <- d
+	}
+}
+
+// Collect emits the metrics of the data.
+func (c dataCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.data == nil {
+		return
+	}
+	if c.perRecord {
+		collectRecords(c.data, ch)
+	}
+	collectAggregates(c.data, ch)
+}
+
+// gauge emits a const gauge. A metric that cannot be made (it cannot happen
+// with validated data) becomes an invalid metric, which the registry reports
+// from Gather, rather than a panic in the registry's goroutine.
+func gauge(ch chan<- prometheus.Metric, d *prometheus.Desc, v float64, labels ...string) {
+	constMetric(ch, d, prometheus.GaugeValue, v, labels...)
+}
+
+func constMetric(ch chan<- prometheus.Metric, d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+	m, err := prometheus.NewConstMetric(d, t, v, labels...)
+	if err != nil {
+		m = prometheus.NewInvalidMetric(d, err)
+	}
+	ch <- m
+}
+
+// collectRecords emits the per-record series and the organisation info.
+func collectRecords(data *store.MetricsData, ch chan<- prometheus.Metric) {
+	for _, r := range data.Records {
+		for _, s := range access.Statuses {
+			v := 0.0
+			if s == r.Status {
+				v = 1
+			}
+			gauge(ch, descPresenceStatus, v, r.Country, r.Org, string(s))
+		}
+		flagged := 0.0
+		if r.Flagged {
+			flagged = 1
+		}
+		gauge(ch, descFlagged, flagged, r.Country, r.Org)
+		if r.ReachKnown {
+			gauge(ch, descReached, float64(r.Reach), r.Country, r.Org)
+			gauge(ch, descLost, float64(r.ReachLost), r.Country, r.Org)
+		}
+		if t := r.StatusSince.Start(); !t.IsZero() {
+			gauge(ch, descStatusChanged, float64(t.Unix()), r.Country, r.Org)
+		}
+		if t := r.LastReviewed.Start(); !t.IsZero() {
+			gauge(ch, descReviewed, float64(t.Unix()), r.Country, r.Org)
+		}
+	}
+	for _, o := range data.Orgs {
+		// Label values must be UTF-8; a name is free text, so make sure.
+		gauge(ch, descOrgInfo, 1, o.Slug, strings.ToValidUTF8(o.Name, "\uFFFD"), string(o.Type))
+	}
+}
+
+// collectAggregates emits the per-country series. Every status of a country
+// that has records or status events gets a series, zero included, so that a
+// first organisation in a status, or a first change to it, shows as a change
+// from 0 rather than a series appearing from nothing (which increase() and
+// rate() cannot see).
+func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
+	type countryTotals struct {
+		byStatus map[access.Status]int
+		changes  map[access.Status]int64
+		lost     int64
+		hasReach bool
+	}
+	var order []string
+	countries := map[string]*countryTotals{}
+	country := func(code string) *countryTotals {
+		c, ok := countries[code]
+		if !ok {
+			c = &countryTotals{byStatus: map[access.Status]int{}, changes: map[access.Status]int64{}}
+			countries[code] = c
+			order = append(order, code)
+		}
+		return c
+	}
+	for _, r := range data.Records {
+		c := country(r.Country)
+		c.byStatus[r.Status]++
+		if r.ReachKnown {
+			c.lost += r.ReachLost
+			c.hasReach = true
+		}
+	}
+	for _, e := range data.StatusEvents {
+		country(e.Country).changes[e.Status] += e.Events
+	}
+	for _, code := range order {
+		c := countries[code]
+		for _, s := range access.Statuses {
+			gauge(ch, descOrganisations, float64(c.byStatus[s]), code, string(s))
+			constMetric(ch, descStatusChanges, prometheus.CounterValue, float64(c.changes[s]), code, string(s))
+		}
+		if c.hasReach {
+			gauge(ch, descCountryLost, float64(c.lost), code)
+		}
+	}
+}

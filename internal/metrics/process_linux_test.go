@@ -1,0 +1,73 @@
+//go:build linux
+
+package metrics
+
+import (
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
+)
+
+func sample(mf *dto.MetricFamily) float64 {
+	m := mf.GetMetric()[0]
+	if m.Counter != nil {
+		return m.Counter.GetValue()
+	}
+	return m.Gauge.GetValue()
+}
+
+// The lean process collector reports what the client library's does, by
+// the same names and types, with values that agree.
+func TestProcessCollectorAgreesWithTheLibrary(t *testing.T) {
+	lib := gatherOne(t, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{ReportErrors: true}))
+	ours := gatherOne(t, newProcessCollector())
+	for name, want := range lib {
+		if name == "process_network_receive_bytes_total" || name == "process_network_transmit_bytes_total" {
+			continue // the namespace's counters, left out on purpose
+		}
+		got, ok := ours[name]
+		if !ok {
+			t.Errorf("%s missing", name)
+			continue
+		}
+		if got.GetType() != want.GetType() {
+			t.Errorf("%s: type %s, library %s", name, got.GetType(), want.GetType())
+		}
+		g, w := sample(got), sample(want)
+		switch name {
+		case "process_max_fds", "process_virtual_memory_max_bytes":
+			if g != w {
+				t.Errorf("%s = %v, library %v", name, g, w)
+			}
+		case "process_start_time_seconds":
+			if g != w || g < 1e9 {
+				t.Errorf("%s = %v, library %v", name, g, w)
+			}
+		case "process_cpu_seconds_total":
+			// Read after the library's, at finer resolution than its 10 ms ticks.
+			if g < w-0.02 || g > w+5 {
+				t.Errorf("%s = %v, library %v", name, g, w)
+			}
+		case "process_open_fds":
+			if g < 3 || g > w+20 || g < w-20 {
+				t.Errorf("%s = %v, library %v", name, g, w)
+			}
+		default: // memory sizes move a little between the two readings
+			if g <= 0 || g < w/2 || g > w*2 {
+				t.Errorf("%s = %v, library %v", name, g, w)
+			}
+		}
+	}
+	if len(ours) < 7 {
+		t.Errorf("%d process metrics, want 7", len(ours))
+	}
+	problems, err := testutil.CollectAndLint(newProcessCollector())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}

@@ -1,0 +1,178 @@
+package metrics
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/e2e"
+	"github.com/accesswatch/accesswatch/internal/storetest"
+)
+
+// deployDir holds the Prometheus and Grafana files, from this package's directory.
+const deployDir = "../../deploy"
+
+// promtool runs promtool in dir and fails the test on a non-zero exit.
+func promtool(t *testing.T, bin, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// The alert rules, their unit tests and the example configuration, checked
+// by promtool. In CI (ACCESSWATCH_REQUIRE_E2E=1) a missing promtool fails.
+func TestPrometheusRulesWithPromtool(t *testing.T) {
+	_, bin := e2e.Prometheus(t)
+	dir := filepath.Join(deployDir, "prometheus")
+	promtool(t, bin, dir, "check", "rules", "alerts.yml")
+	promtool(t, bin, dir, "test", "rules", "alerts_test.yml")
+	promtool(t, bin, dir, "check", "config", "prometheus.yml")
+}
+
+// metricName finds exported metric names in rules and dashboards (recording
+// rules, with colons, are not exported).
+var metricName = regexp.MustCompile(`\baccesswatch_[a-z_]+\b`)
+
+// Every accesswatch_ metric the alert rules and the dashboard use is one
+// that accesswatch exports: a renamed metric breaks this test, not an
+// operator's alerting.
+func TestRulesAndDashboardUseExportedNames(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	e := newExporter(t, st, Options{PerRecord: true})
+	site := e.Instrument(e.Handler())
+	scrape(t, site) // so that the HTTP series exist
+	exported := map[string]bool{}
+	for name, mf := range parseText(t, scrape(t, site).Body.Bytes()) {
+		exported[name] = true
+		if mf.GetType().String() == "HISTOGRAM" {
+			for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+				exported[name+suffix] = true
+			}
+		}
+	}
+	files := []string{filepath.Join(deployDir, "prometheus", "alerts.yml")}
+	dashboards, err := filepath.Glob(filepath.Join(deployDir, "grafana", "dashboards", "*.json"))
+	if err != nil || len(dashboards) == 0 {
+		t.Fatalf("no dashboards found: %v", err)
+	}
+	files = append(files, dashboards...)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		used := metricName.FindAllString(string(raw), -1)
+		if len(used) == 0 {
+			t.Errorf("%s uses no accesswatch metric", f)
+		}
+		for _, name := range used {
+			if !exported[name] {
+				t.Errorf("%s uses %s, which accesswatch does not export", f, name)
+			}
+		}
+	}
+	// And the test really knows the names: a made-up one is not exported.
+	if exported["accesswatch_presence_state"] || !exported["accesswatch_presence_status"] {
+		t.Error("exported-name set is wrong")
+	}
+}
+
+// The alert tests' statuses are the real ones.
+func TestRuleStatusesExist(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(deployDir, "prometheus", "alerts.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`status=~?"([a-z_|]+)"`).FindAllStringSubmatch(string(raw), -1) {
+		for s := range strings.SplitSeq(m[1], "|") {
+			if !slices.Contains(access.Statuses, access.Status(s)) {
+				t.Errorf("alerts.yml matches status %q, which does not exist", s)
+			}
+		}
+	}
+}
+
+// dashboard is the part of a Grafana dashboard the tests look at.
+type dashboard struct {
+	ID     *int   `json:"id"`
+	UID    string `json:"uid"`
+	Title  string `json:"title"`
+	Panels []struct {
+		Title      string `json:"title"`
+		Type       string `json:"type"`
+		Datasource struct {
+			UID string `json:"uid"`
+		} `json:"datasource"`
+		GridPos struct{ X, Y, W, H int } `json:"gridPos"`
+		Targets []struct {
+			Expr string `json:"expr"`
+		} `json:"targets"`
+	} `json:"panels"`
+}
+
+func readDashboard(t *testing.T) dashboard {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(deployDir, "grafana", "dashboards", "accesswatch.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d dashboard
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatalf("dashboard JSON: %v", err)
+	}
+	return d
+}
+
+// The dashboard is provisioning-ready (fixed uid, no database id, data
+// source from the variable) and has the panels the issue asks for.
+func TestDashboardShape(t *testing.T) {
+	d := readDashboard(t)
+	if d.ID != nil || d.UID == "" || d.Title == "" {
+		t.Errorf("id %v, uid %q, title %q: provisioning needs a null id and a fixed uid", d.ID, d.UID, d.Title)
+	}
+	titles := map[string]string{}
+	cells := map[[2]int]string{}
+	for _, p := range d.Panels {
+		titles[p.Title] = p.Type
+		if p.Datasource.UID != "${datasource}" {
+			t.Errorf("panel %q: data source %q, want the ${datasource} variable", p.Title, p.Datasource.UID)
+		}
+		if len(p.Targets) == 0 {
+			t.Errorf("panel %q has no query", p.Title)
+		}
+		for _, q := range p.Targets {
+			if strings.Count(q.Expr, "(") != strings.Count(q.Expr, ")") {
+				t.Errorf("panel %q: unbalanced parentheses in %s", p.Title, q.Expr)
+			}
+		}
+		if p.GridPos.W <= 0 || p.GridPos.H <= 0 || p.GridPos.X+p.GridPos.W > 24 {
+			t.Errorf("panel %q: grid position %+v", p.Title, p.GridPos)
+		}
+		for x := p.GridPos.X; x < p.GridPos.X+p.GridPos.W; x++ {
+			for y := p.GridPos.Y; y < p.GridPos.Y+p.GridPos.H; y++ {
+				if other, ok := cells[[2]int{x, y}]; ok {
+					t.Fatalf("panels %q and %q overlap", p.Title, other)
+				}
+				cells[[2]int{x, y}] = p.Title
+			}
+		}
+	}
+	for title, typ := range map[string]string{
+		"Beneficiaries lost by country": "bargauge", "Organisations by status": "bargauge",
+		"Flagged records": "table", "Status changes": "timeseries",
+	} {
+		if titles[title] != typ {
+			t.Errorf("panel %q: type %q, want %q", title, titles[title], typ)
+		}
+	}
+}
