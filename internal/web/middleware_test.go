@@ -74,7 +74,7 @@ func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
 	}
 }
 
-// panicStore panics, as a bug would.
+// panicStore is a working store whose Records panics, as a bug would.
 type panicStore struct{ Store }
 
 func (panicStore) Records(context.Context, store.RecordFilter) ([]store.RecordView, int, error) {
@@ -82,7 +82,8 @@ func (panicStore) Records(context.Context, store.RecordFilter) ([]store.RecordVi
 }
 
 func TestPanicsBecomeA500(t *testing.T) {
-	srv := newServerFor(t, panicStore{})
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, panicStore{Store: st})
 	rec := get(t, srv, "/")
 	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "bug") {
 		t.Errorf("%d %q", rec.Code, rec.Body.String())
