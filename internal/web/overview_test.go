@@ -162,7 +162,7 @@ func (f failingStore) Ping(ctx context.Context) error {
 
 // overviewQueries are the store methods the overview reads; each one's
 // failure must end in the generic 500.
-var overviewQueries = []string{"Headline", "Records", "Sources", "CountrySummaries", "Changes", "UnflaggedRecords"}
+var overviewQueries = []string{"Headline", "Records", "Sources", "CountrySummaries", "Changes", "UnflaggedRecords", "TrendEvents"}
 
 // TestStoreFailureIsAGeneric500 fails each query of the overview in turn:
 // the answer is a generic 500 that leaks nothing, reached through the
