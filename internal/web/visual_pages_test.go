@@ -163,3 +163,41 @@ func TestCountriesListMarksTrends(t *testing.T) {
 		t.Errorf("countries listed: %v", seen)
 	}
 }
+
+// TestNoPageRunsScript is the no-JavaScript design checked on every kind of
+// page: no <script> element, no event-handler attribute, no javascript:
+// link, and a CSP that allows no inline or evaluated script, so the pages
+// work the same with JavaScript off (the browser test shows it).
+func TestNoPageRunsScript(t *testing.T) {
+	f := newAdminFixture(t)
+	ada := f.login("ada")
+	pages := map[string]*http.Cookie{"/map": nil, "/admin/login": nil, "/admin/": ada, "/admin/import": ada,
+		"/admin/countries/NER/orgs/acted/events/new": ada}
+	for _, target := range dashboardPages {
+		if !strings.HasSuffix(target, ".atom") { // the feed is not HTML
+			pages[target] = nil
+		}
+	}
+	for target, cookie := range pages {
+		w := f.get(target, cookie)
+		if w.Code != http.StatusOK {
+			t.Errorf("%s: %d", target, w.Code)
+			continue
+		}
+		csp := w.Header().Get("Content-Security-Policy")
+		if !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-") || strings.Contains(csp, "script-src") {
+			t.Errorf("%s: CSP %q", target, csp)
+		}
+		doc := parse(t, w)
+		if n := doc.Find("script, noscript").Length(); n != 0 {
+			t.Errorf("%s: %d script elements", target, n)
+		}
+		doc.Find("*").Each(func(_ int, e *goquery.Selection) {
+			for _, a := range e.Nodes[0].Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") || strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Val)), "javascript:") {
+					t.Errorf("%s: <%s %s=%q>", target, goquery.NodeName(e), a.Key, a.Val)
+				}
+			}
+		})
+	}
+}
