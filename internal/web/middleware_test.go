@@ -50,6 +50,19 @@ func TestNotFoundAndMethodNotAllowedPages(t *testing.T) {
 	if w.Code != http.StatusMethodNotAllowed || !strings.Contains(w.Header().Get("Allow"), "GET") {
 		t.Errorf("405: %d, Allow %q", w.Code, w.Header().Get("Allow"))
 	}
+	if !strings.Contains(w.Body.String(), "<h1>") || w.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("405 is not the site's page: %q", w.Body.String())
+	}
+	// The mux's redirect to a cleaned path passes through.
+	w = get(t, srv, "/countries/../orgs")
+	if w.Code < 300 || w.Code > 399 || w.Header().Get("Location") != "/orgs" {
+		t.Errorf("unclean path: %d to %q", w.Code, w.Header().Get("Location"))
+	}
+	// A handler that matched answers its own 404, word for word.
+	w = get(t, srv, "/countries/ZZZ")
+	if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "ZZZ") {
+		t.Errorf("a matched handler's 404 was replaced: %d %q", w.Code, w.Body.String())
+	}
 }
 
 func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
