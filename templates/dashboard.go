@@ -76,6 +76,12 @@ type OverviewView struct {
 	// OthersShown of OthersTotal are shown.
 	Others                   []CountryRecords
 	OthersShown, OthersTotal int
+	// Map is the world map, shaded by each country's worst status.
+	Map MapView
+	// Trends are the whole site's trend charts; CountryTrends mark each
+	// country with records against six months earlier (for the ranking).
+	Trends        TrendCharts
+	CountryTrends map[string]access.Direction
 }
 
 // CountryRecords is one country's records.
@@ -89,6 +95,8 @@ type CountriesView struct {
 	Filters   Filters
 	Pager     Pager
 	Countries []store.CountrySummary
+	// Trends mark each country with records against six months earlier.
+	Trends map[string]access.Direction
 }
 
 // CountryView is one country's page.
@@ -103,6 +111,10 @@ type CountryView struct {
 	Timeline      []store.EventView
 	TimelineTotal int
 	ChangesURL    string
+	// Trend is the country against six months earlier ("" without
+	// records); Trends are its trend charts.
+	Trend  access.Direction
+	Trends TrendCharts
 }
 
 // OrgsView is the organisation list.

@@ -169,3 +169,32 @@ func TestGenerationSeesOtherProcesses(t *testing.T) {
 		t.Error("generation moved with no commit")
 	}
 }
+
+// Control characters in search text are dropped by the store too (the web
+// layer already refuses them): SQLite's LIKE reads its pattern as a C string,
+// so a NUL would cut the pattern short and "\x00zzz" would match everything.
+func TestSearchTextDropsControlCharacters(t *testing.T) {
+	if got := likePattern(" a\x00b\x1fc\x7fd\u0085e\xff "); got != "%abcde%" {
+		t.Errorf("likePattern = %q", got)
+	}
+	if got := likePattern("\x00\t"); got != "" {
+		t.Errorf("only control characters: %q, want no filter", got)
+	}
+	s, _ := openSeeded(t)
+	ctx := context.Background()
+	if got, _, err := s.Records(ctx, RecordFilter{Query: "\x00zzz"}); err != nil || len(got) != 0 {
+		t.Errorf("records %q: %d rows, %v", "\x00zzz", len(got), err)
+	}
+	if got, _, err := s.Records(ctx, RecordFilter{Query: "red\x00 cross"}); err != nil || len(got) == 0 || got[0].OrgSlug != "icrc" {
+		t.Errorf("records %q: %d rows, %v", "red\x00 cross", len(got), err)
+	}
+	if got, _, err := s.CountrySummaries(ctx, CountryFilter{Query: "\x00zzz"}); err != nil || len(got) != 0 {
+		t.Errorf("countries %q: %d rows, %v", "\x00zzz", len(got), err)
+	}
+	if got, _, err := s.OrgSummaries(ctx, OrgFilter{Query: "\x00zzz"}); err != nil || len(got) != 0 {
+		t.Errorf("orgs %q: %d rows, %v", "\x00zzz", len(got), err)
+	}
+	if got, _, err := s.Changes(ctx, ChangeFilter{Query: "\x00zzz"}); err != nil || len(got) != 0 {
+		t.Errorf("changes %q: %d rows, %v", "\x00zzz", len(got), err)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 )
@@ -120,9 +122,18 @@ func (f RecordFilter) args() []any {
 }
 
 // likePattern turns search text into a LIKE pattern matching it anywhere,
-// with LIKE's wildcards escaped so they match themselves.
+// with LIKE's wildcards escaped so they match themselves. Control
+// characters and invalid UTF-8 are dropped first: no one types them into a
+// search, and SQLite's LIKE reads its pattern as a C string, so a NUL would
+// cut it short ("%\x00zzz%" would match everything). The web layer refuses
+// such text already; this is the store's own defence.
 func likePattern(q string) string {
-	q = strings.TrimSpace(q)
+	q = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, q))
 	if q == "" {
 		return ""
 	}

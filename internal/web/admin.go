@@ -52,8 +52,10 @@ func newAdminState(st Store, opt Options) *adminState {
 	return &adminState{auth: auth.NewService(st, now), origin: http.NewCrossOriginProtection(), now: now}
 }
 
-// maxFormBytes bounds every admin request body: far more than any form
-// needs, small enough that nobody can make the server read megabytes.
+// maxFormBytes bounds the body of every admin form: far more than any
+// form needs, small enough that nobody can make the server read megabytes.
+// Each route names its limit in the table; the import form's upload has
+// its own (maxImportBytes, import_upload.go).
 const maxFormBytes = 64 << 10
 
 // Who may use an admin route.
@@ -71,6 +73,7 @@ type adminRoute struct {
 	pattern string
 	access  adminAccess
 	handle  adminHandler
+	maxBody int64 // request body limit for methods other than GET and HEAD (413 beyond)
 }
 
 // adminRequest is what an admin handler knows about the request beyond
@@ -85,31 +88,33 @@ type adminHandler func(w http.ResponseWriter, r *http.Request, a *adminRequest) 
 // adminRoutes lists every route under /admin.
 func (s *Server) adminRoutes() []adminRoute {
 	return []adminRoute{
-		{"GET /admin", openToAll, s.adminRoot},
-		{"GET /admin/login", openToAll, s.loginPage},
-		{"POST /admin/login", openToAll, s.login},
-		{"POST /admin/logout", editorsOnly, s.logout},
-		{"GET /admin/{$}", editorsOnly, s.adminDashboard},
-		{"GET /admin/countries/{iso3}/orgs/{slug}/events/new", editorsOnly, s.eventForm},
-		{"POST /admin/countries/{iso3}/orgs/{slug}/events/new", editorsOnly, s.recordEvent},
-		{"GET /admin/countries/{iso3}/orgs/{slug}/review", editorsOnly, s.reviewForm},
-		{"POST /admin/countries/{iso3}/orgs/{slug}/review", editorsOnly, s.recordReview},
-		{"GET /admin/records/new", editorsOnly, s.newRecordForm},
-		{"POST /admin/records/new", editorsOnly, s.createRecord},
-		{"GET /admin/orgs", editorsOnly, s.adminOrgs},
-		{"GET /admin/orgs/new", editorsOnly, s.newOrgForm},
-		{"POST /admin/orgs/new", editorsOnly, s.createOrg},
-		{"GET /admin/orgs/{slug}/edit", editorsOnly, s.editOrgForm},
-		{"POST /admin/orgs/{slug}/edit", editorsOnly, s.updateOrg},
-		{"GET /admin/countries", editorsOnly, s.adminCountries},
-		{"GET /admin/countries/{iso3}/severity", editorsOnly, s.severityForm},
-		{"POST /admin/countries/{iso3}/severity", editorsOnly, s.setSeverity},
-		{"GET /admin/audit", adminsOnly, s.auditPage},
-		{"GET /admin/users", adminsOnly, s.usersPage},
-		{"POST /admin/users", adminsOnly, s.addUser},
-		{"GET /admin/users/{name}/password", adminsOnly, s.passwordForm},
-		{"POST /admin/users/{name}/password", adminsOnly, s.setPassword},
-		{"POST /admin/users/{name}/disable", adminsOnly, s.disableUser},
+		{"GET /admin", openToAll, s.adminRoot, maxFormBytes},
+		{"GET /admin/login", openToAll, s.loginPage, maxFormBytes},
+		{"POST /admin/login", openToAll, s.login, maxFormBytes},
+		{"POST /admin/logout", editorsOnly, s.logout, maxFormBytes},
+		{"GET /admin/{$}", editorsOnly, s.adminDashboard, maxFormBytes},
+		{"GET /admin/countries/{iso3}/orgs/{slug}/events/new", editorsOnly, s.eventForm, maxFormBytes},
+		{"POST /admin/countries/{iso3}/orgs/{slug}/events/new", editorsOnly, s.recordEvent, maxFormBytes},
+		{"GET /admin/countries/{iso3}/orgs/{slug}/review", editorsOnly, s.reviewForm, maxFormBytes},
+		{"POST /admin/countries/{iso3}/orgs/{slug}/review", editorsOnly, s.recordReview, maxFormBytes},
+		{"GET /admin/records/new", editorsOnly, s.newRecordForm, maxFormBytes},
+		{"POST /admin/records/new", editorsOnly, s.createRecord, maxFormBytes},
+		{"GET /admin/orgs", editorsOnly, s.adminOrgs, maxFormBytes},
+		{"GET /admin/orgs/new", editorsOnly, s.newOrgForm, maxFormBytes},
+		{"POST /admin/orgs/new", editorsOnly, s.createOrg, maxFormBytes},
+		{"GET /admin/orgs/{slug}/edit", editorsOnly, s.editOrgForm, maxFormBytes},
+		{"POST /admin/orgs/{slug}/edit", editorsOnly, s.updateOrg, maxFormBytes},
+		{"GET /admin/countries", editorsOnly, s.adminCountries, maxFormBytes},
+		{"GET /admin/countries/{iso3}/severity", editorsOnly, s.severityForm, maxFormBytes},
+		{"POST /admin/countries/{iso3}/severity", editorsOnly, s.setSeverity, maxFormBytes},
+		{"GET /admin/import", adminsOnly, s.importPage, maxFormBytes},
+		{"POST /admin/import", adminsOnly, s.importUpload, maxImportBytes},
+		{"GET /admin/audit", adminsOnly, s.auditPage, maxFormBytes},
+		{"GET /admin/users", adminsOnly, s.usersPage, maxFormBytes},
+		{"POST /admin/users", adminsOnly, s.addUser, maxFormBytes},
+		{"GET /admin/users/{name}/password", adminsOnly, s.passwordForm, maxFormBytes},
+		{"POST /admin/users/{name}/password", adminsOnly, s.setPassword, maxFormBytes},
+		{"POST /admin/users/{name}/disable", adminsOnly, s.disableUser, maxFormBytes},
 	}
 }
 
@@ -121,7 +126,7 @@ func (s *Server) adminRoot(w http.ResponseWriter, r *http.Request, _ *adminReque
 
 // guard wraps an admin handler with what every admin request goes
 // through, in this order: no caching anywhere; for anything but GET and
-// HEAD, cross-origin protection and a bounded body; a live session (else a
+// HEAD, cross-origin protection and the route's body limit; a live session (else a
 // redirect to the login page); the role the route needs. The session is
 // looked up here, per route, rather than in middleware around the mux.
 func (s *Server) guard(rt adminRoute) http.Handler {
@@ -134,7 +139,7 @@ func (s *Server) guard(rt adminRoute) http.Handler {
 					details: []string{s.l.T("admin.error.cross_origin.detail")}, err: err})
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, rt.maxBody)
 		}
 		a := &adminRequest{token: s.sessionToken(r)}
 		if rt.access != openToAll {

@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/accesswatch/accesswatch/internal/e2e"
+	"github.com/accesswatch/accesswatch/internal/metrics"
+	"github.com/accesswatch/accesswatch/internal/storetest"
 )
 
 // browserCheck is one thing a reader should see after the change, checked
@@ -45,14 +47,62 @@ var afterLiftingActedBan = []browserCheck{
 			t.Error("Acted is still among the flagged records")
 		}
 	}},
+	{"record page shows Acted operating and the new event", func(t *testing.T, ctx context.Context, base string) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/countries/NER/orgs/acted")); err != nil {
+			t.Fatal(err)
+		}
+		status, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#record-facts dd .badge`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status = strings.ToLower(status); status != "operating" {
+			t.Errorf("Acted/Niger's status on its record page: %q", status)
+		}
+		last, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-timeline="timeline"] > li:last-child`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"20 Feb 2026", "Resumption authorised", "Ministry of the Interior",
+			"Niger's authorities authorised Acted to resume its operations.", "Example News"} {
+			if !strings.Contains(last, want) {
+				t.Errorf("the timeline's last event lacks %q: %q", want, last)
+			}
+		}
+	}},
+	{"/metrics reports Acted operating", func(t *testing.T, ctx context.Context, base string) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/metrics")); err != nil {
+			t.Fatal(err)
+		}
+		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			`accesswatch_presence_status{country="NER",org="acted",status="operating"} 1`,
+			`accesswatch_presence_status{country="NER",org="acted",status="banned"} 0`,
+		} {
+			if !strings.Contains(body, want+"\n") {
+				t.Errorf("/metrics lacks %s", want)
+			}
+		}
+	}},
 }
 
 // TestBrowserEditorLiftsActedBan logs in with a real browser, records
 // through the real form that Niger authorised Acted to resume (banned →
-// operating), and checks what the public sees.
+// operating), and checks what the public sees: the overview, the record
+// page and /metrics.
 func TestBrowserEditorLiftsActedBan(t *testing.T) {
-	f := newAdminFixture(t)
-	ts := httptest.NewServer(f.srv)
+	// The site as `accesswatch serve` wires it (cmd/accesswatch newHandler):
+	// the metrics exporter over the same store serves /metrics, and
+	// instruments the whole handler.
+	st, clock := storetest.OpenSeeded(t)
+	exp, err := metrics.New(st, metrics.Options{PerRecord: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newAdminFixtureOver(t, st, clock, Options{Metrics: exp.Handler()})
+	ts := httptest.NewServer(exp.Instrument(f.srv))
 	defer ts.Close()
 	ctx := e2e.Browser(t, 90*time.Second)
 

@@ -37,6 +37,13 @@ func newAdminFixture(t *testing.T) *adminFixture { return newAdminFixtureWith(t,
 func newAdminFixtureWith(t *testing.T, opt Options) *adminFixture {
 	t.Helper()
 	st, clock := storetest.OpenSeeded(t)
+	return newAdminFixtureOver(t, st, clock, opt)
+}
+
+// newAdminFixtureOver is newAdminFixtureWith over a given seeded store and
+// its clock (for a test that wires more to the store, such as metrics).
+func newAdminFixtureOver(t *testing.T, st *store.Store, clock *storetest.Clock, opt Options) *adminFixture {
+	t.Helper()
 	assets, err := static.New()
 	if err != nil {
 		t.Fatal(err)

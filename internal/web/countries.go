@@ -29,12 +29,18 @@ func (s *Server) countries(w http.ResponseWriter, r *http.Request) error {
 	if v.Pager, err = s.pager(q, spec, path, total, listPageSize); err != nil {
 		return err
 	}
+	h, err := s.history(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	v.Trends = h.CountryTrends(s.now())
 	s.render(w, r, http.StatusOK, templates.CountriesPage(s.page(s.title(s.l.T("nav.countries"), q), "countries"), v))
 	return nil
 }
 
-// country shows one country: figures, every organisation's status there
-// (filterable), and its timeline including class-level measures.
+// country shows one country: figures with its trend marker, every
+// organisation's status there (filterable), its timeline including
+// class-level measures, and its trend charts.
 func (s *Server) country(w http.ResponseWriter, r *http.Request) error {
 	code, err := s.countryCode(w, r)
 	if err != nil || code == "" {
@@ -67,6 +73,11 @@ func (s *Server) country(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slices.Reverse(v.Timeline) // the latest events, told oldest first
+	h, err := s.history(ctx, code)
+	if err != nil {
+		return err
+	}
+	v.Trend, v.Trends = s.countryTrend(code, h), s.trendCharts(code, h)
 	s.render(w, r, http.StatusOK, templates.CountryPage(s.page(s.title(v.Summary.Name, q), "countries"), v))
 	return nil
 }

@@ -310,10 +310,10 @@ func TestOverviewShowsTheHeadOfLongLists(t *testing.T) {
 func TestNavigationMarksTheCurrentSection(t *testing.T) {
 	srv, _ := newTestServer(t)
 	for target, current := range map[string]string{"/": "/", "/countries": "/countries", "/countries/NER": "/countries",
-		"/orgs": "/orgs", "/orgs/icrc": "/orgs", "/changes": "/changes"} {
+		"/orgs": "/orgs", "/orgs/icrc": "/orgs", "/changes": "/changes", "/map": "/map"} {
 		doc := page(t, srv, target)
 		nav := doc.Find(".site-nav a")
-		if nav.Length() != 4 {
+		if nav.Length() != 5 {
 			t.Errorf("%s: %d navigation links", target, nav.Length())
 		}
 		if got := nav.Filter(`[aria-current="page"]`).AttrOr("href", ""); got != current {

@@ -17,15 +17,18 @@ import (
 // within the request, at roughly a millisecond or two per event, so the
 // row limit keeps it well inside the server's write timeout (60 s); bigger
 // files go through the command line (accesswatch import --max-rows).
+// maxImportBytes is the import route's body limit (the admin route table
+// applies it): the file and the form around it.
 const (
-	maxImportMB   = 16
-	maxImportRows = 10_000
+	maxImportMB    = 16
+	maxImportBytes = maxImportMB << 20
+	maxImportRows  = 10_000
 )
 
-// importPage serves the admin import page: the upload form. It must be
-// mounted behind the admin session (see the report of issue 6 / README).
-func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, templates.ImportPage(s.page(s.l.T("import.title"), "admin"), s.importView(r)))
+// importPage is the admin import page: the upload form (admins only; see
+// adminRoutes).
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	s.renderImport(w, r, a, http.StatusOK, s.importView(r))
 	return nil
 }
 
@@ -33,53 +36,54 @@ func (s *Server) importView(r *http.Request) templates.ImportView {
 	return templates.ImportView{Action: r.URL.Path, MaxMB: maxImportMB, MaxRows: maxImportRows}
 }
 
-// importUpload returns the handler of the import form's POST. actor names
-// who is importing, for the audit log (the admin session's user). It must be
-// mounted behind the admin session and cross-origin protection. The answer
-// is the page again with the outcome: 200 with what was imported, 422 with
+func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.ImportView) {
+	s.render(w, r, status, templates.ImportPage(s.adminPage(a, s.l.T("import.title"), "import", r), v))
+}
+
+// importUpload handles the import form's POST, behind the admin guard
+// (session, role, cross-origin protection, and the route's body limit,
+// maxImportBytes); the audit log names the session's user. The answer is
+// the page again with the outcome: 200 with what was imported, 422 with
 // every problem in the file (nothing imported), 400/413 for an upload that
 // is not a usable file. Importing is idempotent (rows already held are
 // skipped), so resubmitting the form is harmless.
-func (s *Server) importUpload(actor func(*http.Request) string) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		v := s.importView(r)
-		answer := func(status int) error {
-			s.render(w, r, status, templates.ImportPage(s.page(s.l.T("import.title"), "admin"), v))
-			return nil
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxImportMB<<20)
-		file, header, err := r.FormFile("file")
-		if r.MultipartForm != nil {
-			defer r.MultipartForm.RemoveAll()
-		}
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			v.Message = s.l.Tf("import.too_large", maxImportMB)
-			return answer(http.StatusRequestEntityTooLarge)
-		case err != nil:
-			v.Message = s.l.T("import.no_file")
-			return answer(http.StatusBadRequest)
-		}
-		defer file.Close()
-		v.DryRun = r.FormValue("dry_run") != ""
-		res, err := s.store.ImportFile(r.Context(), file, store.ImportOptions{
-			Actor: actor(r), Source: auditName(header.Filename), DryRun: v.DryRun, MaxRows: maxImportRows,
-		})
-		var ie *dataset.ImportError
-		switch {
-		case errors.As(err, &ie):
-			v.Problems = importProblems(s.l, ie)
-			return answer(http.StatusUnprocessableEntity)
-		case errors.Is(err, dataset.ErrTooManyRows):
-			v.Message = s.l.Tf("import.too_many_rows", maxImportRows)
-			return answer(http.StatusRequestEntityTooLarge)
-		case err != nil:
-			return fmt.Errorf("import %q: %w", header.Filename, err)
-		}
-		v.Summary = ImportSummary(s.l, res, v.DryRun)
-		return answer(http.StatusOK)
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	v := s.importView(r)
+	answer := func(status int) error {
+		s.renderImport(w, r, a, status, v)
+		return nil
 	}
+	file, header, err := r.FormFile("file")
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		v.Message = s.l.Tf("import.too_large", maxImportMB)
+		return answer(http.StatusRequestEntityTooLarge)
+	case err != nil:
+		v.Message = s.l.T("import.no_file")
+		return answer(http.StatusBadRequest)
+	}
+	defer file.Close()
+	v.DryRun = r.FormValue("dry_run") != ""
+	res, err := s.store.ImportFile(r.Context(), file, store.ImportOptions{
+		Actor: a.session.User.Name, Source: auditName(header.Filename), DryRun: v.DryRun, MaxRows: maxImportRows,
+	})
+	var ie *dataset.ImportError
+	switch {
+	case errors.As(err, &ie):
+		v.Problems = importProblems(s.l, ie)
+		return answer(http.StatusUnprocessableEntity)
+	case errors.Is(err, dataset.ErrTooManyRows):
+		v.Message = s.l.Tf("import.too_many_rows", maxImportRows)
+		return answer(http.StatusRequestEntityTooLarge)
+	case err != nil:
+		return fmt.Errorf("import %q: %w", header.Filename, err)
+	}
+	v.Summary = ImportSummary(s.l, res, v.DryRun)
+	return answer(http.StatusOK)
 }
 
 // auditName keeps an uploaded file's name short and printable for the log.

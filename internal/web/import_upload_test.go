@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -10,28 +11,19 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"github.com/accesswatch/accesswatch/internal/storetest"
 )
 
-// importMux mounts the import handlers as the admin area will, minus the
-// session: the test stands in for the signed-in user.
-func importMux(srv *Server) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /admin/import", srv.handle(srv.importPage))
-	mux.Handle("POST /admin/import", srv.handle(srv.importUpload(func(*http.Request) string { return "editor1" })))
-	return mux
-}
-
-// upload posts a file (nil: no file part) to the import form.
-func upload(t *testing.T, h http.Handler, name string, file []byte, dryRun bool) (*httptest.ResponseRecorder, *goquery.Document) {
-	t.Helper()
+// upload posts a file (nil: no file part) to the import form with a
+// session cookie, as the site's own page does (same origin) unless header
+// says otherwise.
+func (f *adminFixture) upload(c *http.Cookie, name string, file []byte, dryRun bool, header map[string]string) (*httptest.ResponseRecorder, *goquery.Document) {
+	f.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if file != nil {
 		fw, err := mw.CreateFormFile("file", name)
 		if err != nil {
-			t.Fatal(err)
+			f.t.Fatal(err)
 		}
 		fw.Write(file)
 	}
@@ -39,19 +31,25 @@ func upload(t *testing.T, h http.Handler, name string, file []byte, dryRun bool)
 		mw.WriteField("dry_run", "1")
 	}
 	mw.Close()
-	req := httptest.NewRequest(http.MethodPost, "/admin/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec, parse(t, rec)
+	h := map[string]string{"Content-Type": mw.FormDataContentType()}
+	for k, v := range header {
+		h[k] = v
+	}
+	rec := f.do(request{method: http.MethodPost, target: "/admin/import", body: body.String(), cookie: c, header: h})
+	return rec, parse(f.t, rec)
 }
 
 const uploadHeader = "country_code,org_slug,org_name,org_type,date,event_type,status_after,source_publisher,source_url\r\n"
 
 func TestImportPageShowsTheForm(t *testing.T) {
-	srv, _ := newTestServer(t)
-	doc := parse(t, get(t, importMux(srv), "/admin/import"))
-	form := doc.Find(`form[method="post"][action="/admin/import"][enctype="multipart/form-data"]`)
+	f := newAdminFixture(t)
+	ada := f.login("ada")
+	w := f.get("/admin/import", ada)
+	if w.Code != http.StatusOK || !isAdminContent(w) {
+		t.Fatalf("GET /admin/import as admin: %d", w.Code)
+	}
+	doc := parse(t, w)
+	form := doc.Find(`main form[method="post"][action="/admin/import"][enctype="multipart/form-data"]`)
 	if form.Length() != 1 || form.Find(`input[type="file"][name="file"][required]`).Length() != 1 ||
 		form.Find(`input[type="checkbox"][name="dry_run"]`).Length() != 1 || form.Find(`button[type="submit"]`).Length() != 1 {
 		t.Error("the form lacks its parts")
@@ -62,18 +60,29 @@ func TestImportPageShowsTheForm(t *testing.T) {
 	if doc.Find("#import-problems, #import-summary").Length() != 0 {
 		t.Error("an outcome is shown before any upload")
 	}
+	if doc.Find(`.admin-header nav a[href="/admin/import"][aria-current="page"]`).Length() != 1 {
+		t.Error("the admin navigation does not mark the import page")
+	}
+	// Editors neither see the entry nor get the page.
+	ed := f.login("ed")
+	if parse(t, f.get("/admin/", ed)).Find(`nav a[href="/admin/import"]`).Length() != 0 {
+		t.Error("an editor's navigation offers the import")
+	}
+	if w := f.get("/admin/import", ed); w.Code != http.StatusForbidden {
+		t.Errorf("GET /admin/import as editor: %d", w.Code)
+	}
 }
 
 func TestImportUploadReportsEveryProblemAndChangesNothing(t *testing.T) {
-	srv, st := newTestServer(t)
-	h := importMux(srv)
-	before := storetest.Checksum(t, st)
+	f := newAdminFixture(t)
+	ada := f.login("ada")
+	before := f.checksum()
 	file := uploadHeader +
 		"NER,test-a,Test A,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/1\r\n" +
 		"XXX,test-b,Test B,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/2\r\n" +
 		"NER,test-c,Test C,ingo,2025-02-30,authorisation_withdrawn,gone,AP,https://a.example.org/3\r\n"
-	rec, doc := upload(t, h, "bad.csv", []byte(file), false)
-	if rec.Code != http.StatusUnprocessableEntity {
+	rec, doc := f.upload(ada, "bad.csv", []byte(file), false, nil)
+	if rec.Code != http.StatusUnprocessableEntity || !isAdminContent(rec) {
 		t.Fatalf("status %d", rec.Code)
 	}
 	var got []string
@@ -93,66 +102,121 @@ func TestImportUploadReportsEveryProblemAndChangesNothing(t *testing.T) {
 	if !strings.Contains(doc.Find("#import-problems").Text(), "3 problem(s)") {
 		t.Error("no count of problems")
 	}
-	if storetest.Checksum(t, st) != before {
+	if f.checksum() != before {
 		t.Error("a rejected upload changed the database")
 	}
 }
 
 func TestImportUploadImportsOnceAndAudits(t *testing.T) {
-	srv, st := newTestServer(t)
-	h := importMux(srv)
+	f := newAdminFixture(t)
+	ada := f.login("ada")
 	file := []byte(uploadHeader + "NER,test-a,Test A,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/1\r\n" +
 		"MLI,,,,2024-05,class_ban_announced,,AP,https://a.example.org/4\r\n")
 
-	before := storetest.Checksum(t, st)
-	rec, doc := upload(t, h, "new.csv", file, true)
+	before := f.checksum()
+	rec, doc := f.upload(ada, "new.csv", file, true, nil)
 	if rec.Code != http.StatusOK || !strings.Contains(doc.Find("#import-summary").Text(), "2 event(s) would be added") {
 		t.Errorf("dry run: %d %q", rec.Code, doc.Find("#import-summary").Text())
 	}
-	if storetest.Checksum(t, st) != before {
+	if f.checksum() != before {
 		t.Error("a dry run changed the database")
 	}
 	if _, ok := doc.Find(`input[name="dry_run"]`).Attr("checked"); !ok {
 		t.Error("the dry-run box does not stay ticked")
 	}
 
-	rec, doc = upload(t, h, "new.csv", file, false)
+	rec, doc = f.upload(ada, "new.csv", file, false, nil)
 	summary := doc.Find("#import-summary").Text()
 	if rec.Code != http.StatusOK || !strings.Contains(summary, "2 event(s) added, 0 duplicate(s) skipped; 1 organisation(s) and 1 record(s) created") {
 		t.Errorf("import: %d %q", rec.Code, summary)
 	}
-	if r, err := st.Record(context.Background(), "NER", "test-a"); err != nil || r.Status != "banned" || r.UpdatedBy != "editor1" {
+	if r, err := f.st.Record(context.Background(), "NER", "test-a"); err != nil || r.Status != "banned" || r.UpdatedBy != "ada" {
 		t.Errorf("imported record: %+v %v", r, err)
 	}
-	rec, doc = upload(t, h, "new.csv", file, false)
+	// Resubmitting the form adds nothing.
+	rec, doc = f.upload(ada, "new.csv", file, false, nil)
 	if rec.Code != http.StatusOK || !strings.Contains(doc.Find("#import-summary").Text(), "0 event(s) added, 2 duplicate(s) skipped") {
 		t.Errorf("second import: %q", doc.Find("#import-summary").Text())
 	}
-	_, reader := st.Pools()
+	_, reader := f.st.Pools()
 	var n int
-	if err := reader.QueryRow(`SELECT COUNT(*) FROM audit WHERE action = 'import' AND actor = 'editor1' AND entity_key = 'new.csv'`).Scan(&n); err != nil || n != 2 {
+	if err := reader.QueryRow(`SELECT COUNT(*) FROM audit WHERE action = 'import' AND actor = 'ada' AND entity_key = 'new.csv'`).Scan(&n); err != nil || n != 2 {
 		t.Errorf("%d import audit rows (%v)", n, err)
 	}
 }
 
+// TestImportUploadRefusesBadUploads: the import route's own body limit
+// (not the forms' 64 KiB) bounds the upload, and every refusal writes
+// nothing.
 func TestImportUploadRefusesBadUploads(t *testing.T) {
-	srv, st := newTestServer(t)
-	h := importMux(srv)
-	before := storetest.Checksum(t, st)
-	rec, doc := upload(t, h, "", nil, false)
+	f := newAdminFixture(t)
+	ada := f.login("ada")
+	before := f.checksum()
+	rec, doc := f.upload(ada, "", nil, false, nil)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(doc.Text(), "Choose a CSV file") {
 		t.Errorf("no file: %d", rec.Code)
 	}
-	big := append([]byte(uploadHeader), bytes.Repeat([]byte("x"), maxImportMB<<20)...)
-	rec, doc = upload(t, h, "big.csv", big, false)
-	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(doc.Text(), "larger than 16 MB") {
+	big := append([]byte(uploadHeader), bytes.Repeat([]byte("x"), maxImportBytes)...)
+	rec, doc = f.upload(ada, "big.csv", big, false, nil)
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(doc.Text(), "larger than 16 MB") || !isAdminContent(rec) {
 		t.Errorf("too large: %d", rec.Code)
 	}
-	rec, doc = upload(t, h, "header.csv", []byte("name,colour\r\n"), false)
+	rec, doc = f.upload(ada, "header.csv", []byte("name,colour\r\n"), false, nil)
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(doc.Find("#import-problems").Text(), "unknown column") {
 		t.Errorf("wrong header: %d %s", rec.Code, doc.Find("#import-problems").Text())
 	}
-	if storetest.Checksum(t, st) != before {
+	if f.checksum() != before {
 		t.Error("a refused upload changed the database")
+	}
+}
+
+// A file far beyond the forms' 64 KiB goes through whole.
+func TestImportUploadTakesFilesBeyondTheFormLimit(t *testing.T) {
+	f := newAdminFixture(t)
+	ada := f.login("ada")
+	var file bytes.Buffer
+	file.WriteString(uploadHeader)
+	rows := 0
+	for ; file.Len() <= 2*maxFormBytes; rows++ {
+		fmt.Fprintf(&file, "NER,test-%d,Test organisation number %d,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/%d\r\n", rows, rows, rows)
+	}
+	rec, doc := f.upload(ada, "large.csv", file.Bytes(), true, nil)
+	want := fmt.Sprintf("%d row(s) read; %d event(s) would be added", rows, rows)
+	if rec.Code != http.StatusOK || !strings.Contains(doc.Find("#import-summary").Text(), want) {
+		t.Errorf("a %d-byte file: %d %q, want %q", file.Len(), rec.Code, doc.Find("#import-summary").Text(), want)
+	}
+	// The forms keep their own limit.
+	big := actedEvent(f.actedVersion())
+	big.Set("description", strings.Repeat("x", maxFormBytes))
+	if w := f.post("/admin/countries/NER/orgs/acted/events/new", big, ada); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a form beyond 64 KiB: %d", w.Code)
+	}
+}
+
+// TestImportRefusesCrossOriginAndEditors: with a valid session, an upload a
+// browser marks as cross-site, or one from a foreign Origin, is refused
+// with 403; an editor's upload too. Nothing is written.
+func TestImportRefusesCrossOriginAndEditors(t *testing.T) {
+	f := newAdminFixture(t)
+	ada, ed := f.login("ada"), f.login("ed")
+	file := []byte(uploadHeader + "NER,test-a,Test A,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/1\r\n")
+	before := f.checksum()
+	for name, h := range map[string]map[string]string{
+		"Sec-Fetch-Site: cross-site":        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+		"foreign Origin, no Sec-Fetch-Site": {"Sec-Fetch-Site": "", "Origin": "https://evil.example"},
+	} {
+		rec, doc := f.upload(ada, "new.csv", file, false, h)
+		if rec.Code != http.StatusForbidden || !strings.Contains(doc.Text(), "Request from another site refused") {
+			t.Errorf("%s: %d", name, rec.Code)
+		}
+	}
+	if rec, _ := f.upload(ed, "new.csv", file, false, nil); rec.Code != http.StatusForbidden {
+		t.Errorf("an editor's upload: %d", rec.Code)
+	}
+	if f.checksum() != before {
+		t.Fatal("refused uploads changed the database")
+	}
+	if rec, _ := f.upload(ada, "new.csv", file, false, nil); rec.Code != http.StatusOK || f.checksum() == before {
+		t.Errorf("the same upload from the site itself: %d", rec.Code)
 	}
 }

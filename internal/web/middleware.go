@@ -13,18 +13,33 @@ import (
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " +
 	"frame-ancestors 'none'; form-action 'self'"
 
+// The security headers' values, made once: every response shares them
+// (read only, like the page cache's header values), so setting them
+// allocates nothing. The keys are in canonical form.
+var (
+	securityHeaderValues = [...]struct {
+		key   string
+		value []string
+	}{
+		{"Content-Security-Policy", []string{contentSecurityPolicy}},
+		{"X-Content-Type-Options", []string{"nosniff"}},
+		{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+		{"X-Frame-Options", []string{"DENY"}},
+		{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+		{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}},
+	}
+	hstsValue = []string{"max-age=63072000; includeSubDomains"}
+)
+
 // securityHeaders sets the headers every response carries.
 func securityHeaders(tls bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		for _, sh := range securityHeaderValues {
+			h[sh.key] = sh.value
+		}
 		if tls || r.TLS != nil {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			h["Strict-Transport-Security"] = hstsValue
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -90,15 +105,17 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // errorPages replaces the mux's plain-text 404 and 405 answers (for paths no
 // route matches) with the site's error page. Handlers that matched render
-// their own errors and are left alone.
+// their own errors and are left alone. The mux is asked only once per
+// request: it records the matched pattern in r.Pattern before calling the
+// handler, so the writer can tell the mux's own answers (no pattern) from a
+// handler's.
 func (s *Server) errorPages(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r)
+		iw := &interceptWriter{ResponseWriter: w, r: r}
+		mux.ServeHTTP(iw, r)
+		if !iw.intercepted() {
 			return
 		}
-		iw := &interceptWriter{ResponseWriter: w}
-		mux.ServeHTTP(iw, r)
 		switch iw.status {
 		case http.StatusNotFound:
 			s.renderError(w, r, http.StatusNotFound, s.l.T("error.404"), []string{s.l.T("error.404.detail")})
@@ -108,15 +125,18 @@ func (s *Server) errorPages(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// interceptWriter swallows a 404 or 405 answer so errorPages can write its
-// own; anything else (such as a redirect to a cleaned path) passes through.
+// interceptWriter swallows the mux's own 404 or 405 answer (no route
+// matched: r.Pattern is empty) so errorPages can write its own; anything
+// else — a matched handler's answer, or the mux's redirect to a cleaned
+// path — passes through.
 type interceptWriter struct {
 	http.ResponseWriter
+	r      *http.Request
 	status int
 }
 
 func (w *interceptWriter) intercepted() bool {
-	return w.status == http.StatusNotFound || w.status == http.StatusMethodNotAllowed
+	return w.r.Pattern == "" && (w.status == http.StatusNotFound || w.status == http.StatusMethodNotAllowed)
 }
 
 func (w *interceptWriter) WriteHeader(code int) {
@@ -135,6 +155,9 @@ func (w *interceptWriter) Write(b []byte) (int, error) {
 	}
 	return w.ResponseWriter.Write(b)
 }
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *interceptWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // levelFor logs server errors as errors, the rest at info.
 func levelFor(status int) slog.Level {

@@ -50,6 +50,19 @@ func TestNotFoundAndMethodNotAllowedPages(t *testing.T) {
 	if w.Code != http.StatusMethodNotAllowed || !strings.Contains(w.Header().Get("Allow"), "GET") {
 		t.Errorf("405: %d, Allow %q", w.Code, w.Header().Get("Allow"))
 	}
+	if !strings.Contains(w.Body.String(), "<h1>") || w.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("405 is not the site's page: %q", w.Body.String())
+	}
+	// The mux's redirect to a cleaned path passes through.
+	w = get(t, srv, "/countries/../orgs")
+	if w.Code < 300 || w.Code > 399 || w.Header().Get("Location") != "/orgs" {
+		t.Errorf("unclean path: %d to %q", w.Code, w.Header().Get("Location"))
+	}
+	// A handler that matched answers its own 404, word for word.
+	w = get(t, srv, "/countries/ZZZ")
+	if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "ZZZ") {
+		t.Errorf("a matched handler's 404 was replaced: %d %q", w.Code, w.Body.String())
+	}
 }
 
 func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
@@ -74,7 +87,7 @@ func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
 	}
 }
 
-// panicStore panics, as a bug would.
+// panicStore is a working store whose Records panics, as a bug would.
 type panicStore struct{ Store }
 
 func (panicStore) Records(context.Context, store.RecordFilter) ([]store.RecordView, int, error) {
@@ -82,7 +95,8 @@ func (panicStore) Records(context.Context, store.RecordFilter) ([]store.RecordVi
 }
 
 func TestPanicsBecomeA500(t *testing.T) {
-	srv := newServerFor(t, panicStore{})
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, panicStore{Store: st})
 	rec := get(t, srv, "/")
 	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "bug") {
 		t.Errorf("%d %q", rec.Code, rec.Body.String())

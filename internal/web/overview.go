@@ -7,9 +7,9 @@ import (
 	"github.com/accesswatch/accesswatch/templates"
 )
 
-// overview renders the front page: headline figures, the flagged records,
-// the countries most affected, the latest changes, then the other records
-// by country.
+// overview renders the front page: headline figures, the world map, the
+// flagged records, the countries most affected, the latest changes, the
+// trends, then the other records by country.
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.parseQuery(r, noParams()); err != nil {
 		return err
@@ -43,6 +43,16 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Others, v.OthersShown, v.OthersTotal = groupByCountry(others), len(others), total
+	// The map and the trends read every record event once, on a cache
+	// miss only: the page, map included, is served from the page cache.
+	h, err := s.history(ctx, "")
+	if err != nil {
+		return err
+	}
+	if v.Map, err = s.worldMapView(ctx, "overview-map", h); err != nil {
+		return err
+	}
+	v.Trends, v.CountryTrends = s.trendCharts("", h), h.CountryTrends(s.now())
 	s.render(w, r, http.StatusOK, templates.Overview(s.page("", "overview"), v))
 	return nil
 }

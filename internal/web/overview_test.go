@@ -1,8 +1,8 @@
 package web
 
 import (
+	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/storetest"
 )
 
 func TestOverviewShowsFlaggedCasesWithDatesAndSources(t *testing.T) {
@@ -85,26 +86,105 @@ func TestOverviewEmptyDatabase(t *testing.T) {
 	}
 }
 
-// failingStore fails every query, as a broken database would.
-type failingStore struct{ Store }
-
-func (failingStore) Records(context.Context, store.RecordFilter) ([]store.RecordView, int, error) {
-	return nil, 0, errors.New("disk I/O error: secret path /var/lib/x")
-}
-func (failingStore) Ping(context.Context) error { return errors.New("down") }
-func (failingStore) Sources(context.Context, []int64) (map[int64][]access.Source, error) {
-	return nil, errors.New("down")
+// failingStore is a working store whose named methods fail, as a broken
+// database would: with an error, not a panic. The page cache's Generation
+// and Now keep working, so a request reaches the handler's error path.
+type failingStore struct {
+	Store
+	failing map[string]bool // method names; nil: every method below fails
 }
 
+func (f failingStore) fails(method string) error {
+	if f.failing == nil || f.failing[method] {
+		return errDisk
+	}
+	return nil
+}
+
+func (f failingStore) Headline(ctx context.Context, since access.Date) (store.Headline, error) {
+	if err := f.fails("Headline"); err != nil {
+		return store.Headline{}, err
+	}
+	return f.Store.Headline(ctx, since)
+}
+
+func (f failingStore) Records(ctx context.Context, rf store.RecordFilter) ([]store.RecordView, int, error) {
+	if err := f.fails("Records"); err != nil {
+		return nil, 0, err
+	}
+	return f.Store.Records(ctx, rf)
+}
+
+func (f failingStore) Sources(ctx context.Context, ids []int64) (map[int64][]access.Source, error) {
+	if err := f.fails("Sources"); err != nil {
+		return nil, err
+	}
+	return f.Store.Sources(ctx, ids)
+}
+
+func (f failingStore) CountrySummaries(ctx context.Context, cf store.CountryFilter) ([]store.CountrySummary, int, error) {
+	if err := f.fails("CountrySummaries"); err != nil {
+		return nil, 0, err
+	}
+	return f.Store.CountrySummaries(ctx, cf)
+}
+
+func (f failingStore) Changes(ctx context.Context, cf store.ChangeFilter) ([]store.EventView, int, error) {
+	if err := f.fails("Changes"); err != nil {
+		return nil, 0, err
+	}
+	return f.Store.Changes(ctx, cf)
+}
+
+func (f failingStore) UnflaggedRecords(ctx context.Context, limit int) ([]store.RecordView, int, error) {
+	if err := f.fails("UnflaggedRecords"); err != nil {
+		return nil, 0, err
+	}
+	return f.Store.UnflaggedRecords(ctx, limit)
+}
+
+func (f failingStore) TrendEvents(ctx context.Context, country string) ([]access.Event, error) {
+	if err := f.fails("TrendEvents"); err != nil {
+		return nil, err
+	}
+	return f.Store.TrendEvents(ctx, country)
+}
+
+func (f failingStore) Ping(ctx context.Context) error {
+	if err := f.fails("Ping"); err != nil {
+		return err
+	}
+	return f.Store.Ping(ctx)
+}
+
+// overviewQueries are the store methods the overview reads; each one's
+// failure must end in the generic 500.
+var overviewQueries = []string{"Headline", "Records", "Sources", "CountrySummaries", "Changes", "UnflaggedRecords", "TrendEvents"}
+
+// TestStoreFailureIsAGeneric500 fails each query of the overview in turn:
+// the answer is a generic 500 that leaks nothing, reached through the
+// handler's error path (logged as a failed request, not recovered from a
+// panic).
 func TestStoreFailureIsAGeneric500(t *testing.T) {
-	srv := newServerFor(t, failingStore{})
-	rec := get(t, srv, "/")
-	if rec.Code != http.StatusInternalServerError {
-		t.Fatalf("status %d", rec.Code)
+	st, _ := storetest.OpenSeeded(t)
+	for _, method := range overviewQueries {
+		t.Run(method, func(t *testing.T) {
+			var log bytes.Buffer
+			srv := newServerLogging(t, failingStore{Store: st, failing: map[string]bool{method: true}}, &log)
+			rec := get(t, srv, "/")
+			if rec.Code != http.StatusInternalServerError {
+				t.Fatalf("status %d", rec.Code)
+			}
+			if strings.Contains(rec.Body.String(), "secret") {
+				t.Error("internal error details leaked into the page")
+			}
+			if !strings.Contains(log.String(), "request failed") || !strings.Contains(log.String(), errDisk.Error()) ||
+				strings.Contains(log.String(), "panic") {
+				t.Errorf("not the error path:\n%s", log.String())
+			}
+		})
 	}
-	if strings.Contains(rec.Body.String(), "secret path") {
-		t.Error("internal error details leaked into the page")
-	}
+	srv := newServerFor(t, failingStore{Store: st})
 	if rec := get(t, srv, "/readyz"); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with a dead database: %d", rec.Code)
 	}

@@ -33,12 +33,18 @@ var rawKey = regexp.MustCompile(`(map|trend|chart|badge|col|status)\.[a-z]`)
 func newVisualServer(t testing.TB) (*Server, *store.Store) {
 	t.Helper()
 	st, _ := storetest.OpenSeeded(t)
+	return newVisualServerOver(t, st), st
+}
+
+// newVisualServerOver serves st with the clock at storetest.Start.
+func newVisualServerOver(t testing.TB, st Store) *Server {
+	t.Helper()
 	assets, err := static.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return New(st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Locale: i18n.English(), Assets: assets,
-		Now: func() time.Time { return storetest.Start }}), st
+		Now: func() time.Time { return storetest.Start }})
 }
 
 func recordView(country, name, slug string, s access.Status, by access.InitiatedBy) store.RecordView {
@@ -226,35 +232,44 @@ func TestMapPage(t *testing.T) {
 	}
 }
 
-// The chart's bars are the seeded events counted per month, computed here
-// from the bundled CSV rows rather than through the store or the trend code.
-func TestTrendChartBarsMatchSeededEvents(t *testing.T) {
-	srv, _ := newVisualServer(t)
-	doc := parse(t, get(t, srv, "/map"))
-
-	changes := map[string]int{} // "YYYY-MM" → status-changing record events
-	perYear := map[string]int{}
+// seededChanges counts the bundled events that set a record's status (of
+// one country; of all when country is ""), by the month and the year their
+// date starts in: the charts' expected bars, computed from the CSV rows
+// rather than through the store or the trend code.
+func seededChanges(t *testing.T, country string) (perMonth, perYear map[string]int) {
+	t.Helper()
+	perMonth, perYear = map[string]int{}, map[string]int{}
 	for _, row := range storetest.SeedRows(t) {
 		e := row.Event
-		if e.OrgSlug == "" || e.StatusAfter == "" {
+		if e.OrgSlug == "" || e.StatusAfter == "" || country != "" && e.CountryCode != country {
 			continue
 		}
-		changes[e.Date.Start().Format("2006-01")]++
+		perMonth[e.Date.Start().Format("2006-01")]++
 		perYear[e.Date.Start().Format("2006")]++
 	}
-	bars := doc.Find("#trend-changes-recent rect.chart-bar")
+	return perMonth, perYear
+}
+
+// recentStart is the first of the 24 months up to March 2026, the test
+// clock's month (storetest.Start).
+var recentStart = time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+
+// checkRecentBars checks a chart of the last 24 months bar by bar against
+// perMonth.
+func checkRecentBars(t *testing.T, bars *goquery.Selection, perMonth map[string]int) {
+	t.Helper()
 	if bars.Length() != 24 {
 		t.Fatalf("%d bars, want 24", bars.Length())
 	}
-	month := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC) // 24 months up to March 2026
 	total := 0
 	bars.Each(func(i int, b *goquery.Selection) {
 		key, _ := b.Attr("data-key")
 		value, _ := b.Attr("data-value")
-		want := changes[month.AddDate(0, i, 0).Format("2006-01")]
+		month := recentStart.AddDate(0, i, 0).Format("2006-01")
+		want := perMonth[month]
 		total += want
-		if key != month.AddDate(0, i, 0).Format("2006-01") || value != strconv.Itoa(want) {
-			t.Errorf("bar %d: %s = %s, want %s = %d", i, key, value, month.AddDate(0, i, 0).Format("2006-01"), want)
+		if key != month || value != strconv.Itoa(want) {
+			t.Errorf("bar %d: %s = %s, want %s = %d", i, key, value, month, want)
 		}
 		if title := b.Find("title").Text(); !strings.Contains(title, strconv.Itoa(want)) {
 			t.Errorf("bar %d title %q lacks its count %d", i, title, want)
@@ -263,6 +278,30 @@ func TestTrendChartBarsMatchSeededEvents(t *testing.T) {
 	if total == 0 {
 		t.Error("no status change in the last 24 months: the test checks nothing")
 	}
+}
+
+// checkYearBars checks an all-time chart, bar by bar, against perYear.
+func checkYearBars(t *testing.T, bars *goquery.Selection, perYear map[string]int) {
+	t.Helper()
+	if bars.Length() == 0 {
+		t.Fatal("no yearly bars")
+	}
+	bars.Each(func(_ int, b *goquery.Selection) {
+		key, _ := b.Attr("data-key")
+		value, _ := b.Attr("data-value")
+		if value != strconv.Itoa(perYear[key]) {
+			t.Errorf("year %s: %s changes, want %d", key, value, perYear[key])
+		}
+	})
+}
+
+// The chart's bars are the seeded events counted per month.
+func TestTrendChartBarsMatchSeededEvents(t *testing.T) {
+	srv, _ := newVisualServer(t)
+	doc := parse(t, get(t, srv, "/map"))
+	perMonth, perYear := seededChanges(t, "")
+	bars := doc.Find("#trend-changes-recent rect.chart-bar")
+	checkRecentBars(t, bars, perMonth)
 	// The tallest bar reaches the top of the axis scale; an empty month has no height.
 	heights := map[string]float64{}
 	bars.Each(func(_ int, b *goquery.Selection) {
@@ -273,14 +312,7 @@ func TestTrendChartBarsMatchSeededEvents(t *testing.T) {
 	if heights["0"] != 0 {
 		t.Errorf("an empty month has height %g", heights["0"])
 	}
-	// All time, by year.
-	doc.Find("#trend-changes-all rect.chart-bar").Each(func(_ int, b *goquery.Selection) {
-		key, _ := b.Attr("data-key")
-		value, _ := b.Attr("data-value")
-		if value != strconv.Itoa(perYear[key]) {
-			t.Errorf("year %s: %s changes, want %d", key, value, perYear[key])
-		}
-	})
+	checkYearBars(t, doc.Find("#trend-changes-all rect.chart-bar"), perYear)
 	// Flagged at each month's end: fold each record's rows dated before it.
 	dots := doc.Find("#trend-flagged-recent circle.chart-dot")
 	if dots.Length() != 24 {
@@ -288,7 +320,7 @@ func TestTrendChartBarsMatchSeededEvents(t *testing.T) {
 	}
 	rows := storetest.SeedRows(t)
 	dots.Each(func(i int, d *goquery.Selection) {
-		end := month.AddDate(0, i+1, 0)
+		end := recentStart.AddDate(0, i+1, 0)
 		byRecord := map[string][]access.Event{}
 		for j, row := range rows {
 			e := row.Event
@@ -304,7 +336,7 @@ func TestTrendChartBarsMatchSeededEvents(t *testing.T) {
 			}
 		}
 		if v, _ := d.Attr("data-value"); v != strconv.Itoa(want) {
-			t.Errorf("flagged at end of %s: %s, want %d", month.AddDate(0, i, 0).Format("2006-01"), v, want)
+			t.Errorf("flagged at end of %s: %s, want %d", recentStart.AddDate(0, i, 0).Format("2006-01"), v, want)
 		}
 	})
 }

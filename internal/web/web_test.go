@@ -25,11 +25,17 @@ func newTestServer(t *testing.T) (*Server, *store.Store) {
 
 func newServerFor(t *testing.T, st Store) *Server {
 	t.Helper()
+	return newServerLogging(t, st, io.Discard)
+}
+
+// newServerLogging serves st, logging as text to log.
+func newServerLogging(t *testing.T, st Store, log io.Writer) *Server {
+	t.Helper()
 	assets, err := static.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Locale: i18n.English(), Assets: assets})
+	return New(st, Options{Logger: slog.New(slog.NewTextHandler(log, nil)), Locale: i18n.English(), Assets: assets})
 }
 
 // get performs a request against the handler.
