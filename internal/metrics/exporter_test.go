@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -352,7 +351,7 @@ func TestExporterLint(t *testing.T) {
 	e := newExporter(t, st, Options{PerRecord: true, Pools: []Pool{{Name: "writer", DB: writer}, {Name: "reader", DB: reader}}})
 	site := e.Instrument(e.Handler())
 	scrape(t, site)
-	problems, err := testutil.GatherAndLint(e.ops)
+	problems, err := lintFamilies(e.opsFamilies(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

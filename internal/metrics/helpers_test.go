@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -160,4 +162,19 @@ func gatherOne(t *testing.T, c prometheus.Collector) map[string]*dto.MetricFamil
 		out[mf.GetName()] = mf
 	}
 	return out
+}
+
+// byName indexes families by name.
+func byName(fams []*dto.MetricFamily) map[string]*dto.MetricFamily {
+	out := map[string]*dto.MetricFamily{}
+	for _, mf := range fams {
+		out[mf.GetName()] = mf
+	}
+	return out
+}
+
+// lintFamilies runs the client library's linter over families made
+// directly (without a registry).
+func lintFamilies(fams []*dto.MetricFamily) ([]promlint.Problem, error) {
+	return testutil.GatherAndLint(prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return fams, nil }))
 }

@@ -127,7 +127,7 @@ func (snap *snapshot) encode(format expfmt.Format, perRecord bool) (*encoding, e
 	if err != nil {
 		return nil, fmt.Errorf("gather domain metrics: %w", err)
 	}
-	plain, err := encodeFamilies(format, families)
+	plain, err := encodeFamilies(format, families, 0)
 	if err != nil {
 		return nil, err
 	}
