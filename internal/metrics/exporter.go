@@ -54,7 +54,7 @@ type Options struct {
 // Exporter serves /metrics and instruments HTTP handlers.
 type Exporter struct {
 	snaps       *snapshots
-	ops         []opsSource // everything but the domain metrics
+	ops         []opsSource  // everything but the domain metrics
 	tailSize    atomic.Int64 // the size of the last scrape's operational part
 	http        *httpMetrics
 	log         *slog.Logger
