@@ -58,7 +58,7 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 // Invalid input returns access.Errors; a stale version a *ConflictError.
 func (s *Store) RecordEvent(ctx context.Context, in NewEvent) (Recorded, error) {
 	var out Recorded
-	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+	err := s.editTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = s.recordEventTx(ctx, tx, in)
 		return err
