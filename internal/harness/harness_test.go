@@ -149,3 +149,36 @@ func TestProductionBuildHasNoFaultSwitch(t *testing.T) {
 		}
 	}
 }
+
+func TestShutdownUnderLoad(t *testing.T) {
+	prod, _ := binaries(t)
+	rep, err := RunShutdown(context.Background(), ShutdownOptions{Binary: Binary{Path: prod}, Dir: t.TempDir(),
+		Writers: 8, Readers: 64, LoadFor: 2 * time.Second, Out: logWriter{t}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	rep.Print(&b)
+	t.Log("\n" + b.String())
+	for _, f := range rep.Failures() {
+		t.Error(f)
+	}
+}
+
+func TestSlowAndOversizedClients(t *testing.T) {
+	prod, _ := binaries(t)
+	rep, err := RunSlow(context.Background(), SlowOptions{Binary: Binary{Path: prod}, Dir: t.TempDir(),
+		HeaderTimeout: time.Second, SlowConns: 200, Clients: 8, Baseline: 2 * time.Second, Out: logWriter{t}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	rep.Print(&b)
+	t.Log("\n" + b.String())
+	for _, f := range rep.Failures() {
+		t.Error(f)
+	}
+	if len(rep.Oversized) != 3 {
+		t.Errorf("%d oversized cases", len(rep.Oversized))
+	}
+}
