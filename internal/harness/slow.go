@@ -41,11 +41,11 @@ type SlowReport struct {
 
 // OversizedResult is one too-large request.
 type OversizedResult struct {
-	What      string
-	Status    int   // the server's answer
-	Sent      int64 // bytes of the body (or headers) sent before the server closed the connection
-	Offer     string // what the client set out to send
-	Closed    bool  // the server closed the connection
+	What   string
+	Status int    // the server's answer
+	Sent   int64  // bytes of the body (or headers) sent before the server closed the connection
+	Offer  string // what the client set out to send
+	Closed bool   // the server closed the connection
 }
 
 // Failures lists what went wrong; none means the run passed.
