@@ -70,6 +70,7 @@ type StressReport struct {
 	Summary        Summary
 	Reconciliation Reconciliation
 	PeakRSS        int64         // VmHWM of the server process
+	ServerCPU      time.Duration // CPU time the server used during the load
 	Ready          time.Duration // process start to first 200 on /healthz
 	ExitCode       int           // after SIGTERM
 	LogProblems    []string
@@ -98,8 +99,9 @@ func (r StressReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "stress: %d editors and %d readers for %s on the %s\n", r.Writers, r.Readers, r.Elapsed.Round(time.Millisecond), r.Dataset)
 	r.Summary.Print(w, r.Elapsed)
 	r.Reconciliation.Print(w)
-	fmt.Fprintf(w, "server: ready in %s, peak RSS %.1f MiB, exit code %d after SIGTERM, %d log problems (database is locked, panics, races)\n",
-		r.Ready.Round(time.Millisecond), float64(r.PeakRSS)/(1<<20), r.ExitCode, len(r.LogProblems))
+	fmt.Fprintf(w, "server: ready in %s, peak RSS %.1f MiB, used %.1f CPU-seconds in the %.0f s of load (%.0f%% of one core), exit code %d after SIGTERM, %d log problems (database is locked, panics, races)\n",
+		r.Ready.Round(time.Millisecond), float64(r.PeakRSS)/(1<<20), r.ServerCPU.Seconds(), r.Elapsed.Seconds(),
+		100*r.ServerCPU.Seconds()/r.Elapsed.Seconds(), r.ExitCode, len(r.LogProblems))
 	if f := r.Failures(); len(f) > 0 {
 		fmt.Fprintf(w, "FAILED: %d problems\n", len(f))
 	} else {
@@ -131,6 +133,10 @@ func RunStress(ctx context.Context, opt StressOptions) (StressReport, error) {
 		return rep, err
 	}
 	runID := newRunID()
+	cpuBefore, err := srv.CPU()
+	if err != nil {
+		return rep, err
+	}
 	fmt.Fprintf(opt.Out, "load: %d editors over %d records, %d readers, for %s (run %s)\n", len(editors), len(targets), opt.Readers, opt.Duration, runID)
 	start := time.Now()
 	load := StartLoad(ctx, LoadOptions{Base: srv.URL, Editors: editors, Readers: opt.Readers, Targets: targets,
@@ -144,6 +150,11 @@ func RunStress(ctx context.Context, opt StressOptions) (StressReport, error) {
 	if rep.PeakRSS, err = srv.PeakRSS(); err != nil {
 		return rep, err
 	}
+	cpuAfter, err := srv.CPU()
+	if err != nil {
+		return rep, err
+	}
+	rep.ServerCPU = cpuAfter - cpuBefore
 	if rep.ExitCode, err = srv.Terminate(40 * time.Second); err != nil {
 		return rep, err
 	}
