@@ -123,7 +123,7 @@ func writerDSN(path string) string {
 // (query_only), so no code path can write through the read pool.
 func readerDSN(path string) string {
 	return "file:" + escapePath(path) + "?mode=ro&_query_only=1&_foreign_keys=1" +
-		"&_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds())
+		"&_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds()) + "&_stmt_cache_size=64"
 }
 
 // escapePath makes a file path safe inside a file: URI (a '?' or '#' in a
