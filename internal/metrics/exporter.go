@@ -164,7 +164,11 @@ func (e *Exporter) domain(r *http.Request, format expfmt.Format) (*encoding, err
 	if err != nil {
 		return nil, err
 	}
-	return snap.encode(format, e.snaps.perRecord)
+	enc, err := snap.encode(format, e.snaps.perRecord, int(e.snaps.encodedSize.Load()))
+	if err == nil {
+		e.snaps.encodedSize.Store(int64(len(enc.plain)))
+	}
+	return enc, err
 }
 
 // encodeOps encodes this scrape's status and the operational metrics.
