@@ -48,7 +48,7 @@ func BenchmarkStatusChange(b *testing.B) {
 	if _, err := st.RecordEvents(ctx, evs); err != nil {
 		b.Fatal(err)
 	}
-	records, _, err := st.Records(ctx, store.RecordFilter{Limit: 256, Sort: store.SortCountry})
+	records, _, err := st.Records(ctx, store.RecordFilter{Sort: store.SortCountry})
 	if err != nil || len(records) == 0 {
 		b.Fatalf("records: %d, %v", len(records), err)
 	}
