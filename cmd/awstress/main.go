@@ -132,8 +132,17 @@ func (c *common) binary(ctx context.Context, out io.Writer, tags ...string) (har
 
 // workDir is a new directory for one harness inside the working directory.
 func (c *common) workDir(name string) (string, error) {
-	d, err := os.MkdirTemp(c.dir, name+"-")
-	return d, err
+	return os.MkdirTemp(c.dir, name+"-")
+}
+
+// setup returns the binary to run and a new directory for harness name.
+func (c *common) setup(ctx context.Context, out io.Writer, name string) (harness.Binary, string, error) {
+	bin, err := c.binary(ctx, out)
+	if err != nil {
+		return bin, "", err
+	}
+	dir, err := c.workDir(name)
+	return bin, dir, err
 }
 
 func stressCommand(fs *flag.FlagSet) harnessFunc {
@@ -143,11 +152,7 @@ func stressCommand(fs *flag.FlagSet) harnessFunc {
 	records := fs.Int("records", 5000, "synthetic dataset size (records; 4 events each); 0: the bundled dataset")
 	targets := fs.Int("targets", 16, "records the editors share (they collide: 409s, retried)")
 	return func(ctx context.Context, c *common, out io.Writer) error {
-		bin, err := c.binary(ctx, out)
-		if err != nil {
-			return err
-		}
-		dir, err := c.workDir("stress")
+		bin, dir, err := c.setup(ctx, out, "stress")
 		if err != nil {
 			return err
 		}
@@ -209,11 +214,7 @@ func shutdownCommand(fs *flag.FlagSet) harnessFunc {
 	records := fs.Int("records", 5000, "synthetic dataset size; 0: the bundled dataset")
 	loadFor := fs.Duration("load", 5*time.Second, "load before SIGTERM")
 	return func(ctx context.Context, c *common, out io.Writer) error {
-		bin, err := c.binary(ctx, out)
-		if err != nil {
-			return err
-		}
-		dir, err := c.workDir("shutdown")
+		bin, dir, err := c.setup(ctx, out, "shutdown")
 		if err != nil {
 			return err
 		}
@@ -233,11 +234,7 @@ func slowCommand(fs *flag.FlagSet) harnessFunc {
 	clients := fs.Int("clients", 8, "ordinary clients measuring latency")
 	baseline := fs.Duration("baseline", 5*time.Second, "ordinary traffic alone, before the slow connections")
 	return func(ctx context.Context, c *common, out io.Writer) error {
-		bin, err := c.binary(ctx, out)
-		if err != nil {
-			return err
-		}
-		dir, err := c.workDir("slow")
+		bin, dir, err := c.setup(ctx, out, "slow")
 		if err != nil {
 			return err
 		}
@@ -255,11 +252,7 @@ func startupCommand(fs *flag.FlagSet) harnessFunc {
 	records := fs.Int("records", 5000, "synthetic dataset size measured besides the bundled one; 0: none")
 	runs := fs.Int("runs", 5, "starts per case")
 	return func(ctx context.Context, c *common, out io.Writer) error {
-		bin, err := c.binary(ctx, out)
-		if err != nil {
-			return err
-		}
-		dir, err := c.workDir("startup")
+		bin, dir, err := c.setup(ctx, out, "startup")
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package harness
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -64,6 +65,14 @@ func (w logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// logReport puts a harness's printed report in the test log.
+func logReport(t *testing.T, rep interface{ Print(io.Writer) }) {
+	t.Helper()
+	var b strings.Builder
+	rep.Print(&b)
+	t.Log("\n" + b.String())
+}
+
 func TestStressShort(t *testing.T) {
 	prod, _ := binaries(t)
 	out := logWriter{t}
@@ -72,9 +81,7 @@ func TestStressShort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	rep.Print(&b)
-	t.Log("\n" + b.String())
+	logReport(t, rep)
 	for _, f := range rep.Failures() {
 		t.Error(f)
 	}
@@ -95,9 +102,7 @@ func TestCrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	rep.Print(&b)
-	t.Log("\n" + b.String())
+	logReport(t, rep)
 	if rep.Failed != 0 || len(rep.Iterations) != 20 {
 		t.Fatalf("failed at iteration %d of %d: %v", rep.Failed, len(rep.Iterations), rep.Reconciliation.Problems)
 	}
@@ -117,9 +122,7 @@ func TestCrashHarnessCatchesAcknowledgedLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	rep.Print(&b)
-	t.Log("\n" + b.String())
+	logReport(t, rep)
 	if rep.Failed != 1 {
 		t.Fatalf("the harness did not catch the fault at the first kill (failed at %d)", rep.Failed)
 	}
@@ -157,9 +160,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	rep.Print(&b)
-	t.Log("\n" + b.String())
+	logReport(t, rep)
 	for _, f := range rep.Failures() {
 		t.Error(f)
 	}
@@ -172,9 +173,7 @@ func TestSlowAndOversizedClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	rep.Print(&b)
-	t.Log("\n" + b.String())
+	logReport(t, rep)
 	for _, f := range rep.Failures() {
 		t.Error(f)
 	}

@@ -78,27 +78,14 @@ func (r ShutdownReport) Print(w io.Writer) {
 // acknowledged write.
 func RunShutdown(ctx context.Context, opt ShutdownOptions) (ShutdownReport, error) {
 	var rep ShutdownReport
-	db, accounts, err := prepare(ctx, opt.Binary, opt.Dir, opt.Dataset, opt.Writers, opt.Out)
+	ls, err := startLoadable(ctx, opt.Binary, opt.Dir, opt.Dataset, opt.Writers, 12, opt.Out)
 	if err != nil {
 		return rep, err
 	}
-	srv, err := opt.Binary.Start(ctx, ServerOptions{DB: db})
-	if err != nil {
-		return rep, err
-	}
-	defer srv.Kill()
-	targets, err := Targets(ctx, srv.URL, 12)
-	if err != nil {
-		return rep, err
-	}
-	stats := NewStats()
-	editors, err := LoginAll(ctx, srv.URL, accounts, stats)
-	if err != nil {
-		return rep, err
-	}
+	defer ls.srv.Kill()
+	db, srv, stats := ls.db, ls.srv, ls.stats
 	runID := newRunID()
-	load := StartLoad(ctx, LoadOptions{Base: srv.URL, Editors: editors, Readers: opt.Readers, Targets: targets,
-		Reads: Reads(targets), RunID: runID, Stats: stats})
+	load := ls.start(ctx, opt.Readers, runID)
 	time.Sleep(opt.LoadFor)
 	load.Stopping()
 	sigterm := time.Now()

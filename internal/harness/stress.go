@@ -49,6 +49,44 @@ func newRunID() string {
 	return "awstress-" + time.Now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b)
 }
 
+// loadable is a server process with its editors logged in, ready for a load.
+type loadable struct {
+	db      string
+	srv     *Server
+	targets []Target
+	editors []*Editor
+	stats   *Stats
+}
+
+// startLoadable prepares a database, starts the server on it, picks the
+// records the editors will share, and logs the editors in. The caller
+// kills the server when done.
+func startLoadable(ctx context.Context, bin Binary, dir string, ds Dataset, writers, targets int, out io.Writer) (*loadable, error) {
+	db, accounts, err := prepare(ctx, bin, dir, ds, writers, out)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := bin.Start(ctx, ServerOptions{DB: db})
+	if err != nil {
+		return nil, err
+	}
+	ls := &loadable{db: db, srv: srv, stats: NewStats()}
+	if ls.targets, err = Targets(ctx, srv.URL, max(targets, 1)); err == nil {
+		ls.editors, err = LoginAll(ctx, srv.URL, accounts, ls.stats)
+	}
+	if err != nil {
+		srv.Kill()
+		return nil, err
+	}
+	return ls, nil
+}
+
+// start starts the editors and readers, over the readers' usual mix.
+func (ls *loadable) start(ctx context.Context, readers int, runID string) *Load {
+	return StartLoad(ctx, LoadOptions{Base: ls.srv.URL, Editors: ls.editors, Readers: readers, Targets: ls.targets,
+		Reads: Reads(ls.targets), RunID: runID, Stats: ls.stats})
+}
+
 // StressOptions configure a stress run.
 type StressOptions struct {
 	Binary   Binary
@@ -113,34 +151,21 @@ func (r StressReport) Print(w io.Writer) {
 // duration, stops the server with SIGTERM and reconciles the database.
 func RunStress(ctx context.Context, opt StressOptions) (StressReport, error) {
 	rep := StressReport{Dataset: opt.Dataset, Writers: opt.Writers, Readers: opt.Readers}
-	db, accounts, err := prepare(ctx, opt.Binary, opt.Dir, opt.Dataset, opt.Writers, opt.Out)
+	ls, err := startLoadable(ctx, opt.Binary, opt.Dir, opt.Dataset, opt.Writers, opt.Targets, opt.Out)
 	if err != nil {
 		return rep, err
 	}
-	srv, err := opt.Binary.Start(ctx, ServerOptions{DB: db})
-	if err != nil {
-		return rep, err
-	}
-	defer srv.Kill()
+	defer ls.srv.Kill()
+	db, srv, stats := ls.db, ls.srv, ls.stats
 	rep.Ready = srv.Ready
-	targets, err := Targets(ctx, srv.URL, max(opt.Targets, 1))
-	if err != nil {
-		return rep, err
-	}
-	stats := NewStats()
-	editors, err := LoginAll(ctx, srv.URL, accounts, stats)
-	if err != nil {
-		return rep, err
-	}
 	runID := newRunID()
 	cpuBefore, err := srv.CPU()
 	if err != nil {
 		return rep, err
 	}
-	fmt.Fprintf(opt.Out, "load: %d editors over %d records, %d readers, for %s (run %s)\n", len(editors), len(targets), opt.Readers, opt.Duration, runID)
+	fmt.Fprintf(opt.Out, "load: %d editors over %d records, %d readers, for %s (run %s)\n", len(ls.editors), len(ls.targets), opt.Readers, opt.Duration, runID)
 	start := time.Now()
-	load := StartLoad(ctx, LoadOptions{Base: srv.URL, Editors: editors, Readers: opt.Readers, Targets: targets,
-		Reads: Reads(targets), RunID: runID, Stats: stats})
+	load := ls.start(ctx, opt.Readers, runID)
 	select {
 	case <-time.After(opt.Duration):
 	case <-ctx.Done():

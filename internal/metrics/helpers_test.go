@@ -9,7 +9,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -174,7 +173,14 @@ func byName(fams []*dto.MetricFamily) map[string]*dto.MetricFamily {
 }
 
 // lintFamilies runs the client library's linter over families made
-// directly (without a registry).
-func lintFamilies(fams []*dto.MetricFamily) ([]promlint.Problem, error) {
-	return testutil.GatherAndLint(prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return fams, nil }))
+// directly (without a registry) and reports every problem.
+func lintFamilies(t *testing.T, fams []*dto.MetricFamily) {
+	t.Helper()
+	problems, err := testutil.GatherAndLint(prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return fams, nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
 }
