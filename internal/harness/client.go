@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -61,10 +60,6 @@ func (f *failure) Error() string {
 }
 
 func (f *failure) Unwrap() error { return f.err }
-
-// refused reports whether err is a connection refused at dial: the server
-// is not listening (any more).
-func refused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
 
 // do sends a request and reads the whole body.
 func do(ctx context.Context, client *http.Client, method, u string, header http.Header, body string) (response, error) {

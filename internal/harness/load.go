@@ -116,9 +116,6 @@ func (l *Load) Writes() []Write {
 	return append([]Write(nil), l.writes...)
 }
 
-// Acked is the number of acknowledged writes so far.
-func (l *Load) Acked() int64 { return l.acked.Load() }
-
 // WaitAcked waits until at least n writes were acknowledged.
 func (l *Load) WaitAcked(ctx context.Context, n int64) error {
 	for l.acked.Load() < n {

@@ -311,16 +311,6 @@ func (s *Server) Kill() {
 	<-s.done
 }
 
-// Exited reports whether the process has ended.
-func (s *Server) Exited() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
-}
-
 // LogProblems lists lines of the server's output that no run may show:
 // SQLite lock errors, panics, data races.
 func LogProblems(log string) []string {
