@@ -181,3 +181,18 @@ func TestSlowAndOversizedClients(t *testing.T) {
 		t.Errorf("%d oversized cases", len(rep.Oversized))
 	}
 }
+
+func TestFirstOfClassCoversEveryClass(t *testing.T) {
+	reads := Reads([]Target{{Country: "NER", Org: "icrc"}})
+	var classes []string
+	for n := 0; ; n++ {
+		r, ok := firstOfClass(reads, n)
+		if !ok {
+			break
+		}
+		classes = append(classes, r.Class)
+	}
+	if strings.Join(classes, ",") != ClassPage+","+ClassAPI+","+ClassMetrics {
+		t.Errorf("classes in order: %v", classes)
+	}
+}

@@ -203,8 +203,14 @@ func (l *Load) read(ctx context.Context, seed uint64) {
 	defer l.wg.Done()
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	client := &http.Client{Transport: newTransport(), CheckRedirect: noRedirects}
+	// The first readers start with one read of each class, so that even a
+	// short run exercises every class whatever the dice say.
+	first, hasFirst := firstOfClass(l.opt.Reads, int(seed))
 	for ctx.Err() == nil {
 		r := l.opt.Reads[rng.IntN(len(l.opt.Reads))]
+		if hasFirst {
+			r, hasFirst = first, false
+		}
 		start := time.Now()
 		resp, err := do(ctx, client, http.MethodGet, l.opt.Base+r.Path, gzipHeader, "")
 		if err == nil && resp.status != http.StatusOK {
@@ -218,6 +224,22 @@ func (l *Load) read(ctx context.Context, seed uint64) {
 			l.pause(ctx)
 		}
 	}
+}
+
+// firstOfClass returns the first read of the n-th class that reads has
+// (in order of appearance); false if it has fewer classes.
+func firstOfClass(reads []Read, n int) (Read, bool) {
+	seen := map[string]bool{}
+	for _, r := range reads {
+		if seen[r.Class] {
+			continue
+		}
+		if len(seen) == n {
+			return r, true
+		}
+		seen[r.Class] = true
+	}
+	return Read{}, false
 }
 
 // pause keeps a client from spinning on a server that is going away.

@@ -61,7 +61,7 @@ func (r SlowReport) Failures() []string {
 	if n := len(r.CloseAfter); n > 0 && r.CloseAfter[n-1] > r.HeaderTimeout+5*time.Second {
 		out = append(out, fmt.Sprintf("a slow connection stayed open %s with a %s header timeout", r.CloseAfter[n-1], r.HeaderTimeout))
 	}
-	if bound := max(10*r.Baseline.P99, time.Second); r.During.P99 > bound {
+	if bound := max(10*r.Baseline.P99, 2*time.Second); r.During.P99 > bound {
 		out = append(out, fmt.Sprintf("ordinary p99 %s during the slow connections, over the bound %s (10x the %s without)", r.During.P99, bound, r.Baseline.P99))
 	}
 	if r.During.Count == 0 || r.Baseline.Count == 0 {
