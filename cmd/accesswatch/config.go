@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 )
 
 // Config is everything the server is told at start.
@@ -20,6 +21,8 @@ type Config struct {
 
 	MetricsPerRecord bool   // /metrics carries per-record series (false: per-country aggregates only)
 	MetricsToken     string // bearer token /metrics requires; empty: none
+
+	ReadHeaderTimeout time.Duration // a client must send its request headers within this
 }
 
 // envPrefix starts the environment variable of every flag.
@@ -93,6 +96,8 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&cfg.BehindTLS, "behind-tls", false, "the server is reached over HTTPS through a proxy: send HSTS and Secure cookies")
 	fs.BoolVar(&cfg.MetricsPerRecord, "metrics-per-record", true, "export per-record series on /metrics; false keeps only per-country aggregates (very large deployments)")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", defaultReadHeaderTimeout,
+		"close connections that have not sent their request headers within this time (slow clients)")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")
 	if err := parseFlags(fs, args, env.getenv); err != nil {
 		return cfg, err
@@ -101,6 +106,9 @@ func serveConfig(args []string, env *environment) (Config, error) {
 		return cfg, usageError("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	cfg.DB = *db
+	if cfg.ReadHeaderTimeout <= 0 || cfg.ReadHeaderTimeout > readTimeout {
+		return cfg, usageError("--read-header-timeout must be more than 0 and at most %s, not %s", readTimeout, cfg.ReadHeaderTimeout)
+	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, usageError("--log-format must be text or json, not %q", cfg.LogFormat)
 	}

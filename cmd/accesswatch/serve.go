@@ -17,15 +17,16 @@ import (
 	"github.com/accesswatch/accesswatch/static"
 )
 
-// Server timeouts. ReadHeaderTimeout closes connections that trickle their
-// headers; the others bound slow bodies and idle keep-alives.
+// Server timeouts. The read-header timeout (--read-header-timeout) closes
+// connections that trickle their headers; the others bound slow bodies and
+// idle keep-alives.
 const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 60 * time.Second
-	idleTimeout       = 120 * time.Second
-	shutdownTimeout   = 25 * time.Second
-	maxHeaderBytes    = 64 << 10
+	defaultReadHeaderTimeout = 5 * time.Second
+	readTimeout              = 30 * time.Second
+	writeTimeout             = 60 * time.Second
+	idleTimeout              = 120 * time.Second
+	shutdownTimeout          = 25 * time.Second
+	maxHeaderBytes           = 64 << 10
 )
 
 func runServe(ctx context.Context, env *environment, args []string) error {
@@ -42,6 +43,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 // ready, if not nil, is called with the listening address once requests are
 // being accepted.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr string)) error {
+	if store.FaultInjection {
+		log.Error("THIS BUILD INJECTS FAULTS (-tags faultinject): it may lose acknowledged writes; never serve anyone with it")
+	}
 	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, log)
 	if err != nil {
 		return err
@@ -57,9 +61,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	headerTimeout := cfg.ReadHeaderTimeout
+	if headerTimeout <= 0 {
+		headerTimeout = defaultReadHeaderTimeout
+	}
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: readHeaderTimeout,
+		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,

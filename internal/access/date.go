@@ -71,7 +71,10 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, fmt.Errorf("%w %q: %v", ErrDate, s, err)
 	}
-	return d, d.check()
+	if err := d.check(); err != nil {
+		return Date{}, err // never a half-valid date: callers that ignore the error get "no date"
+	}
+	return d, nil
 }
 
 // MustParseDate is ParseDate for literals known to be valid; it panics otherwise.

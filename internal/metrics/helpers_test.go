@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -160,4 +161,26 @@ func gatherOne(t *testing.T, c prometheus.Collector) map[string]*dto.MetricFamil
 		out[mf.GetName()] = mf
 	}
 	return out
+}
+
+// byName indexes families by name.
+func byName(fams []*dto.MetricFamily) map[string]*dto.MetricFamily {
+	out := map[string]*dto.MetricFamily{}
+	for _, mf := range fams {
+		out[mf.GetName()] = mf
+	}
+	return out
+}
+
+// lintFamilies runs the client library's linter over families made
+// directly (without a registry) and reports every problem.
+func lintFamilies(t *testing.T, fams []*dto.MetricFamily) {
+	t.Helper()
+	problems, err := testutil.GatherAndLint(prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return fams, nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // httpMetrics count and time requests by route pattern.
@@ -19,18 +20,33 @@ type httpMetrics struct {
 // paths, 405s), so that arbitrary paths never become label values.
 const unmatchedRoute = "unmatched"
 
+// The HTTP metrics' names and help.
+const (
+	httpRequestsName = "accesswatch_http_requests_total"
+	httpRequestsHelp = "HTTP requests answered, by route pattern (\"unmatched\" when no route matched), method and status code."
+	httpDurationName = "accesswatch_http_request_duration_seconds"
+	httpDurationHelp = "Time to answer HTTP requests, by route pattern and method."
+)
+
 func newHTTPMetrics() *httpMetrics {
 	return &httpMetrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "accesswatch_http_requests_total",
-			Help: "HTTP requests answered, by route pattern (\"unmatched\" when no route matched), method and status code.",
-		}, []string{"route", "method", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "accesswatch_http_request_duration_seconds",
-			Help:    "Time to answer HTTP requests, by route pattern and method.",
-			Buckets: prometheus.DefBuckets,
-		}, []string{"route", "method"}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: httpRequestsName, Help: httpRequestsHelp},
+			[]string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: httpDurationName, Help: httpDurationHelp, Buckets: prometheus.DefBuckets},
+			[]string{"route", "method"}),
 	}
+}
+
+// appendFamilies appends the families of the requests answered so far
+// (none before the first).
+func (m *httpMetrics) appendFamilies(fams []*dto.MetricFamily) []*dto.MetricFamily {
+	if f := collectFamily(m.duration, httpDurationName, httpDurationHelp, dto.MetricType_HISTOGRAM); f != nil {
+		fams = append(fams, f)
+	}
+	if f := collectFamily(m.requests, httpRequestsName, httpRequestsHelp, dto.MetricType_COUNTER); f != nil {
+		fams = append(fams, f)
+	}
+	return fams
 }
 
 // Instrument counts and times the requests next answers. It reads the route

@@ -3,10 +3,10 @@
 package metrics
 
 import (
+	"os"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 )
 
@@ -22,7 +22,7 @@ func sample(mf *dto.MetricFamily) float64 {
 // the same names and types, with values that agree.
 func TestProcessCollectorAgreesWithTheLibrary(t *testing.T) {
 	lib := gatherOne(t, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{ReportErrors: true}))
-	ours := gatherOne(t, newProcessCollector())
+	ours := byName(newProcessSource().appendFamilies(nil))
 	for name, want := range lib {
 		if name == "process_network_receive_bytes_total" || name == "process_network_transmit_bytes_total" {
 			continue // the namespace's counters, left out on purpose
@@ -63,11 +63,27 @@ func TestProcessCollectorAgreesWithTheLibrary(t *testing.T) {
 	if len(ours) < 7 {
 		t.Errorf("%d process metrics, want 7", len(ours))
 	}
-	problems, err := testutil.CollectAndLint(newProcessCollector())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	lintFamilies(t, newProcessSource().appendFamilies(nil))
+}
+
+// The open directory is read afresh each time, from its start, and counts
+// as a listing does: every descriptor, the directory's own included. (A
+// listing made while it is open sees one more: the listing's.)
+func TestOpenFDsCountsWhatAListingSees(t *testing.T) {
+	p := newProcessSource().(*processStats)
+	for range 3 {
+		got, ok := p.openFDs()
+		entries, err := os.ReadDir("/proc/self/fd")
+		if !ok || err != nil {
+			t.Fatalf("openFDs ok=%v, ReadDir %v", ok, err)
+		}
+		if got != len(entries)-1 {
+			t.Errorf("openFDs = %d, a listing (with its own descriptor) sees %d", got, len(entries))
+		}
+		f, err := os.Open("/proc/self/statm") // one more descriptor for the next round
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-// newProcessCollector returns the client library's process collector where
+// newProcessSource returns the client library's process collector where
 // the lean Linux one does not apply.
-func newProcessCollector() prometheus.Collector {
-	return collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})
+func newProcessSource() opsSource {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return registrySource{reg: reg}
 }

@@ -58,6 +58,8 @@ type snapshots struct {
 	// refreshing admits one database read at a time: scrapes that arrive
 	// during a read wait for it (or their deadline) instead of piling up.
 	refreshing chan struct{}
+	// encodedSize is the size of the latest encoding made, a hint for the next.
+	encodedSize atomic.Int64
 }
 
 func newSnapshots(src Source, perRecord bool) *snapshots {
@@ -113,7 +115,9 @@ type encoding struct {
 const deflateLevel = flate.DefaultCompression
 
 // encode returns the snapshot's metrics in format, making them on first use.
-func (snap *snapshot) encode(format expfmt.Format, perRecord bool) (*encoding, error) {
+// sizeHint is the size of an earlier encoding, so that this one's buffer is
+// allocated once rather than grown by copying megabytes.
+func (snap *snapshot) encode(format expfmt.Format, perRecord bool, sizeHint int) (*encoding, error) {
 	snap.mu.Lock()
 	defer snap.mu.Unlock()
 	if e, ok := snap.encodings[format]; ok {
@@ -127,7 +131,7 @@ func (snap *snapshot) encode(format expfmt.Format, perRecord bool) (*encoding, e
 	if err != nil {
 		return nil, fmt.Errorf("gather domain metrics: %w", err)
 	}
-	plain, err := encodeFamilies(format, families)
+	plain, err := encodeFamilies(format, families, sizeHint)
 	if err != nil {
 		return nil, err
 	}

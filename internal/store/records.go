@@ -204,13 +204,3 @@ WHERE r.country_code = ? AND o.slug = ?`, country, slug))
 	}
 	return v, nil
 }
-
-// recordInTx reads a record inside a write transaction.
-func recordInTx(ctx context.Context, tx *sql.Tx, country, slug string) (RecordView, error) {
-	v, err := scanRecord(tx.QueryRowContext(ctx, recordSelect+`
-WHERE r.country_code = ? AND o.slug = ?`, country, slug))
-	if errors.Is(err, sql.ErrNoRows) {
-		return v, ErrNotFound
-	}
-	return v, err
-}

@@ -116,14 +116,14 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 // every connection the pool opens gets them.
 func writerDSN(path string) string {
 	return "file:" + escapePath(path) + "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_txlock=immediate" +
-		"&_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds())
+		"&_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds()) + "&_stmt_cache_size=64"
 }
 
 // readerDSN: read-only at the file level (mode=ro) and at the SQL level
 // (query_only), so no code path can write through the read pool.
 func readerDSN(path string) string {
 	return "file:" + escapePath(path) + "?mode=ro&_query_only=1&_foreign_keys=1" +
-		"&_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds())
+		"&_busy_timeout=" + fmt.Sprint(busyTimeout.Milliseconds()) + "&_stmt_cache_size=64"
 }
 
 // escapePath makes a file path safe inside a file: URI (a '?' or '#' in a

@@ -58,7 +58,7 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 // Invalid input returns access.Errors; a stale version a *ConflictError.
 func (s *Store) RecordEvent(ctx context.Context, in NewEvent) (Recorded, error) {
 	var out Recorded
-	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+	err := s.editTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = s.recordEventTx(ctx, tx, in)
 		return err
@@ -116,13 +116,12 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 	if err := ev.Validate(now); err != nil {
 		return Recorded{}, err
 	}
-	var exists int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM countries WHERE code = ?`, ev.CountryCode).Scan(&exists)
+	country, err := countryInTx(ctx, tx, ev.CountryCode)
+	if errors.Is(err, ErrNotFound) {
+		return Recorded{}, access.Errors{{Field: "country", Code: access.CodeUnknownValue}}
+	}
 	if err != nil {
 		return Recorded{}, fmt.Errorf("find country: %w", err)
-	}
-	if exists == 0 {
-		return Recorded{}, access.Errors{{Field: "country", Code: access.CodeUnknownValue}}
 	}
 	if ev.ClassLevel() {
 		id, err := s.insertEvent(ctx, tx, ev, 0, 0)
@@ -132,7 +131,7 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 		return Recorded{EventID: id}, s.audit(ctx, tx, in.Actor, "event.create", "country", ev.CountryCode, nil, eventAudit(id, ev))
 	}
 
-	oid, err := orgID(ctx, tx, ev.OrgSlug)
+	org, oid, err := orgInTx(ctx, tx, ev.OrgSlug)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("find organisation: %w", err)
 	}
@@ -140,31 +139,31 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 		if in.Org == nil {
 			return Recorded{}, access.Errors{{Field: "org", Code: access.CodeUnknownValue}}
 		}
-		org := *in.Org
+		org = *in.Org
 		org.Slug = ev.OrgSlug
 		if oid, err = s.insertOrg(ctx, tx, org, in.Actor); err != nil {
 			return Recorded{}, err
 		}
 	}
 
-	before, err := recordInTx(ctx, tx, ev.CountryCode, ev.OrgSlug)
+	// The record is read on its own (the country and organisation are known
+	// by now) and only once: its state after the event is computed here from
+	// the same values the UPDATE stores, rather than read back.
+	before, err := recordRowInTx(ctx, tx, ev.CountryCode, oid)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		if in.ExpectedVersion > 0 {
 			return Recorded{}, &ConflictError{Expected: in.ExpectedVersion}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO records (country_code, org_id, status, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)`,
-			ev.CountryCode, oid, access.StatusUnknown, timestamp(now), in.Actor)
+		before, err = insertRecord(ctx, tx, ev.CountryCode, oid, now, in.Actor)
 		if err != nil {
-			return Recorded{}, fmt.Errorf("create record: %w", err)
-		}
-		if before.ID, err = res.LastInsertId(); err != nil {
 			return Recorded{}, err
 		}
-		before.Version = 0
 	case err != nil:
 		return Recorded{}, fmt.Errorf("read record: %w", err)
-	case in.ExpectedVersion != AnyVersion && in.ExpectedVersion != before.Version:
+	}
+	before.OrgSlug, before.Org, before.CountryName, before.Region = org.Slug, org, country.Name, country.Region
+	if before.Version > 0 && in.ExpectedVersion != AnyVersion && in.ExpectedVersion != before.Version {
 		return Recorded{}, &ConflictError{Expected: in.ExpectedVersion, Current: &before}
 	}
 
@@ -177,24 +176,11 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 	if err != nil {
 		return Recorded{}, fmt.Errorf("read timeline: %w", err)
 	}
-	st := access.Fold(events)
-	people, basis, period := reachColumns(st.Reach)
-	res, err := tx.ExecContext(ctx, `UPDATE records SET status = ?, status_since = ?, status_initiated_by = ?,
-		status_event_id = ?, presence_since = ?, reach_people = ?, reach_basis = ?, reach_period = ?, reach_date = ?, last_reviewed = ?,
-		review_due = ?, flagged = ?, severity = ?, reach_lost = ?, version = ?, updated_at = ?, updated_by = ?
-		WHERE id = ? AND version = ?`,
-		st.Status, st.StatusSince.ISO(), st.StatusInitiatedBy, st.StatusEventID, st.PresenceSince, people, basis, period,
-		st.ReachDate.ISO(), st.LastReviewed.ISO(), st.ReviewDue, st.Flagged(), st.Status.Severity(), st.ReachLost(),
-		version, timestamp(now), in.Actor, before.ID, before.Version)
-	if err != nil {
-		return Recorded{}, fmt.Errorf("update record: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return Recorded{}, fmt.Errorf("update record: %d rows changed (%v)", n, err)
-	}
-	after, err := recordInTx(ctx, tx, ev.CountryCode, ev.OrgSlug)
-	if err != nil {
-		return Recorded{}, fmt.Errorf("reread record: %w", err)
+	after := before
+	after.RecordState = asStored(access.Fold(events))
+	after.Version, after.UpdatedAt, after.UpdatedBy = version, parseTimestamp(timestamp(now)), in.Actor
+	if err := updateRecord(ctx, tx, after, before.Version); err != nil {
+		return Recorded{}, err
 	}
 	var beforeAudit any
 	if before.Version > 0 {
@@ -238,23 +224,28 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, re
 	return id, nil
 }
 
+// recordAuditValues is what the audit log keeps of a record's state. The
+// fields are in key order and the optional ones omitted when empty, so the
+// JSON is what a map of the same values would encode to.
+type recordAuditValues struct {
+	EventID      int64              `json:"event_id,omitempty"`
+	InitiatedBy  access.InitiatedBy `json:"initiated_by"`
+	LastReviewed string             `json:"last_reviewed"`
+	Reach        *int64             `json:"reach,omitempty"`
+	ReachBasis   *access.ReachBasis `json:"reach_basis,omitempty"`
+	Status       access.Status      `json:"status"`
+	StatusSince  string             `json:"status_since"`
+	Version      int64              `json:"version"`
+}
+
 // recordAudit is what the audit log keeps of a record's state.
-func recordAudit(r RecordView, eventID int64) map[string]any {
-	m := map[string]any{
-		"status":        r.Status,
-		"status_since":  r.StatusSince.ISO(),
-		"initiated_by":  r.StatusInitiatedBy,
-		"version":       r.Version,
-		"last_reviewed": r.LastReviewed.ISO(),
-	}
+func recordAudit(r RecordView, eventID int64) recordAuditValues {
+	v := recordAuditValues{EventID: eventID, InitiatedBy: r.StatusInitiatedBy, LastReviewed: r.LastReviewed.ISO(),
+		Status: r.Status, StatusSince: r.StatusSince.ISO(), Version: r.Version}
 	if r.Reach != nil {
-		m["reach"] = r.Reach.People
-		m["reach_basis"] = r.Reach.Basis
+		v.Reach, v.ReachBasis = &r.Reach.People, &r.Reach.Basis
 	}
-	if eventID != 0 {
-		m["event_id"] = eventID
-	}
-	return m
+	return v
 }
 
 // eventAudit is what the audit log keeps of a class-level measure.
