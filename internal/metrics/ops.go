@@ -17,7 +17,7 @@ import (
 // collector reads some thirty runtime statistics through generic rules; on
 // the 2-core VM of the benchmarks that made the operational tail of a
 // scrape cost more than sending the whole gzip body from memory
-// (docs/PERFORMANCE-LIMITS.md). So each part here makes its metric families
+// (docs/PERFORMANCE.md, "/metrics at the limit"). So each part here makes its metric families
 // directly, with the names and types of the client library's collectors.
 
 // opsSource is one part of the operational metrics.

@@ -24,7 +24,7 @@ import (
 // /proc/stat, /proc/self/limits and the namespace's netstat and snmp files
 // on every scrape; on the 2-core VM the benchmarks run on that took about
 // three times as long as serving the whole of /metrics from memory
-// (docs/METRICS-PERFORMANCE.md), and opening a /proc file there costs more
+// (docs/PERFORMANCE.md, "/metrics"), and opening a /proc file there costs more
 // than reading it.
 func newProcessSource() opsSource {
 	c := &processStats{pageSize: float64(os.Getpagesize())}

@@ -14,7 +14,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/synth"
 )
 
-// Write-path benchmarks. See docs/PERFORMANCE-LIMITS.md for the figures.
+// Write-path benchmarks. See docs/PERFORMANCE.md, "Write path", for the figures.
 //
 //	go test -run '^$' -bench 'BenchmarkStatusChange' -benchtime 2000x ./internal/store/
 //	go test -run '^$' -bench 'BenchmarkGenerate' -benchtime 1x ./internal/store/
