@@ -85,11 +85,17 @@ func feedSpec(regions []string) listSpec {
 }
 
 // parseQuery validates the request's query against spec, answering a 400
-// that names the parameter when it does not fit.
+// that names the parameter when a value does not fit, and a redirect to the
+// canonical address when the query carries parameters the page does not
+// take (so a shared link with tracking parameters still works, and caches
+// once).
 func (s *Server) parseQuery(r *http.Request, spec listSpec) (listQuery, error) {
 	q, qe := parseListQuery(r.URL.RawQuery, spec)
 	if qe != nil {
 		return q, s.queryRejected(qe)
+	}
+	if len(q.Ignored) > 0 {
+		return q, &redirect{to: q.url(r.URL.Path, spec), status: http.StatusMovedPermanently}
 	}
 	return q, nil
 }
@@ -112,12 +118,6 @@ func (s *Server) queryRejected(e *queryError) error {
 	switch e.Problem {
 	case problemMalformed:
 		msg = s.l.T("dash.query.malformed")
-	case problemUnknown:
-		if allowed == "" {
-			msg = s.l.Tf("dash.query.unknown.none", e.Param)
-		} else {
-			msg = s.l.Tf("dash.query.unknown", e.Param, allowed)
-		}
 	case problemRepeated:
 		msg = s.l.Tf("dash.query.repeated", e.Param)
 	case problemTooMany:

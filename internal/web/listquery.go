@@ -60,6 +60,10 @@ type listQuery struct {
 	Events   []access.EventType // in access.EventTypes order, no duplicates
 	Since    access.Date
 	Until    access.Date
+	// Ignored lists parameters the page does not take (utm_source, fbclid
+	// and the like, added to shared links): they are dropped, and the page
+	// redirects to its canonical address without them.
+	Ignored []string
 }
 
 // queryProblem names what is wrong with a query parameter.
@@ -68,7 +72,6 @@ type queryProblem string
 // Query problems; each has a message "query.<problem>" in the catalogue.
 const (
 	problemMalformed queryProblem = "malformed" // the query string does not parse
-	problemUnknown   queryProblem = "unknown"   // no such parameter on this page
 	problemRepeated  queryProblem = "repeated"  // a single-valued parameter given twice
 	problemTooMany   queryProblem = "too_many"  // a repeatable parameter given too often
 	problemInvalid   queryProblem = "invalid"   // a value outside the allowed ones
@@ -108,7 +111,8 @@ func parseListQuery(raw string, spec listSpec) (listQuery, *queryError) {
 			return q, &queryError{Problem: problemMalformed, Value: clip(raw)}
 		}
 		if !spec.accepts(name) {
-			return q, &queryError{Param: name, Problem: problemUnknown, Value: clip(name), Allowed: spec.params}
+			q.Ignored = append(q.Ignored, clip(name))
+			continue
 		}
 		vs := values[name]
 		if name != paramStatus && name != paramEvent {

@@ -134,6 +134,15 @@ func (e *httpError) Error() string {
 
 func (e *httpError) Unwrap() error { return e.err }
 
+// redirect is an answer that sends the client to another address (a page's
+// canonical form), returned as an error so handlers can stop where they are.
+type redirect struct {
+	to     string
+	status int
+}
+
+func (e *redirect) Error() string { return "redirect to " + e.to }
+
 // notFound is a 404 with the standard words.
 func (s *Server) notFoundError(cause error) error {
 	return &httpError{status: http.StatusNotFound, heading: s.l.T("error.404"), details: []string{s.l.T("error.404.detail")}, err: cause}
@@ -148,6 +157,11 @@ func (s *Server) badRequest(details ...string) error {
 // unexpected: they are logged with their cause and answered with a generic
 // 500 that reveals nothing.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	var rd *redirect
+	if errors.As(err, &rd) {
+		http.Redirect(w, r, rd.to, rd.status)
+		return
+	}
 	var he *httpError
 	if !errors.As(err, &he) {
 		if errors.Is(err, store.ErrNotFound) {
