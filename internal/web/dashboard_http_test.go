@@ -273,21 +273,16 @@ func TestBadQueriesAre400WithAMessage(t *testing.T) {
 		target string
 		says   []string
 	}{
-		{"/?x=1", []string{"no parameter “x”", "takes no query parameters"}},
 		{"/countries?status=gone", []string{"“status” cannot be “gone”", "expelled", "ordered_to_leave"}},
 		{"/countries?region=Atlantis", []string{"“region” cannot be “Atlantis”", "Africa", "Oceania"}},
 		{"/countries?sort=severity", []string{"“sort” cannot be “severity”", "flagged, name, reach, records, recent"}},
 		{"/countries?page=0", []string{"“page” cannot be “0”"}},
 		{"/countries?page=two", []string{"“page” cannot be “two”"}},
 		{"/countries?page=1&page=2", []string{"“page” is given more than once"}},
-		{"/countries?country=NER", []string{"no parameter “country”", "q, status, flagged, region, type, sort, page"}},
 		{"/countries?q=%ZZ", []string{"could not be read"}},
 		{"/countries?q=a;b", []string{"could not be read"}},
-		{"/countries/NER?region=Africa", []string{"no parameter “region”"}},
 		{"/countries/NER?type=mosque", []string{"“type” cannot be “mosque”", "ingo"}},
-		{"/countries/NER/orgs/icrc?page=2", []string{"no parameter “page”"}},
 		{"/orgs?flagged=maybe", []string{"“flagged” cannot be “maybe”", "1, 0"}},
-		{"/orgs/nrc?type=ingo", []string{"no parameter “type”"}},
 		{"/orgs?q=" + strings.Repeat("a", 101), []string{"“q” must be plain text of at most 100 characters"}},
 		{"/orgs?q=%00", []string{"“q” must be plain text"}},
 		{"/changes?country=ZZZ", []string{"“country” cannot be “ZZZ”"}},
@@ -296,7 +291,6 @@ func TestBadQueriesAre400WithAMessage(t *testing.T) {
 		{"/changes?since=last+week", []string{"“since” cannot be “last week”", "2025-06-05"}},
 		{"/changes?since=2025-06&until=2025-01", []string{"“until” (2025-01) must not be before “since” (2025-06)"}},
 		{"/changes?sort=random", []string{"“sort” cannot be “random”", "newest, oldest"}},
-		{"/changes.atom?page=2", []string{"no parameter “page”"}},
 		{"/changes.atom?country=ZZZ", []string{"“country” cannot be “ZZZ”"}},
 	}
 	for _, tt := range tests {

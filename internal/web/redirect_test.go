@@ -15,6 +15,10 @@ func TestSharedLinksWithTrackingParametersStillWork(t *testing.T) {
 		"/countries?flagged=1&utm_campaign=c":       "/countries?flagged=1",
 		"/countries/NER?ref=social":                 "/countries/NER",
 		"/changes?country=NER&since=2024&gclid=abc": "/changes?country=NER&since=2024",
+		"/countries?country=NER":                    "/countries",
+		"/countries/NER/orgs/icrc?page=2":           "/countries/NER/orgs/icrc",
+		"/orgs/nrc?type=ingo":                       "/orgs/nrc",
+		"/changes.atom?page=2&country=NER":          "/changes.atom?country=NER",
 	} {
 		rec := get(t, srv, target)
 		if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != want {
