@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/accesswatch/accesswatch/data"
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -46,24 +44,13 @@ func openDatabase(ctx context.Context, path string, seed bool, log *slog.Logger)
 // bundledData reads the embedded country list and, if seed is set, the
 // bundled cases.
 func bundledData(seed bool) ([]access.Country, []store.NewEvent, error) {
-	raw, err := data.Countries()
+	countries, err := dataset.BundledCountries()
+	if err != nil || !seed {
+		return countries, nil, err
+	}
+	rows, err := dataset.BundledEvents(time.Now())
 	if err != nil {
 		return nil, nil, err
-	}
-	countries, err := dataset.ReadCountries(bytes.NewReader(raw))
-	if err != nil {
-		return nil, nil, fmt.Errorf("bundled country list: %w", err)
-	}
-	if !seed {
-		return countries, nil, nil
-	}
-	raw, err = data.SeedEvents()
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := dataset.ReadEvents(bytes.NewReader(raw), time.Now(), 0)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bundled cases: %w", err)
 	}
 	return countries, store.FromRows(rows, "seed"), nil
 }

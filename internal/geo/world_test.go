@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"bytes"
 	"math"
 	"regexp"
 	"slices"
@@ -24,11 +23,7 @@ func worldMap(t testing.TB) []byte {
 
 func countryList(t testing.TB) []access.Country {
 	t.Helper()
-	raw, err := data.Countries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := dataset.ReadCountries(bytes.NewReader(raw))
+	cs, err := dataset.BundledCountries()
 	if err != nil {
 		t.Fatal(err)
 	}

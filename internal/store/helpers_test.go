@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accesswatch/accesswatch/data"
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/dataset"
 )
@@ -46,11 +44,7 @@ func openTest(t testing.TB) (*Store, *testClock) {
 
 func bundledCountries(t testing.TB) []access.Country {
 	t.Helper()
-	raw, err := data.Countries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := dataset.ReadCountries(bytes.NewReader(raw))
+	cs, err := dataset.BundledCountries()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,13 +53,9 @@ func bundledCountries(t testing.TB) []access.Country {
 
 func bundledRows(t testing.TB) []dataset.EventRow {
 	t.Helper()
-	raw, err := data.SeedEvents()
+	rows, err := dataset.BundledEvents(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
-	}
-	rows, err := dataset.ReadEvents(bytes.NewReader(raw), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 0)
-	if err != nil {
-		t.Fatalf("seed file: %v", err)
 	}
 	return rows
 }

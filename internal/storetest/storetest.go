@@ -4,14 +4,12 @@
 package storetest
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/accesswatch/accesswatch/data"
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -78,11 +76,7 @@ func OpenCountriesOnly(t testing.TB) (*store.Store, *Clock) {
 // Countries returns the bundled country list.
 func Countries(t testing.TB) []access.Country {
 	t.Helper()
-	raw, err := data.Countries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := dataset.ReadCountries(bytes.NewReader(raw))
+	cs, err := dataset.BundledCountries()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,13 +86,9 @@ func Countries(t testing.TB) []access.Country {
 // SeedRows returns the bundled cases.
 func SeedRows(t testing.TB) []dataset.EventRow {
 	t.Helper()
-	raw, err := data.SeedEvents()
+	rows, err := dataset.BundledEvents(Start)
 	if err != nil {
 		t.Fatal(err)
-	}
-	rows, err := dataset.ReadEvents(bytes.NewReader(raw), Start, 0)
-	if err != nil {
-		t.Fatalf("seed file: %v", err)
 	}
 	return rows
 }

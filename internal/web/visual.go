@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 
@@ -29,11 +28,7 @@ func embeddedWorld() (*geo.World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("world map: %w", err)
 	}
-	raw, err := data.Countries()
-	if err != nil {
-		return nil, fmt.Errorf("world map: %w", err)
-	}
-	countries, err := dataset.ReadCountries(bytes.NewReader(raw))
+	countries, err := dataset.BundledCountries()
 	if err != nil {
 		return nil, fmt.Errorf("world map: %w", err)
 	}
