@@ -7,7 +7,8 @@ import "slices"
 // ties), the latest status-changing event sets the status, the latest
 // reported reach sets the reach, and the earliest reported presence year sets
 // when the presence began. A record no event gives a status to is unknown,
-// never operating.
+// never operating. A record is due for review while the event behind its
+// status awaits verification, until a later confirmed review.
 func Fold(events []Event) RecordState {
 	sorted := slices.Clone(events)
 	slices.SortStableFunc(sorted, func(a, b Event) int {
@@ -31,6 +32,11 @@ func Fold(events []Event) RecordState {
 			st.StatusInitiatedBy = e.InitiatedBy
 			st.StatusEventID = e.ID
 			st.ReviewDue = e.Verification == Pending
+		}
+		if e.Type == EventReviewed && e.Verification != Pending {
+			// An editor confirmed the record as it stands: the status is
+			// no longer an unverified claim.
+			st.ReviewDue = false
 		}
 		if e.Reach != nil {
 			r := *e.Reach

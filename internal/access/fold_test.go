@@ -79,6 +79,28 @@ func TestFoldRules(t *testing.T) {
 			t.Errorf("got %s due=%v", st.Status, st.ReviewDue)
 		}
 	})
+	t.Run("a confirmed review clears review due; a pending one does not", func(t *testing.T) {
+		events := []Event{
+			{ID: 1, Date: MustParseDate("2022-12-25"), StatusAfter: StatusSuspended, Verification: Pending},
+			{ID: 2, Date: MustParseDate("2023-01"), Type: EventReviewed, Verification: Pending},
+		}
+		if st := Fold(events); !st.ReviewDue {
+			t.Error("a pending review cleared review due")
+		}
+		events = append(events, Event{ID: 3, Date: MustParseDate("2026-03-01"), Type: EventReviewed, Verification: Verified})
+		st := Fold(events)
+		if st.ReviewDue || st.Status != StatusSuspended || st.LastReviewed.ISO() != "2026-03-01" || st.StatusEventID != 1 {
+			t.Errorf("after a confirmed review: %+v", st)
+		}
+		// A review dated before the pending status does not confirm it.
+		st = Fold([]Event{
+			{ID: 5, Date: MustParseDate("2022"), Type: EventReviewed, Verification: Verified},
+			{ID: 6, Date: MustParseDate("2022-12-25"), StatusAfter: StatusSuspended, Verification: Pending},
+		})
+		if !st.ReviewDue {
+			t.Error("an older review cleared a newer pending status")
+		}
+	})
 	t.Run("input order is untouched", func(t *testing.T) {
 		in := []Event{{ID: 2, Date: MustParseDate("2025")}, {ID: 1, Date: MustParseDate("2024")}}
 		Fold(in)

@@ -99,7 +99,7 @@ type RecordState struct {
 	Reach             *Reach      // latest reach figure; nil when none is known
 	ReachDate         Date        // date of the event that gave Reach
 	LastReviewed      Date        // date of the latest event: when the record was last confirmed
-	ReviewDue         bool        // the event behind Status awaits verification
+	ReviewDue         bool        // the event behind Status awaits verification and no review confirmed it since
 }
 
 // Flagged reports whether the record is flagged (see Status.Flagged).

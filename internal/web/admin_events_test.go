@@ -92,6 +92,20 @@ func TestReviewChangesOnlyTheReviewDate(t *testing.T) {
 		after.StatusEventID != before.StatusEventID || after.PresenceSince != before.PresenceSince || after.Version != before.Version+1 {
 		t.Errorf("a review changed more than the review date:\nbefore %+v\nafter  %+v", before.RecordState, after.RecordState)
 	}
+	// Confirming a record whose status awaited verification clears "due for review".
+	nrc, _ := f.st.Record(context.Background(), "AFG", "nrc")
+	if !nrc.ReviewDue {
+		t.Fatal("the seed's NRC/AFG should start due for review")
+	}
+	doc = parse(t, f.get("/admin/countries/AFG/orgs/nrc/review", ed))
+	version, _ = doc.Find(`input[name="version"]`).Attr("value")
+	form.Set("version", version)
+	if w := f.post("/admin/countries/AFG/orgs/nrc/review", form, ed); w.Code != http.StatusSeeOther {
+		t.Fatalf("%d %s", w.Code, problemsOf(w.Body.String()))
+	}
+	if nrc, _ = f.st.Record(context.Background(), "AFG", "nrc"); nrc.ReviewDue || nrc.Status != access.StatusSuspended {
+		t.Errorf("after review: due=%v status=%s", nrc.ReviewDue, nrc.Status)
+	}
 	evs, _, _ := f.st.Events(context.Background(), store.EventFilter{Country: "NER", Org: "icrc", Limit: 1})
 	if evs[0].Type != access.EventReviewed || evs[0].StatusAfter != "" || evs[0].Sources[0].Type != access.SourceInternalReport {
 		t.Errorf("review event %+v", evs[0])
