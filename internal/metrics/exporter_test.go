@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -358,5 +359,108 @@ func TestExporterLint(t *testing.T) {
 	}
 	for _, p := range problems {
 		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+// A client that asks for OpenMetrics gets it, and it parses as such.
+func TestExporterOpenMetrics(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	h := newExporter(t, st, Options{PerRecord: true}).Handler()
+	rec := scrape(t, h, "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+	ct := rec.Header().Get("Content-Type")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(ct, "application/openmetrics-text") {
+		t.Fatalf("%d, Content-Type %q", rec.Code, ct)
+	}
+	body := rec.Body.String()
+	if !strings.HasSuffix(body, "# EOF\n") {
+		t.Errorf("OpenMetrics body does not end with # EOF:\n...%s", body[max(0, len(body)-200):])
+	}
+	// Counters are announced without _total and sampled with it.
+	for _, want := range []string{
+		"# TYPE accesswatch_status_changes counter\n",
+		`accesswatch_status_changes_total{country="NER",status="expelled"} 1.0` + "\n", // OpenMetrics spells floats with a point
+		`accesswatch_presence_status{country="NER",org="icrc",status="expelled"} 1.0` + "\n", // OpenMetrics spells floats with a point
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("OpenMetrics body lacks %q\n%.2000s", want, body)
+		}
+	}
+	if plain := scrape(t, h); !strings.HasPrefix(plain.Header().Get("Content-Type"), "text/plain") || strings.Contains(plain.Body.String(), "# EOF") {
+		t.Errorf("a scrape without Accept: %q, with an OpenMetrics end", plain.Header().Get("Content-Type"))
+	}
+}
+
+// accesswatch_collector_snapshots_total counts rebuilds: scrapes of an
+// unchanged data version reuse the snapshot (and never read the database);
+// a moved version makes exactly one new one.
+func TestExporterRebuildsOncePerDataVersion(t *testing.T) {
+	src := &fakeSource{}
+	src.set(store.MetricsData{Records: []store.MetricsRecord{record("NER", "icrc", access.StatusExpelled, 2_000_000)}}, nil)
+	h := newExporter(t, src, Options{PerRecord: true}).Handler()
+	snapshots := func() float64 {
+		t.Helper()
+		v, ok := value(parseText(t, scrape(t, h).Body.Bytes()), "accesswatch_collector_snapshots_total")
+		if !ok {
+			t.Fatal("accesswatch_collector_snapshots_total missing")
+		}
+		return v
+	}
+	if n := snapshots(); n != 1 {
+		t.Fatalf("first scrape: %v snapshots, want 1", n)
+	}
+	for range 5 {
+		if n := snapshots(); n != 1 {
+			t.Fatalf("unchanged data version: %v snapshots, want still 1", n)
+		}
+	}
+	if n := src.readCount(); n != 1 {
+		t.Errorf("%d database reads for six scrapes of one version, want 1", n)
+	}
+	src.set(store.MetricsData{Records: []store.MetricsRecord{record("NER", "icrc", access.StatusWithdrawn, 2_000_000)}}, nil)
+	if n := snapshots(); n != 2 {
+		t.Errorf("after the version moved: %v snapshots, want 2", n)
+	}
+	if n := snapshots(); n != 2 {
+		t.Errorf("second scrape of the new version: %v snapshots, want 2", n)
+	}
+	// A failed read builds nothing.
+	src.set(store.MetricsData{}, errors.New("locked"))
+	if n := snapshots(); n != 2 {
+		t.Errorf("after a failed read: %v snapshots, want 2", n)
+	}
+}
+
+// The three parts of a scrape (the registry's, the scrape status, the
+// domain snapshot) never share a family name, so merging them by name
+// loses nothing and sends no duplicate.
+func TestScrapeFamiliesAreUnique(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	writer, reader := st.Pools()
+	e := newExporter(t, st, Options{PerRecord: true, Pools: []Pool{{Name: "writer", DB: writer}, {Name: "reader", DB: reader}}})
+	site := e.Instrument(e.Handler())
+	scrape(t, site)
+	fams, err := scrapes(e).Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i, mf := range fams {
+		if seen[mf.GetName()] {
+			t.Errorf("family %s sent twice", mf.GetName())
+		}
+		seen[mf.GetName()] = true
+		if i > 0 && fams[i-1].GetName() > mf.GetName() {
+			t.Errorf("families out of order: %s before %s", fams[i-1].GetName(), mf.GetName())
+		}
+	}
+	for _, name := range []string{"accesswatch_presence_status", "accesswatch_collector_success", "go_goroutines", "accesswatch_http_requests_total"} {
+		if !seen[name] {
+			t.Errorf("%s missing", name)
+		}
+	}
+	// And the whole scrape passes the library's own consistency checks.
+	reg := prometheus.NewPedanticRegistry()
+	if _, err := (prometheus.Gatherers{reg, scrapes(e)}).Gather(); err != nil {
+		t.Errorf("prometheus.Gatherers finds the scrape inconsistent: %v", err)
 	}
 }
