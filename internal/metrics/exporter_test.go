@@ -378,7 +378,7 @@ func TestExporterOpenMetrics(t *testing.T) {
 	// Counters are announced without _total and sampled with it.
 	for _, want := range []string{
 		"# TYPE accesswatch_status_changes counter\n",
-		`accesswatch_status_changes_total{country="NER",status="expelled"} 1.0` + "\n", // OpenMetrics spells floats with a point
+		`accesswatch_status_changes_total{country="NER",status="expelled"} 1.0` + "\n",       // OpenMetrics spells floats with a point
 		`accesswatch_presence_status{country="NER",org="icrc",status="expelled"} 1.0` + "\n", // OpenMetrics spells floats with a point
 	} {
 		if !strings.Contains(body, want) {
