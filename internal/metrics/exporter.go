@@ -174,9 +174,13 @@ func (e *Exporter) domain(r *http.Request) (*snapshot, error) {
 // unchanged series, what the snapshot's own registry already did once per
 // data version (const metrics and their label pairs, a consistency hash per
 // series, sorting). Measured on the synthetic 5,000-record database
-// (BenchmarkMetricsScrape, docs/PERFORMANCE.md "/metrics"): see the figures
-// there for both alternatives. The names of the three parts are disjoint
-// (TestScrapeFamiliesAreUnique), so a merge by name is all that is left.
+// (BenchmarkGatherAlternatives, on the busy 2-core VM): merging by name
+// 1.4 ms and 147 kB per scrape; prometheus.Gatherers 207 ms and 9.0 MB; a
+// Collector re-emitting const metrics 486 ms and 58 MB — against a goal of
+// 200 ms and twice the response (326 kB gzip) for a whole unchanged scrape.
+// The names of the three parts are disjoint (TestScrapeFamiliesAreUnique,
+// which also has prometheus.Gatherers check a whole scrape), so a merge by
+// name is all that is left to do.
 func (e *Exporter) gatherer(snap *snapshot, ok bool, took time.Duration) prometheus.Gatherer {
 	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
 		ops, err := e.reg.Gather()
