@@ -63,6 +63,7 @@ type Exporter struct {
 	token       string
 	readTimeout time.Duration
 	handlerOpts promhttp.HandlerOpts
+	gzips       gzipWriters
 }
 
 // Scrape status metrics, made for every scrape.
@@ -101,6 +102,7 @@ func New(src Source, opt Options) (*Exporter, error) {
 		log:         opt.Logger,
 		token:       opt.Token,
 		readTimeout: opt.ReadTimeout,
+		gzips:       make(gzipWriters, keptGzipWriters),
 	}
 	e.handlerOpts = promhttp.HandlerOpts{
 		ErrorLog:      slogPrintln{opt.Logger},
@@ -108,6 +110,8 @@ func New(src Source, opt Options) (*Exporter, error) {
 		// Text for Prometheus and people, OpenMetrics and protobuf for
 		// whoever asks for them.
 		EnableOpenMetrics: true,
+		// Compressed here, with writers kept across garbage collections (gzip.go).
+		DisableCompression: true,
 	}
 	cs := []prometheus.Collector{
 		build, rebuilds, e.http.requests, e.http.duration,
@@ -134,7 +138,8 @@ func (e *Exporter) Handler() http.Handler {
 const scrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds"
 
 // serve answers a scrape: the domain metrics of the current snapshot and
-// the registry's metrics, negotiated, encoded and compressed by promhttp.
+// the registry's metrics, negotiated and encoded by promhttp, compressed
+// when the client accepts gzip (gzip.go says why not by promhttp).
 // A failing database read never fails the scrape: it is reported as
 // accesswatch_collector_success 0.
 //
@@ -148,9 +153,21 @@ func (e *Exporter) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		e.log.WarnContext(r.Context(), "metrics: domain metrics left out of this scrape", "err", err)
 	}
-	g := e.gatherer(snap, err == nil, time.Since(start))
-	w.Header().Set("Cache-Control", "no-store")
-	promhttp.HandlerFor(g, e.handlerOpts).ServeHTTP(w, r)
+	h := promhttp.HandlerFor(e.gatherer(snap, err == nil, time.Since(start)), e.handlerOpts)
+	header := w.Header()
+	header.Set("Cache-Control", "no-store")
+	header.Add("Vary", "Accept-Encoding")
+	if !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		h.ServeHTTP(w, r)
+		return
+	}
+	header.Set("Content-Encoding", "gzip")
+	z := e.gzips.get(w)
+	defer e.gzips.put(z)
+	h.ServeHTTP(gzipResponse{ResponseWriter: w, z: z}, r)
+	if err := z.Close(); err != nil {
+		e.log.DebugContext(r.Context(), "metrics: finishing the gzip stream", "err", err) // the client went away
+	}
 }
 
 // domain returns the current snapshot, reading the database first if the

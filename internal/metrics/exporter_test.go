@@ -207,7 +207,7 @@ func TestExporterGzip(t *testing.T) {
 	e := newExporter(t, st, Options{PerRecord: true})
 	h := e.Handler()
 	plain := scrape(t, h)
-	for _, accept := range []string{"gzip", "deflate, gzip;q=0.8", "br;q=1.0, gzip;q=0.5"} {
+	for _, accept := range []string{"gzip", "deflate, gzip;q=0.8", "*", "GZIP", "br;q=1.0, gzip;q=0.5"} {
 		zipped := scrape(t, h, "Accept-Encoding", accept)
 		if zipped.Header().Get("Content-Encoding") != "gzip" {
 			t.Fatalf("Accept-Encoding %q: not gzipped", accept)
@@ -462,5 +462,40 @@ func TestScrapeFamiliesAreUnique(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
 	if _, err := (prometheus.Gatherers{reg, scrapes(e)}).Gather(); err != nil {
 		t.Errorf("prometheus.Gatherers finds the scrape inconsistent: %v", err)
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for header, want := range map[string]bool{
+		"gzip": true, "gzip, deflate, br": true, "br;q=1.0, gzip;q=0.5": true, "*": true, "GZIP": true, "x-gzip": false,
+		"": false, "identity": false, "gzip;q=0": false, "gzip;q=0.0": false, "gzip; q=0": false, "deflate": false,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %v", header, got)
+		}
+	}
+}
+
+// The gzip writers kept across scrapes make valid streams scrape after
+// scrape, several at once included, and only a few are kept.
+func TestGzipWritersAreReused(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	e := newExporter(t, st, Options{PerRecord: true})
+	h := e.Handler()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 5 {
+				rec := scrape(t, h, "Accept-Encoding", "gzip")
+				fams := parseText(t, gunzipOneMember(t, rec.Body.Bytes()))
+				if v, _ := value(fams, "accesswatch_beneficiaries_lost", "country", "NER", "org", "icrc"); v != 2e6 {
+					t.Errorf("NER/icrc lost = %v in a gzipped scrape", v)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(e.gzips); n < 1 || n > keptGzipWriters {
+		t.Errorf("%d gzip writers kept, want 1 to %d", n, keptGzipWriters)
 	}
 }
