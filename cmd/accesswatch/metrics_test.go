@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -104,6 +105,41 @@ func TestLiveScrapePassesPromtoolCheckMetrics(t *testing.T) {
 		if err != nil || len(bytes.TrimSpace(out)) != 0 {
 			t.Errorf("per-record %v: promtool check metrics: %v\n%s", perRecord, err, out)
 		}
+	}
+}
+
+// Through the site, as Prometheus 3 asks (OpenMetrics first, gzip): the
+// answer is OpenMetrics, gzipped, ending with "# EOF".
+func TestOpenMetricsThroughTheSite(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := siteServer(t, st, Config{MetricsPerRecord: true})
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/metrics", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", prometheusAccept)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || !strings.HasPrefix(ct, "application/openmetrics-text; version=1.0.0") {
+		t.Fatalf("%d, Content-Type %q", resp.StatusCode, ct)
+	}
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q, want gzip", resp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(body, []byte("\n# EOF\n")) || !bytes.Contains(body, []byte("# TYPE accesswatch_status_changes counter\n")) {
+		t.Errorf("not OpenMetrics:\n%.300s\n...\n%s", body, body[max(0, len(body)-300):])
 	}
 }
 

@@ -104,12 +104,18 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 // HTTP metrics middleware (outermost, so it sees every response and the
 // route pattern the mux matched).
 func newHandler(st *store.Store, cfg Config, log *slog.Logger) (http.Handler, error) {
+	return newSite(st, st, cfg, log)
+}
+
+// newSite is newHandler with the metrics' source given apart from the
+// store, so that a benchmark can move the data version at will.
+func newSite(st *store.Store, src metrics.Source, cfg Config, log *slog.Logger) (http.Handler, error) {
 	assets, err := static.New()
 	if err != nil {
 		return nil, fmt.Errorf("static files: %w", err)
 	}
 	writer, reader := st.Pools()
-	exp, err := metrics.New(st, metrics.Options{
+	exp, err := metrics.New(src, metrics.Options{
 		PerRecord: cfg.MetricsPerRecord,
 		Token:     cfg.MetricsToken,
 		Build:     buildinfo.Read(),

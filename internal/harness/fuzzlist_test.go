@@ -67,7 +67,7 @@ func TestCIFuzzesEveryTarget(t *testing.T) {
 	}
 	slices.Sort(listed)
 	slices.Sort(found)
-	if len(found) < 13 {
+	if len(found) < 12 { // a floor that catches a broken search; FuzzTextEncoder went with issue 14
 		t.Errorf("found only %d fuzz targets: %v", len(found), found)
 	}
 	for _, fz := range found {

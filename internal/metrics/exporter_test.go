@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -205,7 +207,7 @@ func TestExporterGzip(t *testing.T) {
 	e := newExporter(t, st, Options{PerRecord: true})
 	h := e.Handler()
 	plain := scrape(t, h)
-	for _, accept := range []string{"gzip", "deflate, gzip;q=0.8", "*", "GZIP"} {
+	for _, accept := range []string{"gzip", "deflate, gzip;q=0.8", "*", "GZIP", "br;q=1.0, gzip;q=0.5"} {
 		zipped := scrape(t, h, "Accept-Encoding", accept)
 		if zipped.Header().Get("Content-Encoding") != "gzip" {
 			t.Fatalf("Accept-Encoding %q: not gzipped", accept)
@@ -223,7 +225,7 @@ func TestExporterGzip(t *testing.T) {
 			t.Error("gzipped scrape lacks the operational metrics")
 		}
 	}
-	for _, refuse := range []string{"", "identity", "gzip;q=0", "br", "gzip; q=0"} {
+	for _, refuse := range []string{"", "identity", "gzip;q=0", "br", "gzip; q=0", "x-gzip"} {
 		if rec := scrape(t, h, "Accept-Encoding", refuse); rec.Header().Get("Content-Encoding") != "" {
 			t.Errorf("Accept-Encoding %q answered with %q", refuse, rec.Header().Get("Content-Encoding"))
 		}
@@ -350,17 +352,150 @@ func TestExporterLint(t *testing.T) {
 	writer, reader := st.Pools()
 	e := newExporter(t, st, Options{PerRecord: true, Pools: []Pool{{Name: "writer", DB: writer}, {Name: "reader", DB: reader}}})
 	site := e.Instrument(e.Handler())
+	scrape(t, site) // so that the HTTP series exist
+	problems, err := testutil.GatherAndLint(scrapes(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+// A client that asks for OpenMetrics gets it, and it parses as such.
+func TestExporterOpenMetrics(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	h := newExporter(t, st, Options{PerRecord: true}).Handler()
+	rec := scrape(t, h, "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+	ct := rec.Header().Get("Content-Type")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(ct, "application/openmetrics-text") {
+		t.Fatalf("%d, Content-Type %q", rec.Code, ct)
+	}
+	body := rec.Body.String()
+	if !strings.HasSuffix(body, "# EOF\n") {
+		t.Errorf("OpenMetrics body does not end with # EOF:\n...%s", body[max(0, len(body)-200):])
+	}
+	// Counters are announced without _total and sampled with it.
+	for _, want := range []string{
+		"# TYPE accesswatch_status_changes counter\n",
+		`accesswatch_status_changes_total{country="NER",status="expelled"} 1.0` + "\n",       // OpenMetrics spells floats with a point
+		`accesswatch_presence_status{country="NER",org="icrc",status="expelled"} 1.0` + "\n", // OpenMetrics spells floats with a point
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("OpenMetrics body lacks %q\n%.2000s", want, body)
+		}
+	}
+	if plain := scrape(t, h); !strings.HasPrefix(plain.Header().Get("Content-Type"), "text/plain") || strings.Contains(plain.Body.String(), "# EOF") {
+		t.Errorf("a scrape without Accept: %q, with an OpenMetrics end", plain.Header().Get("Content-Type"))
+	}
+}
+
+// accesswatch_collector_snapshots_total counts rebuilds: scrapes of an
+// unchanged data version reuse the snapshot (and never read the database);
+// a moved version makes exactly one new one.
+func TestExporterRebuildsOncePerDataVersion(t *testing.T) {
+	src := &fakeSource{}
+	src.set(store.MetricsData{Records: []store.MetricsRecord{record("NER", "icrc", access.StatusExpelled, 2_000_000)}}, nil)
+	h := newExporter(t, src, Options{PerRecord: true}).Handler()
+	snapshots := func() float64 {
+		t.Helper()
+		v, ok := value(parseText(t, scrape(t, h).Body.Bytes()), "accesswatch_collector_snapshots_total")
+		if !ok {
+			t.Fatal("accesswatch_collector_snapshots_total missing")
+		}
+		return v
+	}
+	if n := snapshots(); n != 1 {
+		t.Fatalf("first scrape: %v snapshots, want 1", n)
+	}
+	for range 5 {
+		if n := snapshots(); n != 1 {
+			t.Fatalf("unchanged data version: %v snapshots, want still 1", n)
+		}
+	}
+	if n := src.readCount(); n != 1 {
+		t.Errorf("%d database reads for six scrapes of one version, want 1", n)
+	}
+	src.set(store.MetricsData{Records: []store.MetricsRecord{record("NER", "icrc", access.StatusWithdrawn, 2_000_000)}}, nil)
+	if n := snapshots(); n != 2 {
+		t.Errorf("after the version moved: %v snapshots, want 2", n)
+	}
+	if n := snapshots(); n != 2 {
+		t.Errorf("second scrape of the new version: %v snapshots, want 2", n)
+	}
+	// A failed read builds nothing.
+	src.set(store.MetricsData{}, errors.New("locked"))
+	if n := snapshots(); n != 2 {
+		t.Errorf("after a failed read: %v snapshots, want 2", n)
+	}
+}
+
+// The three parts of a scrape (the registry's, the scrape status, the
+// domain snapshot) never share a family name, so merging them by name
+// loses nothing and sends no duplicate.
+func TestScrapeFamiliesAreUnique(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	writer, reader := st.Pools()
+	e := newExporter(t, st, Options{PerRecord: true, Pools: []Pool{{Name: "writer", DB: writer}, {Name: "reader", DB: reader}}})
+	site := e.Instrument(e.Handler())
 	scrape(t, site)
-	lintFamilies(t, e.opsFamilies(nil))
+	fams, err := scrapes(e).Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i, mf := range fams {
+		if seen[mf.GetName()] {
+			t.Errorf("family %s sent twice", mf.GetName())
+		}
+		seen[mf.GetName()] = true
+		if i > 0 && fams[i-1].GetName() > mf.GetName() {
+			t.Errorf("families out of order: %s before %s", fams[i-1].GetName(), mf.GetName())
+		}
+	}
+	for _, name := range []string{"accesswatch_presence_status", "accesswatch_collector_success", "go_goroutines", "accesswatch_http_requests_total"} {
+		if !seen[name] {
+			t.Errorf("%s missing", name)
+		}
+	}
+	// And the whole scrape passes the library's own consistency checks.
+	reg := prometheus.NewPedanticRegistry()
+	if _, err := (prometheus.Gatherers{reg, scrapes(e)}).Gather(); err != nil {
+		t.Errorf("prometheus.Gatherers finds the scrape inconsistent: %v", err)
+	}
 }
 
 func TestAcceptsGzip(t *testing.T) {
 	for header, want := range map[string]bool{
-		"gzip": true, "gzip, deflate, br": true, "br;q=1.0, gzip;q=0.5": true, "*": true, "x-gzip": false,
-		"": false, "identity": false, "gzip;q=0": false, "gzip;q=0.0": false, "deflate": false,
+		"gzip": true, "gzip, deflate, br": true, "br;q=1.0, gzip;q=0.5": true, "*": true, "GZIP": true, "x-gzip": false,
+		"": false, "identity": false, "gzip;q=0": false, "gzip;q=0.0": false, "gzip; q=0": false, "deflate": false,
 	} {
 		if got := acceptsGzip(header); got != want {
 			t.Errorf("acceptsGzip(%q) = %v", header, got)
 		}
+	}
+}
+
+// The gzip writers kept across scrapes make valid streams scrape after
+// scrape, several at once included, and only a few are kept.
+func TestGzipWritersAreReused(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	e := newExporter(t, st, Options{PerRecord: true})
+	h := e.Handler()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 5 {
+				rec := scrape(t, h, "Accept-Encoding", "gzip")
+				fams := parseText(t, gunzipOneMember(t, rec.Body.Bytes()))
+				if v, _ := value(fams, "accesswatch_beneficiaries_lost", "country", "NER", "org", "icrc"); v != 2e6 {
+					t.Errorf("NER/icrc lost = %v in a gzipped scrape", v)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(e.gzips); n < 1 || n > keptGzipWriters {
+		t.Errorf("%d gzip writers kept, want 1 to %d", n, keptGzipWriters)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -69,55 +68,54 @@ func record(country, org string, status access.Status, reach int64) store.Metric
 	return r
 }
 
-// filtered passes on only the metrics whose labels keep accepts, so that a
-// comparison can look at one record or one country.
-type filtered struct {
-	c    prometheus.Collector
-	keep func(labels map[string]string) bool
-}
-
-func (f filtered) Describe(ch chan<- *prometheus.Desc) { f.c.Describe(ch) }
-
-func (f filtered) Collect(ch chan<- prometheus.Metric) {
-	inner := make(chan prometheus.Metric)
-	go func() {
-		f.c.Collect(inner)
-		close(inner)
-	}()
-	for m := range inner {
-		var pb dto.Metric
-		if err := m.Write(&pb); err != nil {
-			ch <- m // let the registry report it
-			continue
-		}
-		labels := map[string]string{}
-		for _, lp := range pb.GetLabel() {
-			labels[lp.GetName()] = lp.GetValue()
-		}
-		if f.keep(labels) {
-			ch <- m
-		}
-	}
-}
-
-// only keeps the series whose labels include every given name=value pair.
-func only(c prometheus.Collector, pairs ...string) prometheus.Collector {
-	return filtered{c: c, keep: func(labels map[string]string) bool {
-		for i := 0; i+1 < len(pairs); i += 2 {
-			if labels[pairs[i]] != pairs[i+1] {
-				return false
+// only keeps the series whose labels include every given name=value pair,
+// so that a comparison can look at one record or one country.
+func only(g prometheus.Gatherer, pairs ...string) prometheus.Gatherer {
+	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		fams, err := g.Gather()
+		var out []*dto.MetricFamily
+		for _, mf := range fams {
+			var kept []*dto.Metric
+		next:
+			for _, m := range mf.GetMetric() {
+				labels := map[string]string{}
+				for _, lp := range m.GetLabel() {
+					labels[lp.GetName()] = lp.GetValue()
+				}
+				for i := 0; i+1 < len(pairs); i += 2 {
+					if labels[pairs[i]] != pairs[i+1] {
+						continue next
+					}
+				}
+				kept = append(kept, m)
+			}
+			if len(kept) > 0 {
+				out = append(out, &dto.MetricFamily{Name: mf.Name, Help: mf.Help, Type: mf.Type, Unit: mf.Unit, Metric: kept})
 			}
 		}
-		return true
-	}}
+		return out, err
+	})
+}
+
+// scrapes is a Gatherer of what the exporter serves, scrape by scrape:
+// each Gather is one scrape's metrics, the snapshot refreshed first when
+// the data version moved, as Handler does. A failed read makes Gather fail.
+func scrapes(e *Exporter) prometheus.Gatherer {
+	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		snap, err := e.snaps.get(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		return e.gatherer(snap, true, 0).Gather()
+	})
 }
 
 // expectation builds the text-format expectation for CollectAndCompare:
 // the sample lines given, under HELP and TYPE lines taken from what c
 // itself declares (the comparison is about values; HELP is checked by lint).
-func expectation(t *testing.T, c prometheus.Collector, samples string) *strings.Reader {
+func expectation(t *testing.T, g prometheus.Gatherer, samples string) *strings.Reader {
 	t.Helper()
-	meta := gatherOne(t, c)
+	meta := gatherOne(t, g)
 	var b strings.Builder
 	lines := strings.Split(strings.TrimSpace(samples), "\n")
 	done := map[string]bool{}
@@ -145,22 +143,14 @@ func expectation(t *testing.T, c prometheus.Collector, samples string) *strings.
 	return strings.NewReader(b.String())
 }
 
-// gatherOne gathers one collector on a pedantic registry, by family name.
-func gatherOne(t *testing.T, c prometheus.Collector) map[string]*dto.MetricFamily {
+// gatherOne gathers g, by family name.
+func gatherOne(t *testing.T, g prometheus.Gatherer) map[string]*dto.MetricFamily {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(c); err != nil {
-		t.Fatal(err)
-	}
-	families, err := reg.Gather()
+	families, err := g.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]*dto.MetricFamily{}
-	for _, mf := range families {
-		out[mf.GetName()] = mf
-	}
-	return out
+	return byName(families)
 }
 
 // byName indexes families by name.
@@ -170,17 +160,4 @@ func byName(fams []*dto.MetricFamily) map[string]*dto.MetricFamily {
 		out[mf.GetName()] = mf
 	}
 	return out
-}
-
-// lintFamilies runs the client library's linter over families made
-// directly (without a registry) and reports every problem.
-func lintFamilies(t *testing.T, fams []*dto.MetricFamily) {
-	t.Helper()
-	problems, err := testutil.GatherAndLint(prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return fams, nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Errorf("lint: %s: %s", p.Metric, p.Text)
-	}
 }

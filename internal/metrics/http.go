@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 )
 
 // httpMetrics count and time requests by route pattern.
@@ -37,18 +36,6 @@ func newHTTPMetrics() *httpMetrics {
 	}
 }
 
-// appendFamilies appends the families of the requests answered so far
-// (none before the first).
-func (m *httpMetrics) appendFamilies(fams []*dto.MetricFamily) []*dto.MetricFamily {
-	if f := collectFamily(m.duration, httpDurationName, httpDurationHelp, dto.MetricType_HISTOGRAM); f != nil {
-		fams = append(fams, f)
-	}
-	if f := collectFamily(m.requests, httpRequestsName, httpRequestsHelp, dto.MetricType_COUNTER); f != nil {
-		fams = append(fams, f)
-	}
-	return fams
-}
-
 // Instrument counts and times the requests next answers. It reads the route
 // pattern from r.Pattern after next returns — set by the ServeMux inside,
 // on this very request — so the label is the route ("/countries/{iso3}"),
@@ -69,16 +56,25 @@ func (e *Exporter) Instrument(next http.Handler) http.Handler {
 	})
 }
 
+// adminRoute is the one route label of the whole admin area.
+const adminRoute = "/admin"
+
 // routeLabel turns a ServeMux pattern ("GET /orgs/{slug}") into the route
-// label ("/orgs/{slug}"); the method has its own label.
+// label ("/orgs/{slug}"); the method has its own label. Every admin route
+// is "/admin": per-action counts (logins, imports, password resets) would
+// tell anyone who can read /metrics when editors work and what they do.
 func routeLabel(pattern string) string {
 	if pattern == "" {
 		return unmatchedRoute
 	}
-	if _, path, ok := strings.Cut(pattern, " "); ok {
-		return strings.TrimSpace(path)
+	path := pattern
+	if _, p, ok := strings.Cut(pattern, " "); ok {
+		path = strings.TrimSpace(p)
 	}
-	return pattern
+	if path == adminRoute || strings.HasPrefix(path, adminRoute+"/") {
+		return adminRoute
+	}
+	return path
 }
 
 // methodLabel keeps the method label to the standard methods: anything else

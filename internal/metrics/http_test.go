@@ -47,7 +47,7 @@ func TestInstrumentLabelsByRoutePattern(t *testing.T) {
 		want                float64
 	}{
 		{"/orgs/{slug}", "GET", "200", 3},
-		{"/admin/events", "POST", "303", 1},
+		{adminRoute, "POST", "303", 1},
 		{"/boom", "GET", "200", 1},
 		{unmatchedRoute, "GET", "404", 2},
 		{unmatchedRoute, "DELETE", "405", 1},
@@ -97,5 +97,57 @@ func TestInstrumentTheSite(t *testing.T) {
 	}
 	if v, _ := value(fams, "accesswatch_presence_status", "country", "NER", "org", "icrc", "status", "expelled"); v != 1 {
 		t.Error("the site's /metrics lacks the domain metrics")
+	}
+}
+
+// Every admin route counts under one route="/admin" label: /metrics tells
+// no one when editors log in, import or reset passwords.
+func TestAdminRoutesShareOneLabel(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	assets, err := static.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newExporter(t, st, Options{PerRecord: true})
+	site := e.Instrument(web.New(st, web.Options{Logger: slog.New(slog.DiscardHandler), Locale: i18n.English(), Assets: assets, Metrics: e.Handler()}))
+	admin := []struct{ method, path string }{
+		{http.MethodGet, "/admin"}, {http.MethodGet, "/admin/"}, {http.MethodGet, "/admin/login"},
+		{http.MethodPost, "/admin/login"}, {http.MethodPost, "/admin/logout"}, {http.MethodGet, "/admin/import"},
+		{http.MethodPost, "/admin/import"}, {http.MethodGet, "/admin/users"}, {http.MethodPost, "/admin/users/ed/password"},
+		{http.MethodGet, "/admin/countries/NER/orgs/icrc/events/new"}, {http.MethodGet, "/admin/audit"},
+	}
+	for _, r := range admin {
+		request(site, r.method, r.path)
+	}
+	request(site, http.MethodGet, "/countries/NER") // and a public page keeps its own label
+	fams := parseText(t, scrape(t, site).Body.Bytes())
+	routes := map[string]bool{}
+	for _, name := range []string{"accesswatch_http_requests_total", "accesswatch_http_request_duration_seconds"} {
+		for _, m := range fams[name].GetMetric() {
+			for _, lp := range m.GetLabel() {
+				if lp.GetName() == "route" {
+					routes[lp.GetValue()] = true
+				}
+			}
+		}
+	}
+	for route := range routes {
+		if strings.HasPrefix(route, "/admin") && route != adminRoute {
+			t.Errorf("route label %q: admin routes must all be %q", route, adminRoute)
+		}
+	}
+	if !routes[adminRoute] || !routes["/countries/{iso3}"] {
+		t.Errorf("route labels %v: want %q and /countries/{iso3}", routes, adminRoute)
+	}
+	var total float64
+	for _, m := range fams["accesswatch_http_requests_total"].GetMetric() {
+		for _, lp := range m.GetLabel() {
+			if lp.GetName() == "route" && lp.GetValue() == adminRoute {
+				total += m.GetCounter().GetValue()
+			}
+		}
+	}
+	if total != float64(len(admin)) {
+		t.Errorf("%v requests counted under %q, want %d", total, adminRoute, len(admin))
 	}
 }

@@ -2,11 +2,9 @@ package metrics
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -41,21 +39,38 @@ func perStatus(name, country string, counts map[access.Status]int) string {
 
 func unix(date string) int64 { return access.MustParseDate(date).Start().Unix() }
 
-func compare(t *testing.T, c prometheus.Collector, samples string) {
+func compare(t *testing.T, g prometheus.Gatherer, samples string) {
 	t.Helper()
 	var names []string
 	for line := range strings.SplitSeq(strings.TrimSpace(samples), "\n") {
 		name, _, _ := strings.Cut(strings.TrimSpace(line), "{")
 		names = append(names, name)
 	}
-	if err := testutil.CollectAndCompare(c, expectation(t, c, samples), names...); err != nil {
+	if err := testutil.GatherAndCompare(g, expectation(t, g, samples), names...); err != nil {
 		t.Error(err)
 	}
 }
 
-func TestCollectorOnSeed(t *testing.T) {
+// domainScrapes is the scrapes of a new exporter over src.
+func domainScrapes(t *testing.T, src Source, perRecord bool) prometheus.Gatherer {
+	t.Helper()
+	return scrapes(newExporter(t, src, Options{PerRecord: perRecord}))
+}
+
+// gatherAndCount counts the series of the named families (all if none)
+// that g gathers; a failed gathering fails the test.
+func gatherAndCount(t *testing.T, g prometheus.Gatherer, names ...string) int {
+	t.Helper()
+	n, err := testutil.GatherAndCount(g, names...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDomainOnSeed(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
-	c := NewCollector(st, true, 0)
+	c := domainScrapes(t, st, true)
 
 	compare(t, only(c, "country", "NER", "org", "icrc"), stateSet("NER", "icrc", access.StatusExpelled)+fmt.Sprintf(`
 accesswatch_beneficiaries_reached{country="NER",org="icrc"} 2e+06
@@ -81,12 +96,12 @@ accesswatch_organisation_info{name="International Committee of the Red Cross",or
 `)
 }
 
-func TestCollectorFollowsStatusChanges(t *testing.T) {
+func TestDomainFollowsStatusChanges(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
-	c := NewCollector(st, true, 0)
+	c := domainScrapes(t, st, true)
 	ctx := context.Background()
 	// Read once, so that the change below must replace a snapshot.
-	if n := testutil.CollectAndCount(c, "accesswatch_presence_status"); n == 0 {
+	if n := gatherAndCount(t, c, "accesswatch_presence_status"); n == 0 {
 		t.Fatal("no presence series on the seed")
 	}
 
@@ -121,7 +136,7 @@ accesswatch_country_beneficiaries_lost{country="NER"} 2e+06
 
 // The store has no way to delete a record (corrections are new events), so
 // a fake source shows what happens when one disappears from the data.
-func TestCollectorDropsVanishedRecords(t *testing.T) {
+func TestDomainDropsVanishedRecords(t *testing.T) {
 	src := &fakeSource{}
 	src.set(store.MetricsData{
 		Records: []store.MetricsRecord{
@@ -132,11 +147,11 @@ func TestCollectorDropsVanishedRecords(t *testing.T) {
 		Orgs:         []store.MetricsOrg{{Slug: "icrc", Name: "ICRC", Type: access.OrgRedCross}, {Slug: "acted", Name: "Acted", Type: access.OrgINGO}},
 		StatusEvents: []store.StatusEventCount{{Country: "NER", Status: access.StatusExpelled, Events: 1}},
 	}, nil)
-	c := NewCollector(src, true, 0)
-	if n := testutil.CollectAndCount(only(c, "org", "acted"), "accesswatch_presence_status"); n != len(access.Statuses) {
+	c := domainScrapes(t, src, true)
+	if n := gatherAndCount(t, only(c, "org", "acted"), "accesswatch_presence_status"); n != len(access.Statuses) {
 		t.Fatalf("acted has %d state-set series, want %d", n, len(access.Statuses))
 	}
-	if n := testutil.CollectAndCount(only(c, "country", "MLI")); n == 0 {
+	if n := gatherAndCount(t, only(c, "country", "MLI")); n == 0 {
 		t.Fatal("MLI has no series")
 	}
 
@@ -145,10 +160,10 @@ func TestCollectorDropsVanishedRecords(t *testing.T) {
 		Orgs:         []store.MetricsOrg{{Slug: "icrc", Name: "ICRC", Type: access.OrgRedCross}},
 		StatusEvents: []store.StatusEventCount{{Country: "NER", Status: access.StatusExpelled, Events: 1}},
 	}, nil)
-	if n := testutil.CollectAndCount(only(c, "org", "acted")); n != 0 {
+	if n := gatherAndCount(t, only(c, "org", "acted")); n != 0 {
 		t.Errorf("%d series of the removed NER/acted remain", n)
 	}
-	if n := testutil.CollectAndCount(only(c, "country", "MLI")); n != 0 {
+	if n := gatherAndCount(t, only(c, "country", "MLI")); n != 0 {
 		t.Errorf("%d series of MLI remain after its only record went", n)
 	}
 	compare(t, only(c, "country", "NER"), stateSet("NER", "icrc", access.StatusExpelled)+`
@@ -156,14 +171,14 @@ accesswatch_country_beneficiaries_lost{country="NER"} 2e+06
 `)
 }
 
-func TestCollectorLint(t *testing.T) {
+func TestDomainLint(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
 	for _, perRecord := range []bool{true, false} {
-		c := NewCollector(st, perRecord, 0)
-		if n := testutil.CollectAndCount(c); n == 0 {
+		c := domainScrapes(t, st, perRecord)
+		if n := gatherAndCount(t, c); n == 0 {
 			t.Fatal("nothing collected")
 		}
-		problems, err := testutil.CollectAndLint(c)
+		problems, err := testutil.GatherAndLint(c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,16 +188,16 @@ func TestCollectorLint(t *testing.T) {
 	}
 }
 
-func TestCollectorWithoutPerRecordSeries(t *testing.T) {
+func TestDomainWithoutPerRecordSeries(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
-	c := NewCollector(st, false, 0)
+	c := domainScrapes(t, st, false)
 	for _, name := range []string{"accesswatch_presence_status", "accesswatch_beneficiaries_reached", "accesswatch_beneficiaries_lost", "accesswatch_presence_flagged",
 		"accesswatch_presence_status_changed_timestamp_seconds", "accesswatch_presence_reviewed_timestamp_seconds", "accesswatch_organisation_info"} {
-		if n := testutil.CollectAndCount(c, name); n != 0 {
+		if n := gatherAndCount(t, c, name); n != 0 {
 			t.Errorf("%s: %d series with per-record series off", name, n)
 		}
 	}
-	if n := testutil.CollectAndCount(only(c, "org", "icrc")); n != 0 {
+	if n := gatherAndCount(t, only(c, "org", "icrc")); n != 0 {
 		t.Errorf("%d series still name an organisation", n)
 	}
 	compare(t, only(c, "country", "NER", "status", "expelled"), `
@@ -194,12 +209,12 @@ accesswatch_country_beneficiaries_lost{country="NER"} 3e+06
 `)
 }
 
-func TestCollectorReadsOnlyWhenTheDataChanged(t *testing.T) {
+func TestDomainReadsOnlyWhenTheDataChanged(t *testing.T) {
 	src := &fakeSource{}
 	src.set(store.MetricsData{Records: []store.MetricsRecord{record("NER", "icrc", access.StatusExpelled, 2_000_000)}}, nil)
-	c := NewCollector(src, true, 0)
+	c := domainScrapes(t, src, true)
 	for range 3 {
-		testutil.CollectAndCount(c)
+		gatherAndCount(t, c)
 	}
 	if n := src.readCount(); n != 1 {
 		t.Errorf("%d reads for three collections of unchanged data, want 1", n)
@@ -211,35 +226,15 @@ func TestCollectorReadsOnlyWhenTheDataChanged(t *testing.T) {
 	}
 }
 
-func TestCollectorReportsReadFailure(t *testing.T) {
-	src := &fakeSource{}
-	src.set(store.MetricsData{Records: []store.MetricsRecord{record("NER", "icrc", access.StatusExpelled, 2_000_000)}}, nil)
-	c := NewCollector(src, true, time.Second)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(c)
-	if _, err := reg.Gather(); err != nil {
-		t.Fatal(err)
-	}
-	failure := errors.New("disk on fire")
-	src.set(store.MetricsData{}, failure)
-	families, err := reg.Gather()
-	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
-		t.Errorf("Gather error = %v, want the read failure", err)
-	}
-	if len(families) != 0 {
-		t.Errorf("%d families served after a failed read; stale data must not be", len(families))
-	}
-}
-
 // A name that is not valid UTF-8 (it cannot come through validated input,
 // but a database is only a file) neither panics nor loses the scrape.
-func TestCollectorSurvivesBadNames(t *testing.T) {
+func TestDomainSurvivesBadNames(t *testing.T) {
 	src := &fakeSource{}
 	src.set(store.MetricsData{
 		Records: []store.MetricsRecord{record("NER", "icrc", access.StatusExpelled, 2_000_000)},
 		Orgs:    []store.MetricsOrg{{Slug: "icrc", Name: "Comit\xe9 international", Type: access.OrgRedCross}},
 	}, nil)
-	c := NewCollector(src, true, 0)
+	c := domainScrapes(t, src, true)
 	compare(t, only(c, "org", "icrc", "type", "red_cross_red_crescent"),
 		"accesswatch_organisation_info{name=\"Comit\uFFFD international\",org=\"icrc\",type=\"red_cross_red_crescent\"} 1\n")
 }
