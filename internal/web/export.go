@@ -3,13 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 
-	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/opendata"
 )
 
@@ -20,25 +17,8 @@ var exportSpecs = map[string]querySpec{
 	"events":  eventExportParams,
 }
 
-// ExportKinds names the CSV exports, as `accesswatch export KIND` takes them.
-var ExportKinds = opendata.Kinds
-
-// ExportCSV writes an export ("records" or "events") for the given filters,
-// exactly as /export/KIND.csv serves it for the same query parameters:
-// UTF-8, RFC 4180, a header row and an HXL hashtag row. Problems with the
-// filters are returned as a *QueryError, before anything is written.
-func ExportCSV(ctx context.Context, st ExportStore, l *i18n.Locale, kind string, filters url.Values, w io.Writer) error {
-	spec, ok := exportSpecs[kind]
-	if !ok {
-		return fmt.Errorf("no export %q: choose records or events", kind)
-	}
-	q, err := parseChecked(ctx, st, l, spec, filters)
-	if err != nil {
-		return err
-	}
-	return writeExport(ctx, st, kind, q, w)
-}
-
+// writeExport writes an export ("records" or "events") for a parsed
+// query: UTF-8, RFC 4180, a header row and an HXL hashtag row.
 func writeExport(ctx context.Context, st ExportStore, kind string, q apiQuery, w io.Writer) error {
 	if kind == "records" {
 		return opendata.WriteRecords(ctx, st, q.recordFilter(), w)
