@@ -11,11 +11,11 @@ import (
 	"github.com/accesswatch/accesswatch/internal/storetest"
 )
 
-// FuzzImport imports arbitrary files into one seeded database. It must
+// FuzzImportFile imports arbitrary files into one seeded database. It must
 // never panic; a file is either rejected (with located problems, or as too
 // long) leaving the database unchanged, or accepted, in which case
-// importing it again adds nothing. Corpus: testdata/fuzz/FuzzImport.
-func FuzzImport(f *testing.F) {
+// importing it again adds nothing. Corpus: testdata/fuzz/FuzzImportFile.
+func FuzzImportFile(f *testing.F) {
 	if raw, err := data.SeedEvents(); err == nil {
 		f.Add(raw)
 	}

@@ -26,7 +26,8 @@ type Store interface {
 	Records(ctx context.Context, f store.RecordFilter) ([]store.RecordView, int, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
 	Ping(ctx context.Context) error
-	// Generation changes whenever committed data may have changed.
+	// Generation is the domain-data version: it changes whenever the data
+	// the public sees may have changed, and not for sessions or logins.
 	Generation() uint64
 	adminStore     // admin area (admin.go)
 	visualStore    // map, trends, badges (visual.go)
