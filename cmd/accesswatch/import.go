@@ -9,10 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/i18n"
-	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 )
 
 // runImport imports an events CSV ("-" reads standard input): every row is
@@ -39,25 +37,25 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		defer f.Close()
 		in, source = f, filepath.Base(path)
 	}
-	st, err := openDatabase(ctx, *db, false, slog.New(slog.NewTextHandler(env.stderr, nil)))
+	st, err := openDatabase(ctx, *db, false, nil, slog.New(slog.NewTextHandler(env.stderr, nil)))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	l := i18n.English()
-	res, err := st.ImportFile(ctx, in, store.ImportOptions{Actor: *actor, Source: source, DryRun: *dryRun, MaxRows: *maxRows})
-	var ie *dataset.ImportError
+	res, err := opendata.Import(ctx, st, in, opendata.ImportOptions{Actor: *actor, Source: source, DryRun: *dryRun, MaxRows: *maxRows})
+	var ie *opendata.ImportError
 	switch {
 	case errors.As(err, &ie):
-		for _, line := range web.ImportProblemLines(l, ie) {
+		for _, line := range opendata.ProblemLines(l, ie) {
 			fmt.Fprintln(env.stderr, line)
 		}
 		return errors.New(l.Tf("import.problems", len(ie.Errors)))
-	case errors.Is(err, dataset.ErrTooManyRows):
+	case errors.Is(err, opendata.ErrTooManyRows):
 		return errors.New(l.Tf("import.too_many_rows", *maxRows))
 	case err != nil:
 		return err
 	}
-	fmt.Fprintln(env.stdout, web.ImportSummary(l, res, *dryRun))
+	fmt.Fprintln(env.stdout, opendata.Summary(l, res, *dryRun))
 	return nil
 }

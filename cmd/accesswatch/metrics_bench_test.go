@@ -61,7 +61,7 @@ const prometheusAccept = "application/openmetrics-text;version=1.0.0;escaping=al
 func BenchmarkMetricsScrape(b *testing.B) {
 	st := syntheticStore(b) // once: the sub-benchmarks share it
 	src := &versionBumper{Store: st}
-	site, err := newSite(st, src, Config{MetricsPerRecord: true}, slog.New(slog.DiscardHandler))
+	site, err := newSite(st, src, Config{MetricsPerRecord: true}, st.Now, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}

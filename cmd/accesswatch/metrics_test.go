@@ -52,7 +52,7 @@ func TestServeConfigMetricsOptions(t *testing.T) {
 // loopback HTTP.
 func siteServer(t testing.TB, st *store.Store, cfg Config) *httptest.Server {
 	t.Helper()
-	h, err := newHandler(st, cfg, slog.New(slog.DiscardHandler))
+	h, err := newHandler(st, cfg, st.Now, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,13 +46,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	if store.FaultInjection {
 		log.Error("THIS BUILD INJECTS FAULTS (-tags faultinject): it may lose acknowledged writes; never serve anyone with it")
 	}
-	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, log)
+	// The one clock: the store, the site and its sessions all read it.
+	now := time.Now
+	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, now, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	handler, err := newHandler(st, cfg, log)
+	handler, err := newHandler(st, cfg, now, log)
 	if err != nil {
 		return err
 	}
@@ -100,16 +102,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	return nil
 }
 
-// newHandler builds the whole site: the web server with /metrics, inside the
-// HTTP metrics middleware (outermost, so it sees every response and the
-// route pattern the mux matched).
-func newHandler(st *store.Store, cfg Config, log *slog.Logger) (http.Handler, error) {
-	return newSite(st, st, cfg, log)
+// newHandler builds the whole site on the clock now (the store's): the web
+// server with /metrics, inside the HTTP metrics middleware (outermost, so it
+// sees every response and the route pattern the mux matched).
+func newHandler(st *store.Store, cfg Config, now func() time.Time, log *slog.Logger) (http.Handler, error) {
+	return newSite(st, st, cfg, now, log)
 }
 
 // newSite is newHandler with the metrics' source given apart from the
 // store, so that a benchmark can move the data version at will.
-func newSite(st *store.Store, src metrics.Source, cfg Config, log *slog.Logger) (http.Handler, error) {
+func newSite(st *store.Store, src metrics.Source, cfg Config, now func() time.Time, log *slog.Logger) (http.Handler, error) {
 	assets, err := static.New()
 	if err != nil {
 		return nil, fmt.Errorf("static files: %w", err)
@@ -126,6 +128,6 @@ func newSite(st *store.Store, src metrics.Source, cfg Config, log *slog.Logger) 
 		return nil, err
 	}
 	site := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS,
-		Metrics: exp.Handler()})
+		Now: now, Metrics: exp.Handler()})
 	return exp.Instrument(site), nil
 }

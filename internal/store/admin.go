@@ -19,7 +19,7 @@ func (s *Store) CreateOrg(ctx context.Context, o access.Org, actor string) error
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+	return s.changeData(ctx, func(tx *sql.Tx) error {
 		id, err := orgID(ctx, tx, o.Slug)
 		if err != nil {
 			return fmt.Errorf("find organisation: %w", err)
@@ -30,11 +30,6 @@ func (s *Store) CreateOrg(ctx context.Context, o access.Org, actor string) error
 		_, err = s.insertOrg(ctx, tx, o, actor)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	s.committed()
-	return nil
 }
 
 // UpdateOrg changes an organisation's name, acronym, type and website (its
@@ -45,8 +40,7 @@ func (s *Store) UpdateOrg(ctx context.Context, o access.Org, actor string) error
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	changed := false
-	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+	return s.changeData(ctx, func(tx *sql.Tx) error {
 		before, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE slug = ?`, o.Slug))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("organisation %q: %w", o.Slug, ErrNotFound)
@@ -55,23 +49,15 @@ func (s *Store) UpdateOrg(ctx context.Context, o access.Org, actor string) error
 			return fmt.Errorf("organisation %q: %w", o.Slug, err)
 		}
 		if before == o {
-			return nil
+			return errUnchanged
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE organisations SET name = ?, acronym = ?, type = ?, website = ?, updated_at = ? WHERE slug = ?`,
 			o.Name, o.Acronym, o.Type, o.Website, timestamp(s.now()), o.Slug)
 		if err != nil {
 			return fmt.Errorf("update organisation %q: %w", o.Slug, err)
 		}
-		changed = true
 		return s.audit(ctx, tx, actor, "org.update", "org", o.Slug, orgAudit(before), orgAudit(o))
 	})
-	if err != nil {
-		return err
-	}
-	if changed {
-		s.committed()
-	}
-	return nil
 }
 
 // SetSeverity records a country's access-severity score with its date and
@@ -81,7 +67,7 @@ func (s *Store) SetSeverity(ctx context.Context, code string, sc access.Severity
 	if err := sc.Validate(s.now()); err != nil {
 		return err
 	}
-	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+	return s.changeData(ctx, func(tx *sql.Tx) error {
 		c, err := scanCountry(tx.QueryRowContext(ctx, `SELECT `+countryColumns+` FROM countries WHERE code = ?`, code))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("country %q: %w", code, ErrNotFound)
@@ -100,11 +86,6 @@ func (s *Store) SetSeverity(ctx context.Context, code string, sc access.Severity
 		}
 		return s.audit(ctx, tx, actor, "country.severity", "country", code, before, severityAudit(sc))
 	})
-	if err != nil {
-		return err
-	}
-	s.committed()
-	return nil
 }
 
 func severityAudit(sc access.SeverityScore) map[string]any {

@@ -73,3 +73,21 @@ func upsertCountries(ctx context.Context, tx *sql.Tx, countries []access.Country
 	}
 	return nil
 }
+
+// Regions returns the regions of the country list, by name.
+func (s *Store) Regions(ctx context.Context) ([]string, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT DISTINCT region FROM countries WHERE region <> '' ORDER BY region`)
+	if err != nil {
+		return nil, fmt.Errorf("list regions: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, fmt.Errorf("list regions: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -60,11 +60,20 @@ func bundledRows(t testing.TB) []dataset.EventRow {
 	return rows
 }
 
+// seedEvents is what the seed records for rows of the bundled cases.
+func seedEvents(rows []dataset.EventRow) []NewEvent {
+	out := make([]NewEvent, len(rows))
+	for i, r := range rows {
+		out[i] = ImportEvent{Event: r.Event, Org: r.Org}.NewEvent("seed")
+	}
+	return out
+}
+
 // openSeeded opens a new database loaded with the bundled data.
 func openSeeded(t testing.TB) (*Store, *testClock) {
 	t.Helper()
 	s, clock := openTest(t)
-	if _, err := s.Initialise(context.Background(), bundledCountries(t), FromRows(bundledRows(t), "seed")); err != nil {
+	if _, err := s.Initialise(context.Background(), bundledCountries(t), seedEvents(bundledRows(t))); err != nil {
 		t.Fatalf("initialise: %v", err)
 	}
 	return s, clock

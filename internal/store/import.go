@@ -4,13 +4,10 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/accesswatch/accesswatch/internal/access"
-	"github.com/accesswatch/accesswatch/internal/dataset"
 )
 
 // ImportOptions say who imports what, and whether to write at all.
@@ -22,8 +19,6 @@ type ImportOptions struct {
 	Source string
 	// DryRun checks and counts everything, then writes nothing.
 	DryRun bool
-	// MaxRows refuses files with more events (ImportFile; <= 0: no limit).
-	MaxRows int
 }
 
 // ImportResult counts what an import did (for a dry run: would do).
@@ -33,6 +28,39 @@ type ImportResult struct {
 	Duplicates     int // rows skipped because the database already holds their event
 	OrgsCreated    int
 	RecordsCreated int
+}
+
+// ImportEvent is one event to import (a row of an events CSV, already
+// read and checked in form by the caller): the event and the organisation
+// it concerns (zero for a class-level measure), created if new.
+type ImportEvent struct {
+	Event access.Event
+	Org   access.Org
+}
+
+// NewEvent is what recording the event asks of the store: no version
+// check, the organisation created if new.
+func (e ImportEvent) NewEvent(actor string) NewEvent {
+	in := NewEvent{Event: e.Event, ExpectedVersion: AnyVersion, Actor: actor}
+	if !e.Event.ClassLevel() {
+		org := e.Org
+		in.Org = &org
+	}
+	return in
+}
+
+// RowProblem is one problem with one event of an import, which the
+// database or the store's clock revealed.
+type RowProblem struct {
+	Row     int // index of the event in the import, from 0
+	Problem access.FieldError
+}
+
+// ImportProblems lists every problem an import has; nothing was written.
+type ImportProblems struct{ Problems []RowProblem }
+
+func (e *ImportProblems) Error() string {
+	return fmt.Sprintf("%d problem(s) in the import, first in event %d", len(e.Problems), e.Problems[0].Row+1)
 }
 
 // eventIdentity is what makes two events "the same event" for an import:
@@ -56,26 +84,23 @@ LEFT JOIN organisations o ON o.id = r.org_id
 LEFT JOIN event_sources s ON s.event_id = e.id AND s.position = 0
 WHERE e.country_code = ? AND e.date = ? AND e.type = ? AND COALESCE(o.slug, '') = ? AND COALESCE(s.url, '') = ?`
 
-// errDryRun rolls a dry run's transaction back.
-var errDryRun = errors.New("dry run")
-
-// ImportEvents records the rows of an events CSV in one transaction: every
-// row, or (on any problem) none. Rows are checked first against the
-// database (the country must exist) and the store's clock; every problem is
-// returned at once as a *dataset.ImportError locating each by line and
-// column. Organisations and records are created as needed; an organisation
-// that exists is kept as it is.
+// ImportEvents records events in one transaction: every one, or (on any
+// problem) none. They are checked first against the database (the country
+// must exist) and the store's clock; every problem is returned at once as an
+// *ImportProblems naming each event by its index. Organisations and records
+// are created as needed; an organisation that exists is kept as it is.
+// Parsing a file into events is the caller's business (package opendata).
 //
-// Importing the same file twice adds nothing the second time: a row is a
-// duplicate when the database already holds its event (see eventIdentity).
-// Identities are counted, not merely looked up, so that a file holding two
-// events that share an identity adds both to a database holding neither, and
-// exporting a database and importing the file elsewhere reproduces it
-// exactly: the k-th row with an identity is a duplicate when the database
-// held at least k such events before the import.
-func (s *Store) ImportEvents(ctx context.Context, rows []dataset.EventRow, opt ImportOptions) (ImportResult, error) {
+// Importing the same events twice adds nothing the second time: an event is
+// a duplicate when the database already holds it (see eventIdentity).
+// Identities are counted, not merely looked up, so that an import holding
+// two events that share an identity adds both to a database holding
+// neither, and exporting a database and importing the file elsewhere
+// reproduces it exactly: the k-th event with an identity is a duplicate when
+// the database held at least k such events before the import.
+func (s *Store) ImportEvents(ctx context.Context, rows []ImportEvent, opt ImportOptions) (ImportResult, error) {
 	res := ImportResult{Rows: len(rows)}
-	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+	err := s.changeData(ctx, func(tx *sql.Tx) error {
 		if err := s.checkImport(ctx, tx, rows); err != nil {
 			return err
 		}
@@ -96,18 +121,17 @@ func (s *Store) ImportEvents(ctx context.Context, rows []dataset.EventRow, opt I
 			return err
 		}
 		seen := map[eventIdentity]int{}
-		for _, row := range rows {
+		for i, row := range rows {
 			id := identityOf(row.Event)
 			if seen[id]++; seen[id] <= held[id] {
 				res.Duplicates++
 				continue
 			}
-			in := FromRows([]dataset.EventRow{row}, opt.Actor)[0]
-			if _, err := s.recordEventTx(ctx, tx, in); err != nil {
+			if _, err := s.recordEventTx(ctx, tx, row.NewEvent(opt.Actor)); err != nil {
 				if fe, ok := access.AsErrors(err); ok {
-					return locateAll(row, fe)
+					return problemsOf(i, fe)
 				}
-				return fmt.Errorf("line %d: %w", row.Line, err)
+				return fmt.Errorf("event %d: %w", i+1, err)
 			}
 			res.Added++
 		}
@@ -122,113 +146,69 @@ func (s *Store) ImportEvents(ctx context.Context, rows []dataset.EventRow, opt I
 		}); err != nil {
 			return err
 		}
-		if opt.DryRun {
-			return errDryRun
+		switch {
+		case opt.DryRun:
+			return errUnchanged
+		case res.Added == 0:
+			// Every event was already held: the audit row is all there
+			// is to keep, and the data version stays where it is.
+			return errOnlyAudit
 		}
 		return nil
 	})
-	switch {
-	case errors.Is(err, errDryRun):
-		return res, nil
-	case err != nil:
-		return ImportResult{}, err
-	}
-	s.committed()
-	return res, nil
-}
-
-// ImportFile reads an events CSV (with or without its HXL row) and imports
-// it with ImportEvents. A file with problems is rejected whole with a
-// *dataset.ImportError that lists every problem in it, those of the file's
-// form and those only the database reveals (unknown countries) together, in
-// line order.
-func (s *Store) ImportFile(ctx context.Context, r io.Reader, opt ImportOptions) (ImportResult, error) {
-	rows, err := dataset.ReadEvents(r, s.now(), opt.MaxRows)
-	var ie *dataset.ImportError
-	if errors.As(err, &ie) {
-		more, cerr := unknownCountries(ctx, s.reader, rows)
-		if cerr != nil {
-			return ImportResult{}, cerr
-		}
-		return ImportResult{}, inLineOrder(append(slices.Clone(ie.Errors), more...))
-	}
 	if err != nil {
 		return ImportResult{}, err
 	}
-	return s.ImportEvents(ctx, rows, opt)
+	return res, nil
 }
 
 // checkImport finds every problem the database or the store's clock reveals
 // in the rows, before anything is written: anything the event's own
 // validation rejects as of now (a file read yesterday may hold a date that
 // was "today" then), and countries that do not exist.
-func (s *Store) checkImport(ctx context.Context, tx *sql.Tx, rows []dataset.EventRow) error {
+func (s *Store) checkImport(ctx context.Context, tx *sql.Tx, rows []ImportEvent) error {
 	now := s.now()
-	var problems []dataset.RowError
-	for _, row := range rows {
+	var problems []RowProblem
+	for i, row := range rows {
 		if err := row.Event.Validate(now); err != nil {
 			fe, ok := access.AsErrors(err)
 			if !ok {
 				return err
 			}
-			problems = append(problems, locateAll(row, fe).Errors...)
+			problems = append(problems, problemsOf(i, fe).Problems...)
 		}
 	}
-	more, err := unknownCountries(ctx, tx, rows)
-	if err != nil {
-		return err
-	}
-	if problems = append(problems, more...); len(problems) > 0 {
-		return inLineOrder(problems)
-	}
-	return nil
-}
-
-// inLineOrder lists problems as they appear in the file: by line, then
-// column.
-func inLineOrder(problems []dataset.RowError) *dataset.ImportError {
-	slices.SortStableFunc(problems, func(a, b dataset.RowError) int {
-		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Index, b.Index))
-	})
-	return &dataset.ImportError{Errors: problems}
-}
-
-type rowQuerier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// unknownCountries locates every row whose country code is well formed but
-// names no country. (A malformed code is the file's own problem, reported
-// when it is read.)
-func unknownCountries(ctx context.Context, q rowQuerier, rows []dataset.EventRow) ([]dataset.RowError, error) {
 	known := map[string]bool{}
-	var problems []dataset.RowError
-	for _, row := range rows {
+	for i, row := range rows {
 		code := row.Event.CountryCode
 		if !access.ValidCountryCode(code) {
-			continue
+			continue // the event's own validation reports it
 		}
 		exists, checked := known[code]
 		if !checked {
 			var n int
-			if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM countries WHERE code = ?`, code).Scan(&n); err != nil {
-				return nil, fmt.Errorf("find country: %w", err)
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM countries WHERE code = ?`, code).Scan(&n); err != nil {
+				return fmt.Errorf("find country: %w", err)
 			}
 			exists = n > 0
 			known[code] = exists
 		}
 		if !exists {
-			problems = append(problems, row.Locate(access.FieldError{Field: "country", Code: access.CodeUnknownValue}))
+			problems = append(problems, RowProblem{Row: i, Problem: access.FieldError{Field: "country", Code: access.CodeUnknownValue}})
 		}
 	}
-	return problems, nil
+	if len(problems) > 0 {
+		slices.SortStableFunc(problems, func(a, b RowProblem) int { return cmp.Compare(a.Row, b.Row) })
+		return &ImportProblems{Problems: problems}
+	}
+	return nil
 }
 
-// locateAll places a row's problems in the file.
-func locateAll(row dataset.EventRow, fe access.Errors) *dataset.ImportError {
-	out := &dataset.ImportError{Errors: make([]dataset.RowError, len(fe))}
+// problemsOf names one event's problems.
+func problemsOf(row int, fe access.Errors) *ImportProblems {
+	out := &ImportProblems{Problems: make([]RowProblem, len(fe))}
 	for i, p := range fe {
-		out.Errors[i] = row.Locate(p)
+		out.Problems[i] = RowProblem{Row: row, Problem: p}
 	}
 	return out
 }

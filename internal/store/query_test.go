@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"testing"
-	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 )
@@ -138,35 +136,6 @@ func TestEventsFilters(t *testing.T) {
 	page, total, _ := s.Events(ctx, EventFilter{Limit: 3, Offset: 3})
 	if len(page) != 3 || total != len(all) || page[0].ID != all[3].ID {
 		t.Errorf("page: %d rows, total %d", len(page), total)
-	}
-}
-
-func TestGenerationSeesOtherProcesses(t *testing.T) {
-	s, clock := openSeeded(t)
-	g0 := s.Generation()
-	clock.Advance(2 * time.Second)
-	g1 := s.Generation()
-	// Another connection (as another process would) commits a change.
-	other, err := sql.Open("sqlite3", writerDSN(s.Path()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if _, err := other.Exec(`INSERT INTO meta (key, value) VALUES ('touched', 'yes')`); err != nil {
-		t.Fatal(err)
-	}
-	if s.Generation() != g1 {
-		t.Error("polled again within a second")
-	}
-	clock.Advance(2 * time.Second)
-	if g2 := s.Generation(); g2 == g1 {
-		t.Errorf("generation stayed %d after another process committed (g0 %d)", g2, g0)
-	}
-	clock.Advance(2 * time.Second)
-	g3 := s.Generation()
-	clock.Advance(2 * time.Second)
-	if s.Generation() != g3 {
-		t.Error("generation moved with no commit")
 	}
 }
 

@@ -15,11 +15,11 @@ import (
 // and returns false, so restarting never loads the data twice.
 func (s *Store) Initialise(ctx context.Context, countries []access.Country, events []NewEvent) (bool, error) {
 	loaded := false
-	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+	err := s.changeData(ctx, func(tx *sql.Tx) error {
 		var at string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'initialised_at'`).Scan(&at)
 		if err == nil {
-			return nil
+			return errUnchanged
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read meta: %w", err)
@@ -41,9 +41,6 @@ func (s *Store) Initialise(ctx context.Context, countries []access.Country, even
 	})
 	if err != nil {
 		return false, err
-	}
-	if loaded {
-		s.committed()
 	}
 	return loaded, nil
 }

@@ -14,8 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
-	"sync/atomic"
+
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -53,10 +52,9 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 
-	// generation changes after every committed write, so caches keyed on it
-	// never serve data older than the last commit.
-	generation atomic.Uint64
-	watch      externalWatch
+	// version follows the domain-data version (dataversion.go), so caches
+	// keyed on it never serve data older than the last domain commit.
+	version dataVersion
 }
 
 // Open opens (creating if needed) the database at path, checks it, and
@@ -103,10 +101,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	s.reader.SetMaxOpenConns(opt.ReadConns)
 	s.reader.SetMaxIdleConns(opt.ReadConns)
-	if err := s.reader.PingContext(ctx); err != nil {
+	v, err := readDataVersion(ctx, s.reader)
+	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open reader: %w", err)
 	}
+	s.version.raise(v)
 	return s, nil
 }
 
@@ -155,7 +155,6 @@ func classify(err error) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	s.watch.close()
 	var errs []error
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
@@ -179,73 +178,6 @@ func (s *Store) Pools() (writer, reader *sql.DB) { return s.writer, s.reader }
 
 // Now returns the store's clock reading.
 func (s *Store) Now() time.Time { return s.now() }
-
-// Generation returns a number that changes whenever committed data may have
-// changed: after every write through this Store, and (checked at most once a
-// second) after writes by other processes, such as `accesswatch import`
-// against the live database file. Caches key their entries on it.
-func (s *Store) Generation() uint64 {
-	if s.watch.due(s.now()) {
-		if changed := s.watch.poll(s.reader); changed {
-			s.generation.Add(1)
-		}
-	}
-	return s.generation.Load()
-}
-
-// committed records that a write transaction committed.
-func (s *Store) committed() { s.generation.Add(1) }
-
-// externalWatch notices commits by other processes through SQLite's
-// data_version, which changes on a connection when another connection
-// commits. It keeps one read connection for that purpose.
-type externalWatch struct {
-	next atomic.Int64 // unix nanoseconds of the next poll
-	mu   sync.Mutex
-	conn *sql.Conn
-	seen int64
-}
-
-const watchInterval = time.Second
-
-func (w *externalWatch) due(now time.Time) bool {
-	next := w.next.Load()
-	return now.UnixNano() >= next && w.next.CompareAndSwap(next, now.Add(watchInterval).UnixNano())
-}
-
-// poll reports whether data_version moved since the last poll. Errors only
-// mean "maybe": the caller invalidates, which is always safe.
-func (w *externalWatch) poll(reader *sql.DB) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	if w.conn == nil {
-		c, err := reader.Conn(ctx)
-		if err != nil {
-			return true
-		}
-		w.conn = c
-	}
-	var v int64
-	if err := w.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
-		w.conn.Close()
-		w.conn = nil
-		return true
-	}
-	changed := v != w.seen
-	w.seen = v
-	return changed
-}
-
-func (w *externalWatch) close() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.conn != nil {
-		w.conn.Close()
-		w.conn = nil
-	}
-}
 
 // timestamp formats t for the database: UTC, fixed width, so text order is
 // time order.

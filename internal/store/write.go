@@ -58,7 +58,7 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 // Invalid input returns access.Errors; a stale version a *ConflictError.
 func (s *Store) RecordEvent(ctx context.Context, in NewEvent) (Recorded, error) {
 	var out Recorded
-	err := s.editTx(ctx, func(tx *sql.Tx) error {
+	err := s.editData(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = s.recordEventTx(ctx, tx, in)
 		return err
@@ -66,7 +66,6 @@ func (s *Store) RecordEvent(ctx context.Context, in NewEvent) (Recorded, error) 
 	if err != nil {
 		return Recorded{}, err
 	}
-	s.committed()
 	return out, nil
 }
 
@@ -75,7 +74,10 @@ func (s *Store) RecordEvent(ctx context.Context, in NewEvent) (Recorded, error) 
 // failed. For bulk loads; editors' single changes use RecordEvent.
 func (s *Store) RecordEvents(ctx context.Context, ins []NewEvent) ([]Recorded, error) {
 	out := make([]Recorded, 0, len(ins))
-	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+	err := s.changeData(ctx, func(tx *sql.Tx) error {
+		if len(ins) == 0 {
+			return errUnchanged
+		}
 		for i, in := range ins {
 			rec, err := s.recordEventTx(ctx, tx, in)
 			if err != nil {
@@ -87,9 +89,6 @@ func (s *Store) RecordEvents(ctx context.Context, ins []NewEvent) ([]Recorded, e
 	})
 	if err != nil {
 		return nil, err
-	}
-	if len(ins) > 0 {
-		s.committed()
 	}
 	return out, nil
 }

@@ -69,7 +69,7 @@ func TestSeedLoad(t *testing.T) {
 
 	// A second start does not load anything again.
 	before := checksum(t, s)
-	loaded, err := s.Initialise(ctx, bundledCountries(t), FromRows(rows, "seed"))
+	loaded, err := s.Initialise(ctx, bundledCountries(t), seedEvents(rows))
 	if err != nil || loaded {
 		t.Fatalf("second Initialise: loaded=%v err=%v", loaded, err)
 	}

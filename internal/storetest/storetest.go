@@ -57,7 +57,7 @@ func Open(t testing.TB) (*store.Store, *Clock) {
 func OpenSeeded(t testing.TB) (*store.Store, *Clock) {
 	t.Helper()
 	s, clock := Open(t)
-	if _, err := s.Initialise(context.Background(), Countries(t), store.FromRows(SeedRows(t), "seed")); err != nil {
+	if _, err := s.Initialise(context.Background(), Countries(t), SeedEvents(t)); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	return s, clock
@@ -81,6 +81,17 @@ func Countries(t testing.TB) []access.Country {
 		t.Fatal(err)
 	}
 	return cs
+}
+
+// SeedEvents returns the bundled cases as the seed records them.
+func SeedEvents(t testing.TB) []store.NewEvent {
+	t.Helper()
+	rows := SeedRows(t)
+	out := make([]store.NewEvent, len(rows))
+	for i, r := range rows {
+		out[i] = store.ImportEvent{Event: r.Event, Org: r.Org}.NewEvent("seed")
+	}
+	return out
 }
 
 // SeedRows returns the bundled cases.

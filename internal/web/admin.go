@@ -41,15 +41,11 @@ type adminStore interface {
 type adminState struct {
 	auth   *auth.Service
 	origin *http.CrossOriginProtection
-	now    func() time.Time
 }
 
-func newAdminState(st Store, opt Options) *adminState {
-	now := opt.Now
-	if now == nil {
-		now = time.Now
-	}
-	return &adminState{auth: auth.NewService(st, now), origin: http.NewCrossOriginProtection(), now: now}
+// newAdminState builds the admin area's state on the site's clock.
+func newAdminState(st Store, now func() time.Time) *adminState {
+	return &adminState{auth: auth.NewService(st, now), origin: http.NewCrossOriginProtection()}
 }
 
 // maxFormBytes bounds the body of every admin form: far more than any

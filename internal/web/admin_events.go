@@ -59,7 +59,7 @@ func (s *Server) recordFromPath(r *http.Request) (store.RecordView, error) {
 }
 
 // today is the editor's default date for a new event.
-func (s *Server) today() string { return access.DayOf(s.admin.now().UTC()).ISO() }
+func (s *Server) today() string { return access.DayOf(s.now().UTC()).ISO() }
 
 // eventForm shows the record-an-event form at the record's current version.
 func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
@@ -135,7 +135,7 @@ func (s *Server) createRecord(w http.ResponseWriter, r *http.Request, a *adminRe
 // version answers 409 with what changed; success redirects (303).
 func (s *Server) submitEvent(w http.ResponseWriter, r *http.Request, a *adminRequest, v templates.EventFormView,
 	in eventInput, problems access.Errors) error {
-	problems = merge(problems, in.Event.Validate(s.admin.now()))
+	problems = merge(problems, in.Event.Validate(s.now()))
 	if len(problems) == 0 {
 		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, ExpectedVersion: in.Version, Actor: a.session.User.Name})
 		var conflict *store.ConflictError

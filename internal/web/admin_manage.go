@@ -160,7 +160,7 @@ func (s *Server) setSeverity(w http.ResponseWriter, r *http.Request, a *adminReq
 	if err != nil {
 		return s.refused(err)
 	}
-	problems = merge(problems, sc.Validate(s.admin.now()))
+	problems = merge(problems, sc.Validate(s.now()))
 	if len(problems) == 0 {
 		err := s.store.SetSeverity(r.Context(), c.Code, sc, a.session.User.Name)
 		errs, invalid := access.AsErrors(err)

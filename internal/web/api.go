@@ -3,15 +3,14 @@ package web
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/accesswatch/accesswatch/internal/access"
-	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/store"
 )
 
@@ -22,14 +21,13 @@ type openDataStore interface {
 	Orgs(ctx context.Context) ([]access.Org, error)
 	Record(ctx context.Context, country, slug string) (store.RecordView, error)
 	Events(ctx context.Context, f store.EventFilter) ([]store.EventView, int, error)
-	ImportFile(ctx context.Context, r io.Reader, opt store.ImportOptions) (store.ImportResult, error)
+	opendata.Recorder // the import upload
 }
 
 // ExportStore is what the CSV exports need from the database.
 type ExportStore interface {
 	refStore
-	EventRows(ctx context.Context, f store.EventFilter) ([]dataset.EventRow, error)
-	RecordRows(ctx context.Context, f store.RecordFilter) ([]dataset.RecordRow, error)
+	opendata.Source
 }
 
 // openData marks a response as open data: any web page may read it

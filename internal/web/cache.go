@@ -167,7 +167,7 @@ func (s *Server) cachedPerOrigin(h handlerFunc) http.Handler { return s.cachedBy
 func (s *Server) cachedBy(h handlerFunc, perOrigin bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gen := s.store.Generation()
-		day := s.store.Now().Unix() / secondsPerDay
+		day := s.now().Unix() / secondsPerDay
 		key := cacheKey(r)
 		if perOrigin {
 			key = s.origin(r) + key

@@ -192,5 +192,5 @@ func (s *Server) title(title string, q listQuery) string {
 
 // recentSince is the first day of the overview's "last N days".
 func (s *Server) recentSince() access.Date {
-	return access.DayOf(s.store.Now().UTC().AddDate(0, 0, -recentDays))
+	return access.DayOf(s.now().UTC().AddDate(0, 0, -recentDays))
 }

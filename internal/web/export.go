@@ -3,14 +3,11 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 
-	"github.com/accesswatch/accesswatch/internal/dataset"
-	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 )
 
 // exportSpecs are the CSV exports and the filters each accepts: the JSON
@@ -20,43 +17,18 @@ var exportSpecs = map[string]querySpec{
 	"events":  eventExportParams,
 }
 
-// ExportKinds names the CSV exports, as `accesswatch export KIND` takes them.
-var ExportKinds = []string{"records", "events"}
-
-// ExportCSV writes an export ("records" or "events") for the given filters,
-// exactly as /export/KIND.csv serves it for the same query parameters:
-// UTF-8, RFC 4180, a header row and an HXL hashtag row. Problems with the
-// filters are returned as a *QueryError, before anything is written.
-func ExportCSV(ctx context.Context, st ExportStore, l *i18n.Locale, kind string, filters url.Values, w io.Writer) error {
-	spec, ok := exportSpecs[kind]
-	if !ok {
-		return fmt.Errorf("no export %q: choose records or events", kind)
-	}
-	q, err := parseChecked(ctx, st, l, spec, filters)
-	if err != nil {
-		return err
-	}
-	return writeExport(ctx, st, kind, q, w)
-}
-
+// writeExport writes an export ("records" or "events") for a parsed
+// query: UTF-8, RFC 4180, a header row and an HXL hashtag row.
 func writeExport(ctx context.Context, st ExportStore, kind string, q apiQuery, w io.Writer) error {
 	if kind == "records" {
-		rows, err := st.RecordRows(ctx, q.recordFilter())
-		if err != nil {
-			return err
-		}
-		return dataset.WriteRecords(w, rows, true)
+		return opendata.WriteRecords(ctx, st, q.recordFilter(), w)
 	}
-	rows, err := st.EventRows(ctx, q.eventFilter())
-	if err != nil {
-		return err
-	}
-	return dataset.WriteEvents(w, rows, true)
+	return opendata.WriteEvents(ctx, st, q.eventFilter(), w)
 }
 
 // exportCSV serves /export/KIND.csv: open to any origin, through the page
 // cache, offered as a file to save. Events come in the order an import
-// reproduces (see store.EventRows); records by country, then flagged and
+// reproduces (see opendata.WriteEvents); records by country, then flagged and
 // most severe first.
 func (s *Server) exportCSV(kind string) http.Handler {
 	h := s.cached(s.api(func(w http.ResponseWriter, r *http.Request) error {

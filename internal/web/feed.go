@@ -108,7 +108,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		feed.Entries = append(feed.Entries, s.feedEntry(origin, tag, e))
 	}
 	if updated.IsZero() {
-		updated = time.Unix(s.store.Now().Unix()/secondsPerDay*secondsPerDay, 0)
+		updated = time.Unix(s.now().Unix()/secondsPerDay*secondsPerDay, 0)
 	}
 	feed.Updated = atomTime(updated)
 

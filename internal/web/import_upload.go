@@ -7,9 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/i18n"
-	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -68,21 +67,21 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, a *adminRe
 	}
 	defer file.Close()
 	v.DryRun = r.FormValue("dry_run") != ""
-	res, err := s.store.ImportFile(r.Context(), file, store.ImportOptions{
+	res, err := opendata.Import(r.Context(), s.store, file, opendata.ImportOptions{
 		Actor: a.session.User.Name, Source: auditName(header.Filename), DryRun: v.DryRun, MaxRows: maxImportRows,
 	})
-	var ie *dataset.ImportError
+	var ie *opendata.ImportError
 	switch {
 	case errors.As(err, &ie):
 		v.Problems = importProblems(s.l, ie)
 		return answer(http.StatusUnprocessableEntity)
-	case errors.Is(err, dataset.ErrTooManyRows):
+	case errors.Is(err, opendata.ErrTooManyRows):
 		v.Message = s.l.Tf("import.too_many_rows", maxImportRows)
 		return answer(http.StatusRequestEntityTooLarge)
 	case err != nil:
 		return fmt.Errorf("import %q: %w", header.Filename, err)
 	}
-	v.Summary = ImportSummary(s.l, res, v.DryRun)
+	v.Summary = opendata.Summary(s.l, res, v.DryRun)
 	return answer(http.StatusOK)
 }
 
@@ -100,60 +99,16 @@ func auditName(name string) string {
 	return name
 }
 
-// ImportSummary says what an import did (or, dry, would do).
-func ImportSummary(l *i18n.Locale, res store.ImportResult, dryRun bool) string {
-	key := "import.summary"
-	if dryRun {
-		key = "import.summary.dry_run"
-	}
-	return l.Tf(key, res.Rows, res.Added, res.Duplicates, res.OrgsCreated, res.RecordsCreated)
-}
-
 // importProblems puts every problem of a rejected file into words, with
 // the place it is at.
-func importProblems(l *i18n.Locale, ie *dataset.ImportError) []templates.ImportProblem {
+func importProblems(l *i18n.Locale, ie *opendata.ImportError) []templates.ImportProblem {
 	out := make([]templates.ImportProblem, len(ie.Errors))
 	for i, e := range ie.Errors {
-		p := templates.ImportProblem{Line: e.Line, Column: e.Column, Message: rowProblem(l, e)}
+		p := templates.ImportProblem{Line: e.Line, Column: e.Column, Message: opendata.Describe(l, e)}
 		if letter := e.ColumnLetter(); letter != "" {
 			p.Column = letter + " (" + e.Column + ")"
 		}
 		out[i] = p
 	}
 	return out
-}
-
-// ImportProblemLines lists every problem of a rejected file, one line each:
-// "line 4, column E (date): Date: use YYYY, YYYY-MM or YYYY-MM-DD ...".
-func ImportProblemLines(l *i18n.Locale, ie *dataset.ImportError) []string {
-	out := make([]string, len(ie.Errors))
-	for i, e := range ie.Errors {
-		msg := rowProblem(l, e)
-		switch letter := e.ColumnLetter(); {
-		case letter != "":
-			out[i] = l.Tf("import.problem", e.Line, letter, e.Column, msg)
-		case e.Column != "":
-			out[i] = l.Tf("import.problem.row", e.Line, e.Column+": "+msg)
-		default:
-			out[i] = l.Tf("import.problem.row", e.Line, msg)
-		}
-	}
-	return out
-}
-
-// rowDetails translates the file-level problems dataset reports in words.
-var rowDetails = map[string]string{
-	"unknown column":          "import.detail.unknown_column",
-	"column given twice":      "import.detail.duplicate_column",
-	"required column missing": "import.detail.missing_column",
-}
-
-func rowProblem(l *i18n.Locale, e dataset.RowError) string {
-	if e.Problem.Code != "" {
-		return l.Problem(e.Problem)
-	}
-	if key, ok := rowDetails[e.Detail]; ok {
-		return l.T(key)
-	}
-	return e.Detail
 }

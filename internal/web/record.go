@@ -35,7 +35,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := templates.RecordPageView{Record: rec}
-	v.PresenceUntil, v.PresenceYears = presence(rec, s.store.Now().UTC().Year())
+	v.PresenceUntil, v.PresenceYears = presence(rec, s.now().UTC().Year())
 	if v.Timeline, _, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Org: slug, OldestFirst: true}); err != nil {
 		return err
 	}

@@ -26,7 +26,8 @@ type Store interface {
 	Records(ctx context.Context, f store.RecordFilter) ([]store.RecordView, int, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
 	Ping(ctx context.Context) error
-	// Generation changes whenever committed data may have changed.
+	// Generation is the domain-data version: it changes whenever the data
+	// the public sees may have changed, and not for sessions or logins.
 	Generation() uint64
 	adminStore     // admin area (admin.go)
 	visualStore    // map, trends, badges (visual.go)
@@ -48,8 +49,10 @@ type Options struct {
 	// BehindTLS says the server is reached over HTTPS (directly or through
 	// a TLS-terminating proxy): HSTS is sent.
 	BehindTLS bool
-	// Now is the clock (session lifetimes, throttling, trend periods,
-	// "today"); nil means time.Now.
+	// Now is the one clock of the site (session lifetimes, throttling,
+	// trend periods, "today", the day the page cache keys on); nil means the
+	// store's own (Store.Now), so that pages and the store never disagree
+	// on the date.
 	Now func() time.Time
 	// Metrics, if not nil, serves GET /metrics (the Prometheus exporter,
 	// which brings its own authorisation).
@@ -87,12 +90,12 @@ func New(st Store, opt Options) *Server {
 		opt.Locale = i18n.English()
 	}
 	if opt.Now == nil {
-		opt.Now = time.Now
+		opt.Now = st.Now
 	}
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
 		cache: newPageCache(cacheEntries, cacheBytes), now: opt.Now, world: sync.OnceValues(embeddedWorld),
 		metrics: opt.Metrics}
-	s.admin = newAdminState(st, opt)
+	s.admin = newAdminState(st, opt.Now)
 	s.handler = s.routes()
 	return s
 }

@@ -1,4 +1,4 @@
-package store_test
+package opendata_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/accesswatch/accesswatch/internal/dataset"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
 )
@@ -16,12 +16,8 @@ import (
 // exportEvents writes every event of st as the events CSV.
 func exportEvents(t testing.TB, st *store.Store) []byte {
 	t.Helper()
-	rows, err := st.EventRows(context.Background(), store.EventFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
-	if err := dataset.WriteEvents(&buf, rows, true); err != nil {
+	if err := opendata.WriteEvents(context.Background(), st, store.EventFilter{}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -38,7 +34,7 @@ func seededWithRichEvents(t testing.TB) *store.Store {
 }
 
 func describe(err error) string {
-	var ie *dataset.ImportError
+	var ie *opendata.ImportError
 	if !errors.As(err, &ie) {
 		return fmt.Sprint(err)
 	}
@@ -64,7 +60,7 @@ func TestExportImportExportIsByteIdentical(t *testing.T) {
 	}
 
 	dst, _ := storetest.OpenCountriesOnly(t)
-	res, err := dst.ImportFile(ctx, bytes.NewReader(first), store.ImportOptions{Actor: "import", Source: "events.csv"})
+	res, err := opendata.Import(ctx, dst, bytes.NewReader(first), opendata.ImportOptions{Actor: "import", Source: "events.csv"})
 	if err != nil {
 		t.Fatalf("import: %s", describe(err))
 	}
@@ -91,7 +87,7 @@ func TestExportImportExportIsByteIdentical(t *testing.T) {
 	}
 
 	// The same file again adds nothing.
-	again, err := dst.ImportFile(ctx, bytes.NewReader(first), store.ImportOptions{Actor: "import"})
+	again, err := opendata.Import(ctx, dst, bytes.NewReader(first), opendata.ImportOptions{Actor: "import"})
 	if err != nil {
 		t.Fatal(describe(err))
 	}
@@ -125,8 +121,8 @@ func TestImportReportsEveryProblemAndChangesNothing(t *testing.T) {
 		"NER,test-c,Test C,ingo,2025-02-30,authorisation_withdrawn,gone,AP,https://a.example.org/3\r\n" + // 4: no 30 Feb; no status "gone"
 		"MLI,,,,2024-05,class_ban_announced,,AP,https://a.example.org/4\r\n" + // 5: fine
 		"QQQ,test-d,Test D,ingo,2024,staff_departed,,AP,ftp://a.example.org/5\r\n" // 6: no such country; not an http URL
-	_, err := st.ImportFile(ctx, strings.NewReader(file), store.ImportOptions{Actor: "import"})
-	var ie *dataset.ImportError
+	_, err := opendata.Import(ctx, st, strings.NewReader(file), opendata.ImportOptions{Actor: "import"})
+	var ie *opendata.ImportError
 	if !errors.As(err, &ie) {
 		t.Fatalf("got %v, want an ImportError", err)
 	}
@@ -150,7 +146,7 @@ func TestImportReportsEveryProblemAndChangesNothing(t *testing.T) {
 
 	// The store-level check also runs on its own, for rows that read cleanly.
 	clean := importHeader + "XXX,test-b,Test B,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/2\r\n"
-	_, err = st.ImportFile(ctx, strings.NewReader(clean), store.ImportOptions{Actor: "import"})
+	_, err = opendata.Import(ctx, st, strings.NewReader(clean), opendata.ImportOptions{Actor: "import"})
 	if !errors.As(err, &ie) || len(ie.Errors) != 1 || ie.Errors[0].Line != 2 || ie.Errors[0].Column != "country_code" {
 		t.Errorf("unknown country alone: %s", describe(err))
 	}
@@ -175,7 +171,7 @@ func TestImportCountsIdentitiesAndCreatesWhatItNeeds(t *testing.T) {
 		{importHeader + row + row + row + other, store.ImportResult{Rows: 4, Added: 2, Duplicates: 2}},
 	}
 	for i, step := range steps {
-		res, err := st.ImportFile(ctx, strings.NewReader(step.file), store.ImportOptions{Actor: "editor1", Source: "upload.csv"})
+		res, err := opendata.Import(ctx, st, strings.NewReader(step.file), opendata.ImportOptions{Actor: "editor1", Source: "upload.csv"})
 		if err != nil {
 			t.Fatalf("step %d: %s", i, describe(err))
 		}
@@ -203,7 +199,7 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
 	before := storetest.Checksum(t, st)
 	file := importHeader + "NER,test-a,Test A,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/1\r\n"
-	res, err := st.ImportFile(ctx, strings.NewReader(file), store.ImportOptions{Actor: "import", DryRun: true})
+	res, err := opendata.Import(ctx, st, strings.NewReader(file), opendata.ImportOptions{Actor: "import", DryRun: true})
 	if err != nil {
 		t.Fatal(describe(err))
 	}
@@ -218,8 +214,8 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 func TestImportRowLimit(t *testing.T) {
 	st, _ := storetest.OpenCountriesOnly(t)
 	file := importHeader + strings.Repeat("MLI,,,,2024-05,class_ban_announced,,AP,https://a.example.org/4\r\n", 3)
-	_, err := st.ImportFile(context.Background(), strings.NewReader(file), store.ImportOptions{Actor: "import", MaxRows: 2})
-	if !errors.Is(err, dataset.ErrTooManyRows) {
+	_, err := opendata.Import(context.Background(), st, strings.NewReader(file), opendata.ImportOptions{Actor: "import", MaxRows: 2})
+	if !errors.Is(err, opendata.ErrTooManyRows) {
 		t.Errorf("got %v", err)
 	}
 }

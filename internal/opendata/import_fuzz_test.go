@@ -1,4 +1,4 @@
-package store_test
+package opendata_test
 
 import (
 	"bytes"
@@ -7,8 +7,7 @@ import (
 	"testing"
 
 	"github.com/accesswatch/accesswatch/data"
-	"github.com/accesswatch/accesswatch/internal/dataset"
-	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/storetest"
 )
 
@@ -26,10 +25,10 @@ func FuzzImportFile(f *testing.F) {
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, file []byte) {
 		before := storetest.Checksum(t, st)
-		opt := store.ImportOptions{Actor: "fuzz", MaxRows: 20}
-		res, err := st.ImportFile(ctx, bytes.NewReader(file), opt)
+		opt := opendata.ImportOptions{Actor: "fuzz", MaxRows: 20}
+		res, err := opendata.Import(ctx, st, bytes.NewReader(file), opt)
 		if err != nil {
-			var ie *dataset.ImportError
+			var ie *opendata.ImportError
 			switch {
 			case errors.As(err, &ie):
 				for _, e := range ie.Errors {
@@ -37,7 +36,7 @@ func FuzzImportFile(f *testing.F) {
 						t.Fatalf("problem without a line: %+v", e)
 					}
 				}
-			case errors.Is(err, dataset.ErrTooManyRows):
+			case errors.Is(err, opendata.ErrTooManyRows):
 			default:
 				t.Fatalf("unexpected error: %v", err)
 			}
@@ -49,7 +48,7 @@ func FuzzImportFile(f *testing.F) {
 		if res.Added+res.Duplicates != res.Rows {
 			t.Fatalf("result does not add up: %+v", res)
 		}
-		again, err := st.ImportFile(ctx, bytes.NewReader(file), opt)
+		again, err := opendata.Import(ctx, st, bytes.NewReader(file), opt)
 		if err != nil || again.Added != 0 || again.Duplicates != res.Rows {
 			t.Fatalf("second import of an accepted file: %+v, %v", again, err)
 		}

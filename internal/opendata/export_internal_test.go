@@ -1,0 +1,4 @@
+package opendata
+
+// RecordRows exposes recordRows to the external tests.
+var RecordRows = recordRows
