@@ -67,6 +67,8 @@ type Service struct {
 	// each) for the whole process, so a burst of logins cannot exhaust
 	// memory or CPU.
 	hashing chan struct{}
+	// hashWait is how long to wait for a slot (HashWait; tests shorten it).
+	hashWait time.Duration
 	// sleep waits out the per-account delay; tests replace it.
 	sleep    func(context.Context, time.Duration) error
 	reported reporter
@@ -82,7 +84,7 @@ func NewService(st Store, now func() time.Time, log *slog.Logger) *Service {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{st: st, now: now, log: log, addrs: newAddressThrottle(),
-		hashing: make(chan struct{}, max(2, runtime.NumCPU())), sleep: sleepContext}
+		hashing: make(chan struct{}, max(2, runtime.NumCPU())), hashWait: HashWait, sleep: sleepContext}
 }
 
 func sleepContext(ctx context.Context, d time.Duration) error {
@@ -254,7 +256,7 @@ func (s *Service) acquire(ctx context.Context) error {
 		return nil
 	default:
 	}
-	t := time.NewTimer(HashWait)
+	t := time.NewTimer(s.hashWait)
 	defer t.Stop()
 	select {
 	case s.hashing <- struct{}{}:
