@@ -155,7 +155,6 @@ func classify(err error) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	s.watch.close()
 	var errs []error
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
@@ -186,7 +185,7 @@ func (s *Store) Now() time.Time { return s.now() }
 // against the live database file. Caches key their entries on it.
 func (s *Store) Generation() uint64 {
 	if s.watch.due(s.now()) {
-		if changed := s.watch.poll(s.reader); changed {
+		if changed := s.watch.poll(s.writer); changed {
 			s.generation.Add(1)
 		}
 	}
@@ -198,11 +197,13 @@ func (s *Store) committed() { s.generation.Add(1) }
 
 // externalWatch notices commits by other processes through SQLite's
 // data_version, which changes on a connection when another connection
-// commits. It keeps one read connection for that purpose.
+// commits. It reads it on the writer's single connection: the writer's own
+// commits never move it there, so session, login-throttle and login-trail
+// writes (which do not call committed) do not change Generation, while a
+// commit by any other process does. (Reader connections never commit.)
 type externalWatch struct {
 	next atomic.Int64 // unix nanoseconds of the next poll
 	mu   sync.Mutex
-	conn *sql.Conn
 	seen int64
 }
 
@@ -215,36 +216,18 @@ func (w *externalWatch) due(now time.Time) bool {
 
 // poll reports whether data_version moved since the last poll. Errors only
 // mean "maybe": the caller invalidates, which is always safe.
-func (w *externalWatch) poll(reader *sql.DB) bool {
+func (w *externalWatch) poll(writer *sql.DB) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	if w.conn == nil {
-		c, err := reader.Conn(ctx)
-		if err != nil {
-			return true
-		}
-		w.conn = c
-	}
 	var v int64
-	if err := w.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
-		w.conn.Close()
-		w.conn = nil
+	if err := writer.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
 		return true
 	}
 	changed := v != w.seen
 	w.seen = v
 	return changed
-}
-
-func (w *externalWatch) close() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.conn != nil {
-		w.conn.Close()
-		w.conn = nil
-	}
 }
 
 // timestamp formats t for the database: UTC, fixed width, so text order is

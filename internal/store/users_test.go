@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
 )
 
 func TestUsers(t *testing.T) {
@@ -252,5 +254,51 @@ func TestSecurityLogFilterPageAndPrune(t *testing.T) {
 	}
 	if _, total, _ := s.SecurityLog(ctx, SecurityFilter{Name: "old"}); total != 0 {
 		t.Errorf("a row older than 90 days survived")
+	}
+}
+
+// TestLoginWritesLeaveTheGenerationAlone: sessions, failed logins, unlocks
+// and the login trail are written by this process's writer, so even after
+// the once-a-second check for other processes' commits the generation (on
+// which page caches and the metrics snapshot key) has not moved; a domain
+// write still moves it.
+func TestLoginWritesLeaveTheGenerationAlone(t *testing.T) {
+	s, clock := openSeeded(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleEditor, PasswordHash: "h"}, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * watchInterval)
+	gen := s.Generation()
+	now := clock.Now()
+	th := make([]byte, 32)
+	writes := []func() error{
+		func() error { return s.AddLoginFailure(ctx, "alice", "192.0.2.1", now, now.Add(-time.Hour)) },
+		func() error {
+			return s.AddSecurityEvent(ctx, SecurityEvent{At: now, Name: "alice", Address: "192.0.2.1", Outcome: OutcomeFailure})
+		},
+		func() error {
+			return s.CreateSession(ctx, Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)
+		},
+		func() error { return s.TouchSession(ctx, th, now.Add(time.Minute)) },
+		func() error { _, err := s.ClearLoginFailures(ctx, "alice", "192.0.2.1"); return err },
+		func() error { _, err := s.UnlockUser(ctx, "alice", "cli", "test"); return err },
+		func() error { return s.DeleteSession(ctx, th) },
+	}
+	for i, write := range writes {
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(2 * watchInterval)
+		if g := s.Generation(); g != gen {
+			t.Fatalf("write %d moved the generation from %d to %d", i, gen, g)
+		}
+	}
+	if err := s.CreateOrg(ctx, access.Org{Slug: "gen-ngo", Name: "Gen NGO", Type: access.OrgTypes[0]}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Generation() == gen {
+		t.Error("a domain write did not move the generation")
 	}
 }
