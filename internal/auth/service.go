@@ -212,10 +212,15 @@ func (s *Service) admit(ctx context.Context, name, address string, now time.Time
 	return nil
 }
 
-// throttled records a refused attempt (at most once a minute per name,
-// address and layer) and returns its error.
+// throttled records a refused attempt (at most once a minute per address
+// for the address layer, whatever the names it tries; per name and
+// address for the pair layer) and returns its error.
 func (s *Service) throttled(ctx context.Context, name, address string, now time.Time, wait time.Duration, layer string) error {
-	if s.reported.due(layer+"|"+name+"|"+address, now) {
+	key := layer + "|" + address
+	if layer != "address" {
+		key += "|" + name
+	}
+	if s.reported.due(key, now) {
 		e := store.SecurityEvent{At: now, Name: name, Address: address, Outcome: store.OutcomeThrottled,
 			Detail: fmt.Sprintf("%s must wait %s", layer, wait.Round(time.Second))}
 		if err := s.trail(ctx, slog.LevelWarn, e); err != nil {

@@ -487,3 +487,35 @@ func BenchmarkLoginFailure(b *testing.B) {
 	}
 	b.ReportMetric(float64(unknown)/float64(known), "unknown-name-x-of-wrong-password")
 }
+
+// TestRefusalsAreRecordedSparingly: a flood of attempts from a throttled
+// address writes one trail row a minute, not one per attempt, whatever
+// names it tries.
+func TestRefusalsAreRecordedSparingly(t *testing.T) {
+	svc, st, clock := newTestService(t)
+	ctx := context.Background()
+	for range FreeAddressFailures {
+		if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: "wrong", Address: "192.0.2.66"}); !errors.Is(err, ErrBadCredentials) {
+			t.Fatal(err)
+		}
+	}
+	for i := range 200 {
+		var te *ThrottledError
+		name := fmt.Sprintf("name%d", i%20)
+		if _, _, err := svc.Login(ctx, LoginAttempt{Name: name, Password: "wrong", Address: "192.0.2.66"}); !errors.As(err, &te) {
+			t.Fatalf("attempt %d: %v, want throttled", i, err)
+		}
+	}
+	_, n, err := st.SecurityLog(ctx, store.SecurityFilter{Outcome: store.OutcomeThrottled})
+	if err != nil || n != 1 {
+		t.Errorf("%d throttled rows for 200 refused attempts in a minute, want 1 (%v)", n, err)
+	}
+	clock.Advance(reportEvery)
+	svc.addrs.fail("192.0.2.66", clock.Now()) // keep the address throttled
+	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: "wrong", Address: "192.0.2.66"}); err == nil {
+		t.Fatal("not throttled")
+	}
+	if _, n, _ := st.SecurityLog(ctx, store.SecurityFilter{Outcome: store.OutcomeThrottled}); n != 2 {
+		t.Errorf("%d throttled rows a minute later, want 2", n)
+	}
+}
