@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -517,5 +518,30 @@ func TestRefusalsAreRecordedSparingly(t *testing.T) {
 	}
 	if _, n, _ := st.SecurityLog(ctx, store.SecurityFilter{Outcome: store.OutcomeThrottled}); n != 2 {
 		t.Errorf("%d throttled rows a minute later, want 2", n)
+	}
+}
+
+// TestTrailGoesToTheStructuredLog: each trail event is also logged, at
+// info for a login and warn for a failure, with account and address.
+func TestTrailGoesToTheStructuredLog(t *testing.T) {
+	st, clock := storetest.Open(t)
+	addUser(t, st, "alice", store.RoleEditor, testPassword)
+	var buf strings.Builder
+	svc := NewService(st, clock.Now, slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	ctx := context.Background()
+	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: testPassword, Address: "192.0.2.5"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: "wrong", Address: "192.0.2.6"}); !errors.Is(err, ErrBadCredentials) {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 ||
+		!strings.Contains(lines[0], "level=INFO") || !strings.Contains(lines[0], "outcome=login account=alice address=192.0.2.5") ||
+		!strings.Contains(lines[1], "level=WARN") || !strings.Contains(lines[1], "outcome=failure account=alice address=192.0.2.6") {
+		t.Errorf("log:\n%s", buf.String())
+	}
+	if strings.Contains(buf.String(), "wrong") || strings.Contains(buf.String(), testPassword) {
+		t.Error("a password reached the log")
 	}
 }
