@@ -144,6 +144,22 @@ func AdminSeverityURL(code string) string {
 	return "/admin/countries/" + url.PathEscape(code) + "/severity"
 }
 
+// passwordAction is where a set-password form posts.
+func passwordAction(v PasswordView) string {
+	if v.Self {
+		return "/admin/account"
+	}
+	return AdminUserURL(v.Name) + "/password"
+}
+
+// confirmAction is where a confirm form posts.
+func confirmAction(v ConfirmView) string {
+	if v.Role {
+		return AdminUserURL(v.Name) + "/role"
+	}
+	return AdminUserURL(v.Name) + "/disable"
+}
+
 // AdminUserURL is the base of an account's admin actions.
 func AdminUserURL(name string) string { return "/admin/users/" + url.PathEscape(name) }
 
@@ -233,10 +249,38 @@ type UsersView struct {
 	Add   Form
 }
 
-// PasswordView is the reset-password form of one account.
+// PasswordView is the set-password form of one account (Self: the acting
+// user's own, at /admin/account).
 type PasswordView struct {
 	Name string
+	Self bool
 	Form Form
+}
+
+// ConfirmView is a form that changes another account after the acting user
+// confirms with their current password: disabling it, or changing its role
+// (Role true: the form has a role field).
+type ConfirmView struct {
+	Name string
+	Role bool
+	Form Form
+}
+
+// SecurityView is a page of the login trail with its filter.
+type SecurityView struct {
+	Rows     []SecurityRow
+	Name     string // the account filter, "" for any
+	Outcome  string // the outcome filter, "" for any
+	Outcomes []Option
+	Pager    AdminPager
+}
+
+// SecurityRow is one row of the login trail, in words.
+type SecurityRow struct {
+	At                    time.Time
+	Name, Address         string
+	Outcome, OutcomeLabel string
+	Detail                string
 }
 
 func itoa(n int) string        { return strconv.Itoa(n) }

@@ -24,7 +24,8 @@ var userCommands = []struct{ name, args, summary string }{
 	{"add", "NAME --role admin|editor", "create an account; the password is read from standard input"},
 	{"list", "", "list the accounts"},
 	{"disable", "NAME", "disable an account and end its sessions"},
-	{"passwd", "NAME", "set a new password (read from standard input) and end the account's sessions"},
+	{"passwd", "NAME", "set a new password (read from standard input), end the account's sessions and forget its failed logins"},
+	{"unlock", "NAME", "forget the account's failed logins from every address (login throttling)"},
 }
 
 // runUser manages editors' accounts. No account exists until "user add"
@@ -36,7 +37,7 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 			fmt.Fprintf(env.stderr, "  %-40s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
 		}
 		if len(args) == 0 {
-			return usageError("user needs a command: add, list, disable or passwd")
+			return usageError("user needs a command: add, list, disable, passwd or unlock")
 		}
 		return flag.ErrHelp
 	}
@@ -55,9 +56,9 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 	switch sub {
 	case "list":
 		want = 0
-	case "add", "disable", "passwd":
+	case "add", "disable", "passwd", "unlock":
 	default:
-		return usageError("unknown user command %q (want add, list, disable or passwd)", sub)
+		return usageError("unknown user command %q (want add, list, disable, passwd or unlock)", sub)
 	}
 	if len(names) != want {
 		return usageError("user %s takes %d name(s), got %d", sub, want, len(names))
@@ -96,9 +97,27 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 			fmt.Fprintf(env.stdout, "disabled %s; its sessions have ended\n", name)
 		}
 		return err
+	case "unlock":
+		return unlockUser(ctx, env, st, name, actor)
 	default:
 		return setUserPassword(ctx, env, st, name, actor)
 	}
+}
+
+// unlockUser forgets an account's failed logins, so that no address has to
+// wait before its next try; the login trail records it. A running server's
+// in-memory per-address layer is not affected (it never holds back an
+// account, only an address).
+func unlockUser(ctx context.Context, env *environment, st *store.Store, name, actor string) error {
+	if _, err := st.UserByName(ctx, name); errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no account is named %q", name)
+	}
+	n, err := st.UnlockUser(ctx, name, "cli", "unlocked by "+actor)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "unlocked %s: forgot %d failed logins\n", name, n)
+	return nil
 }
 
 func addUser(ctx context.Context, env *environment, st *store.Store, name string, role store.Role, actor string) error {
@@ -130,7 +149,7 @@ func setUserPassword(ctx context.Context, env *environment, st *store.Store, nam
 	if err := st.SetUserPassword(ctx, name, hash, actor); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "changed the password of %s; its sessions have ended\n", name)
+	fmt.Fprintf(env.stdout, "changed the password of %s; its sessions have ended and its failed logins are forgotten\n", name)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accesswatch/accesswatch/internal/auth"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -85,6 +86,11 @@ func TestUserCommands(t *testing.T) {
 		{"a fine password\n", []string{"add", "--role", "editor"}, 2, "takes 1 name"},
 		{"", []string{"disable", "nobody"}, 1, `no account is named "nobody"`},
 		{"a fine password\n", []string{"passwd", "nobody"}, 1, `no account is named "nobody"`},
+		{"password1\n", []string{"add", "carol", "--role", "editor"}, 1, "one of the 10,000 most common passwords"},
+		{"Sunshine\n", []string{"passwd", "bob"}, 1, "one of the 10,000 most common passwords"},
+		{"........\n", []string{"add", "carol", "--role", "editor"}, 1, "a single character repeated"},
+		{"", []string{"unlock", "nobody"}, 1, `no account is named "nobody"`},
+		{"", []string{"unlock"}, 2, "takes 1 name"},
 		{"", []string{"frobnicate"}, 2, "unknown user command"},
 		{"", nil, 2, "user needs a command"},
 	} {
@@ -110,6 +116,55 @@ func TestUserCommands(t *testing.T) {
 	code, out, _ := userCmd(t, env, "", "list")
 	if code != 0 || !regexpMatch(`alice\s+admin\s+active`, out) || !regexpMatch(`bob\s+editor\s+disabled`, out) {
 		t.Errorf("list: %d\n%s", code, out)
+	}
+}
+
+// TestUnlockAndPasswdForgetFailedLogins: "user unlock" and "user passwd"
+// forget an account's failed logins from every address (so no address has
+// to wait for it any more), and the login trail records both.
+func TestUnlockAndPasswdForgetFailedLogins(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "users.db")
+	env := map[string]string{"ACCESSWATCH_DB": db, "USER": "operator"}
+	if code, _, errOut := userCmd(t, env, "a fine password\n", "add", "alice", "--role", "editor"); code != 0 {
+		t.Fatalf("add: %s", errOut)
+	}
+	st := openUsers(t, db)
+	ctx := context.Background()
+	fail := func() {
+		t.Helper()
+		now := time.Now()
+		for _, addr := range []string{"192.0.2.1", "192.0.2.2", "2001:db8::/64"} {
+			for range 10 {
+				if err := st.AddLoginFailure(ctx, "alice", addr, now, now.Add(-time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if th, _ := st.LoginThrottleState(ctx, "alice", "192.0.2.1", now.Add(-time.Hour)); th.Failures != 10 || th.Recent != 30 {
+			t.Fatalf("failures not recorded: %+v", th)
+		}
+	}
+	for _, c := range []struct {
+		stdin string
+		args  []string
+		says  string
+	}{
+		{"", []string{"unlock", "Alice"}, "unlocked alice: forgot 30 failed logins"},
+		{"another fine password\n", []string{"passwd", "alice"}, "failed logins are forgotten"},
+	} {
+		fail()
+		code, out, errOut := userCmd(t, env, c.stdin, c.args...)
+		if code != 0 || !strings.Contains(out, c.says) {
+			t.Fatalf("user %v: %d %q %q", c.args, code, out, errOut)
+		}
+		if th, _ := st.LoginThrottleState(ctx, "alice", "192.0.2.1", time.Now().Add(-time.Hour)); th != (store.LoginThrottle{}) {
+			t.Errorf("user %v left failures: %+v", c.args, th)
+		}
+	}
+	rows, _, err := st.SecurityLog(ctx, store.SecurityFilter{Name: "alice", Outcome: store.OutcomeUnlock})
+	if err != nil || len(rows) != 2 || rows[1].Address != "cli" || !strings.Contains(rows[1].Detail, "unlocked by cli:operator") ||
+		!strings.Contains(rows[0].Detail, "password changed by cli:operator") {
+		t.Errorf("trail: %+v %v", rows, err)
 	}
 }
 

@@ -8,6 +8,7 @@
 //	go run ./cmd/awstress shutdown   SIGTERM under load
 //	go run ./cmd/awstress slow       slow (slowloris) and oversized clients
 //	go run ./cmd/awstress startup    start-up time to first answer, and RSS
+//	go run ./cmd/awstress lockout    500 failed logins from 50 addresses; the owner still logs in
 //	go run ./cmd/awstress all        every one of the above, in turn
 //
 // It builds accesswatch with `go build` (or uses -bin), works in a new
@@ -59,7 +60,7 @@ type harnessFunc func(ctx context.Context, c *common, out io.Writer) error
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "help" || args[0] == "--help" {
-		fmt.Fprintln(stderr, "Usage: awstress stress|crash|shutdown|slow|startup|all [flags]   (awstress COMMAND -h for its flags)")
+		fmt.Fprintln(stderr, "Usage: awstress stress|crash|shutdown|slow|startup|lockout|all [flags]   (awstress COMMAND -h for its flags)")
 		return 2
 	}
 	name, args := args[0], args[1:]
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		h = slowCommand(fs)
 	case "startup":
 		h = startupCommand(fs)
+	case "lockout":
+		h = lockoutCommand(fs)
 	case "all":
 		h = allCommand()
 	default:
@@ -261,6 +264,26 @@ func startupCommand(fs *flag.FlagSet) harnessFunc {
 			return err
 		}
 		rep.Print(out)
+		return nil
+	}
+}
+
+func lockoutCommand(fs *flag.FlagSet) harnessFunc {
+	addrs := fs.Int("addresses", 50, "attacking client addresses")
+	per := fs.Int("per-address", 10, "failed logins from each address")
+	return func(ctx context.Context, c *common, out io.Writer) error {
+		bin, dir, err := c.setup(ctx, out, "lockout")
+		if err != nil {
+			return err
+		}
+		rep, err := harness.RunLockout(ctx, harness.LockoutOptions{Binary: bin, Dir: dir, Addresses: *addrs, PerAddress: *per, Out: out})
+		if err != nil {
+			return err
+		}
+		rep.Print(out)
+		if len(rep.Failures()) > 0 {
+			return errFailed
+		}
 		return nil
 	}
 }

@@ -7,11 +7,13 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -44,14 +46,55 @@ const (
 	MaxPasswordBytes = 1024
 )
 
-// CodeTooShort is the problem code of a password shorter than
-// MinPasswordChars (FieldError.Limit holds the minimum).
-const CodeTooShort = "too_short"
+// Problem codes of CheckPassword (besides access's generic ones).
+const (
+	// CodeTooShort: shorter than MinPasswordChars (FieldError.Limit holds
+	// the minimum).
+	CodeTooShort = "too_short"
+	// CodeCommon: among the most common passwords (commonpasswords.txt).
+	CodeCommon = "common"
+	// CodeRepeated: one character repeated.
+	CodeRepeated = "repeated"
+)
+
+// commonPasswordList is the 10,000 most common passwords, lower case, one a
+// line, most common first: the head of the "passwords" frequency list of
+// zxcvbn 4.4.2 (MIT licence, © 2012-2016 Dan Wheeler and Dropbox, Inc.),
+// itself drawn from Xato's corpus of ten million leaked passwords. See
+// README.md, Data and licences.
+//
+//go:embed commonpasswords.txt
+var commonPasswordList string
+
+// commonPasswords is commonPasswordList as a set, built on first use.
+var commonPasswords = sync.OnceValue(func() map[string]struct{} {
+	set := make(map[string]struct{}, 10_000)
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line != "" {
+			set[line] = struct{}{}
+		}
+	}
+	return set
+})
+
+// IsCommonPassword reports whether pw, compared without regard to case, is
+// in the bundled list of the 10,000 most common passwords.
+func IsCommonPassword(pw string) bool {
+	_, ok := commonPasswords()[strings.ToLower(pw)]
+	return ok
+}
+
+// repeatedChar reports whether pw is one character repeated.
+func repeatedChar(pw string) bool {
+	first, size := utf8.DecodeRuneInString(pw)
+	return size > 0 && strings.Trim(pw, string(first)) == ""
+}
 
 // CheckPassword applies the password rules: valid UTF-8 (so that the same
 // password can be typed in a browser), at least MinPasswordChars
-// characters, at most MaxPasswordBytes bytes. There are no composition
-// rules. Problems are reported on the field "password".
+// characters, at most MaxPasswordBytes bytes, not one character repeated,
+// and not in the bundled list of common passwords. There are no
+// composition rules. Problems are reported on the field "password".
 func CheckPassword(pw string) error {
 	var e access.Errors
 	switch {
@@ -63,6 +106,10 @@ func CheckPassword(pw string) error {
 		e.Add("password", access.CodeRequired)
 	case utf8.RuneCountInString(pw) < MinPasswordChars:
 		e.AddLimit("password", CodeTooShort, MinPasswordChars)
+	case repeatedChar(pw):
+		e.Add("password", CodeRepeated)
+	case IsCommonPassword(pw):
+		e.Add("password", CodeCommon)
 	}
 	return e.Err()
 }

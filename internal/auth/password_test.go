@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 )
@@ -69,10 +70,17 @@ func TestCheckPassword(t *testing.T) {
 		"ünïcødé":                               CodeTooShort, // 7 characters, more bytes
 		"ab\xffcdefgh":                          access.CodeInvalidUTF8,
 		strings.Repeat("x", MaxPasswordBytes+1): access.CodeTooLong,
-		"12345678":                              "",
+		"12345678":                              CodeCommon,
+		"PassWord1":                             CodeCommon, // the list is compared without regard to case
+		"iloveyou":                              CodeCommon,
+		"aaaaaaaaaaaa":                          CodeRepeated,
+		"            ":                          CodeRepeated,
+		strings.Repeat("é", MaxPasswordBytes/2): CodeRepeated,
+		"93847561":                              "",
 		"ünïcødé!":                              "", // 8 characters
 		"all lower case, no digits":             "", // no composition rules
-		strings.Repeat("é", MaxPasswordBytes/2): "",
+		"aaaaaaaaaaab":                          "", // not quite one repeated character
+		strings.Repeat("éa", MaxPasswordBytes/6): "",
 	} {
 		err := CheckPassword(pw)
 		if code == "" {
@@ -91,12 +99,35 @@ func TestCheckPassword(t *testing.T) {
 	}
 }
 
+// TestCommonPasswordList: the bundled list holds the 10,000 most common
+// passwords, lower case, one a line, without repeats; every one is refused.
+func TestCommonPasswordList(t *testing.T) {
+	lines := strings.Split(strings.TrimSuffix(commonPasswordList, "\n"), "\n")
+	if len(lines) != 10_000 || len(commonPasswords()) != 10_000 {
+		t.Fatalf("%d lines, %d distinct; want 10000", len(lines), len(commonPasswords()))
+	}
+	if lines[0] != "123456" || lines[1] != "password" {
+		t.Errorf("the list does not start with the most common: %q", lines[:2])
+	}
+	for i, pw := range lines {
+		if pw != strings.ToLower(pw) || strings.TrimSpace(pw) != pw || pw == "" {
+			t.Errorf("line %d %q is not a lower-case password", i+1, pw)
+		}
+		if !IsCommonPassword(strings.ToUpper(pw)) {
+			t.Errorf("line %d %q (upper case) is not recognised", i+1, pw)
+		}
+		if utf8.RuneCountInString(pw) >= MinPasswordChars && CheckPassword(pw) == nil {
+			t.Errorf("line %d %q passes CheckPassword", i+1, pw)
+		}
+	}
+}
+
 func TestVerifyRefusesMalformedAndCostlyHashes(t *testing.T) {
-	good, err := HashPasswordWith(Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, "password1")
+	good, err := HashPasswordWith(Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, "a test passphrase")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := VerifyPassword(good, "password1"); !ok || err != nil {
+	if ok, err := VerifyPassword(good, "a test passphrase"); !ok || err != nil {
 		t.Fatalf("cheap hash does not verify: %v %v", ok, err)
 	}
 	salt, key := strings.Split(good, "$")[4], strings.Split(good, "$")[5]

@@ -3,6 +3,10 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +21,49 @@ func newTestService(t *testing.T) (*Service, *store.Store, *storetest.Clock) {
 	t.Helper()
 	st, clock := storetest.Open(t)
 	addUser(t, st, "alice", store.RoleEditor, testPassword)
-	return NewService(st, clock.Now), st, clock
+	return newService(st, clock), st, clock
+}
+
+// newService returns a Service whose account delay only adds to delays
+// instead of sleeping.
+func newService(st *store.Store, clock *storetest.Clock) *Service {
+	svc := NewService(st, clock.Now, nil)
+	svc.sleep = func(context.Context, time.Duration) error { return nil }
+	return svc
+}
+
+// cheap are argon2id parameters that make a test user's hash fast to check,
+// for tests that run hundreds of logins. They are never used outside tests.
+var cheap = Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+func addCheapUser(t *testing.T, st *store.Store, name, pw string) {
+	t.Helper()
+	h, err := HashPasswordWith(cheap, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateUser(context.Background(), store.NewUser{Name: name, Role: store.RoleEditor, PasswordHash: h}, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// trail returns the outcomes of the login trail for a name, oldest first.
+func trail(t *testing.T, st *store.Store, name string) []store.SecurityEvent {
+	t.Helper()
+	rows, _, err := st.SecurityLog(context.Background(), store.SecurityFilter{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(rows)
+	return rows
+}
+
+func outcomes(rows []store.SecurityEvent) []store.SecurityOutcome {
+	var out []store.SecurityOutcome
+	for _, r := range rows {
+		out = append(out, r.Outcome)
+	}
+	return out
 }
 
 func addUser(t *testing.T, st *store.Store, name string, role store.Role, pw string) {
@@ -45,7 +91,7 @@ func TestLoginStartsASessionThatLogoutEnds(t *testing.T) {
 	if err != nil || sess.User.Name != "alice" || sess.User.Role != store.RoleEditor {
 		t.Fatalf("authenticate: %+v %v", sess, err)
 	}
-	if err := svc.Logout(ctx, token); err != nil {
+	if err := svc.Logout(ctx, token, "192.0.2.1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Authenticate(ctx, token); !errors.Is(err, ErrNoSession) {
@@ -169,39 +215,212 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 	}
 }
 
-func TestAccountThrottle(t *testing.T) {
-	svc, st, clock := newTestService(t)
+// TestStrangersCannotLockTheOwnerOut: 500 failed logins for an account from
+// 50 addresses leave its owner able to log in from a fresh address with the
+// right password, after at most MaxAccountDelay (a few seconds); each
+// attacking address is throttled for that account.
+func TestStrangersCannotLockTheOwnerOut(t *testing.T) {
+	st, clock := storetest.Open(t)
+	addCheapUser(t, st, "owner", testPassword)
+	svc := NewService(st, clock.Now, nil)
+	var delays []time.Duration
+	svc.sleep = func(_ context.Context, d time.Duration) error { delays = append(delays, d); return nil }
 	ctx := context.Background()
-	now := clock.Now()
-	// Fill the window but one, without spending an argon2 run on each.
-	for _, name := range []string{"alice", "nobody"} {
-		for i := range MaxAccountFailures - 1 {
-			if err := st.AddLoginFailure(ctx, name, now.Add(-time.Duration(i)*time.Second), now.Add(-AccountWindow)); err != nil {
-				t.Fatal(err)
+
+	failures, refusals := 0, 0
+	for failures < 500 {
+		addr := fmt.Sprintf("198.51.100.%d", failures%50)
+		_, _, err := svc.Login(ctx, LoginAttempt{Name: "owner", Password: fmt.Sprintf("guess %d", failures), Address: addr})
+		var te *ThrottledError
+		switch {
+		case errors.Is(err, ErrBadCredentials):
+			failures++
+		case errors.As(err, &te):
+			// The attacker waits as told, and tries again.
+			refusals++
+			clock.Advance(te.RetryAfter)
+		default:
+			t.Fatalf("failure %d: %v", failures, err)
+		}
+	}
+	if refusals == 0 {
+		t.Error("500 failures from 50 addresses were never throttled")
+	}
+	delays = nil
+	_, user, err := svc.Login(ctx, LoginAttempt{Name: "owner", Password: testPassword, Address: "203.0.113.200"})
+	if err != nil || user.Name != "owner" {
+		t.Fatalf("the owner, from a fresh address, after 500 failures: %v", err)
+	}
+	var waited time.Duration
+	for _, d := range delays {
+		waited += d
+	}
+	if waited > MaxAccountDelay || MaxAccountDelay > 5*time.Second {
+		t.Errorf("the owner was held back %s (bound %s); want a few seconds at most", waited, MaxAccountDelay)
+	}
+	if waited == 0 {
+		t.Error("500 recent failures added no delay at all for the account")
+	}
+	// An attacking address is still held back for this account.
+	var te *ThrottledError
+	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "owner", Password: testPassword, Address: "198.51.100.7"}); !errors.As(err, &te) {
+		t.Errorf("an attacking address, right after its failures: %v, want throttled", err)
+	}
+	got := outcomes(trail(t, st, "owner"))
+	if n := strings.Count(fmt.Sprint(got), "failure"); n != 500 {
+		t.Errorf("the trail has %d failures, want 500", n)
+	}
+	if !slices.Contains(got, store.OutcomeThrottled) || got[len(got)-1] != store.OutcomeThrottled || got[len(got)-2] != store.OutcomeLogin {
+		t.Errorf("trail ends %v; want ... throttled, login, throttled", got[max(0, len(got)-3):])
+	}
+}
+
+// TestUnlockAndPasswordChangeClearThrottling: `user unlock` (UnlockUser) and
+// a password change forget the failures that throttle an address for an
+// account.
+func TestUnlockAndPasswordChangeClearThrottling(t *testing.T) {
+	st, clock := storetest.Open(t)
+	addCheapUser(t, st, "owner", testPassword)
+	ctx := context.Background()
+	for _, clear := range []func() error{
+		func() error { _, err := st.UnlockUser(ctx, "owner", "cli", "test"); return err },
+		func() error {
+			h, err := HashPasswordWith(cheap, testPassword)
+			if err != nil {
+				return err
+			}
+			return st.SetUserPassword(ctx, "owner", h, "test")
+		},
+	} {
+		// A fresh service each round: the in-memory per-address layer is a
+		// running server's; what must be cleared is the database's.
+		svc := newService(st, clock)
+		for i := range FreePairFailures + 3 {
+			_, _, err := svc.Login(ctx, LoginAttempt{Name: "owner", Password: "wrong", Address: "192.0.2.50"})
+			var te *ThrottledError
+			if errors.As(err, &te) {
+				clock.Advance(te.RetryAfter)
+				_, _, err = svc.Login(ctx, LoginAttempt{Name: "owner", Password: "wrong", Address: "192.0.2.50"})
+			}
+			if !errors.Is(err, ErrBadCredentials) {
+				t.Fatalf("failure %d: %v", i, err)
 			}
 		}
-	}
-	for _, name := range []string{"alice", "nobody"} {
-		// The hundredth failure, from a fresh address, is still checked...
-		if _, _, err := svc.Login(ctx, LoginAttempt{Name: name, Password: "wrong password", Address: name + "-1"}); !errors.Is(err, ErrBadCredentials) {
-			t.Fatalf("%s: failure %d: %v", name, MaxAccountFailures, err)
-		}
-		// ...then even the right password is refused, whatever the address,
-		// and alike for a name with no account.
+		svc = newService(st, clock)
 		var te *ThrottledError
-		if _, _, err := svc.Login(ctx, LoginAttempt{Name: name, Password: testPassword, Address: name + "-2"}); !errors.As(err, &te) {
-			t.Errorf("%s: after %d failures: %v, want throttled", name, MaxAccountFailures, err)
+		if _, _, err := svc.Login(ctx, LoginAttempt{Name: "owner", Password: testPassword, Address: "192.0.2.50"}); !errors.As(err, &te) {
+			t.Fatalf("before clearing: %v, want throttled", err)
+		}
+		if err := clear(); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Login(ctx, LoginAttempt{Name: "owner", Password: testPassword, Address: "192.0.2.50"}); err != nil {
+			t.Errorf("after clearing: %v", err)
 		}
 	}
-	// Other accounts are not affected.
-	addUser(t, st, "carol", store.RoleEditor, testPassword)
-	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "carol", Password: testPassword, Address: "c"}); err != nil {
-		t.Errorf("another account: %v", err)
+	if n := strings.Count(fmt.Sprint(outcomes(trail(t, st, "owner"))), "unlock"); n != 2 {
+		t.Errorf("%d unlocks in the trail, want 2", n)
 	}
-	// An hour later the failures have aged out.
-	clock.Advance(AccountWindow + time.Second)
-	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: testPassword, Address: "d"}); err != nil {
-		t.Errorf("an hour later: %v", err)
+}
+
+// TestTrailRecordsEveryOutcome: a login, a failure, a throttled attempt, a
+// logout and an expired session each leave their row, with the account and
+// the client address.
+func TestTrailRecordsEveryOutcome(t *testing.T) {
+	svc, st, clock := newTestService(t)
+	ctx := context.Background()
+	tok, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: testPassword, Address: "192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Logout(ctx, tok, "192.0.2.1"); err != nil {
+		t.Fatal(err)
+	}
+	for range FreeAddressFailures {
+		if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: "wrong", Address: "192.0.2.2"}); !errors.Is(err, ErrBadCredentials) {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: testPassword, Address: "192.0.2.2"}); err == nil {
+		t.Fatal("not throttled")
+	}
+	tok, _, err = svc.Login(ctx, LoginAttempt{Name: "alice", Password: testPassword, Address: "192.0.2.3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(IdleTimeout)
+	if _, err := svc.AuthenticateFrom(ctx, tok, "192.0.2.3"); !errors.Is(err, ErrNoSession) {
+		t.Fatal(err)
+	}
+	rows := trail(t, st, "alice")
+	want := []store.SecurityOutcome{store.OutcomeLogin, store.OutcomeLogout, "failure", "failure", "failure", "failure", "failure",
+		store.OutcomeThrottled, store.OutcomeLogin, store.OutcomeExpired}
+	if !slices.Equal(outcomes(rows), want) {
+		t.Fatalf("trail %v, want %v", outcomes(rows), want)
+	}
+	for i, addr := range []string{"192.0.2.1", "192.0.2.1", "192.0.2.2", "192.0.2.2", "192.0.2.2", "192.0.2.2", "192.0.2.2", "192.0.2.2", "192.0.2.3", "192.0.2.3"} {
+		if rows[i].Address != addr || rows[i].Name != "alice" || rows[i].At.IsZero() {
+			t.Errorf("row %d: %+v, want alice from %s", i, rows[i], addr)
+		}
+	}
+	if rows[len(rows)-1].Detail != "idle limit" {
+		t.Errorf("expiry detail %q", rows[len(rows)-1].Detail)
+	}
+}
+
+// TestHashingIsBoundedGlobally: with every password-check slot taken, a
+// login waits HashWait and then answers ErrBusy, recorded once.
+func TestHashingIsBoundedGlobally(t *testing.T) {
+	svc, st, _ := newTestService(t)
+	svc.hashWait = 10 * time.Millisecond
+	for range cap(svc.hashing) {
+		svc.hashing <- struct{}{}
+	}
+	_, _, err := svc.Login(context.Background(), LoginAttempt{Name: "alice", Password: testPassword, Address: "192.0.2.9"})
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("login with every slot taken: %v, want ErrBusy", err)
+	}
+	if _, err := svc.HashPassword(context.Background(), "a new long passphrase"); !errors.Is(err, ErrBusy) {
+		t.Errorf("hashing a new password with every slot taken: %v, want ErrBusy", err)
+	}
+	if got := outcomes(trail(t, st, "alice")); !slices.Equal(got, []store.SecurityOutcome{store.OutcomeBusy}) {
+		t.Errorf("trail %v", got)
+	}
+	<-svc.hashing
+	if _, _, err := svc.Login(context.Background(), LoginAttempt{Name: "alice", Password: testPassword, Address: "192.0.2.9"}); err != nil {
+		t.Errorf("with a slot free again: %v", err)
+	}
+}
+
+// TestConfirmPassword: the current-password check before sensitive changes
+// accepts the right password, refuses a wrong one as a failure of that
+// account from that address, and is throttled like a login.
+func TestConfirmPassword(t *testing.T) {
+	svc, st, clock := newTestService(t)
+	ctx := context.Background()
+	alice, err := st.UserByName(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ConfirmPassword(ctx, alice, testPassword, "192.0.2.1"); err != nil {
+		t.Fatalf("right password: %v", err)
+	}
+	for range FreePairFailures {
+		if err := svc.ConfirmPassword(ctx, alice, "wrong", "192.0.2.1"); !errors.Is(err, ErrBadCredentials) {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	var te *ThrottledError
+	if err := svc.ConfirmPassword(ctx, alice, testPassword, "192.0.2.1"); !errors.As(err, &te) {
+		t.Errorf("after %d wrong passwords: %v, want throttled", FreePairFailures, err)
+	}
+	clock.Advance(te.RetryAfter)
+	if err := svc.ConfirmPassword(ctx, alice, testPassword, "192.0.2.1"); err != nil {
+		t.Errorf("after the wait: %v", err)
+	}
+	rows := trail(t, st, "alice")
+	if rows[0].Outcome != store.OutcomeFailure || rows[0].Detail != "current password" {
+		t.Errorf("first trail row %+v", rows[0])
 	}
 }
 
@@ -251,7 +470,7 @@ func BenchmarkLoginFailure(b *testing.B) {
 	if _, err := st.CreateUser(context.Background(), store.NewUser{Name: "alice", Role: store.RoleEditor, PasswordHash: h}, "test"); err != nil {
 		b.Fatal(err)
 	}
-	svc := NewService(st, clock.Now)
+	svc := newService(st, clock)
 	run := func(name string, n int) time.Duration {
 		start := time.Now()
 		for i := range n {
@@ -268,4 +487,61 @@ func BenchmarkLoginFailure(b *testing.B) {
 		unknown += run("nobody", 1)
 	}
 	b.ReportMetric(float64(unknown)/float64(known), "unknown-name-x-of-wrong-password")
+}
+
+// TestRefusalsAreRecordedSparingly: a flood of attempts from a throttled
+// address writes one trail row a minute, not one per attempt, whatever
+// names it tries.
+func TestRefusalsAreRecordedSparingly(t *testing.T) {
+	svc, st, clock := newTestService(t)
+	ctx := context.Background()
+	for range FreeAddressFailures {
+		if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: "wrong", Address: "192.0.2.66"}); !errors.Is(err, ErrBadCredentials) {
+			t.Fatal(err)
+		}
+	}
+	for i := range 200 {
+		var te *ThrottledError
+		name := fmt.Sprintf("name%d", i%20)
+		if _, _, err := svc.Login(ctx, LoginAttempt{Name: name, Password: "wrong", Address: "192.0.2.66"}); !errors.As(err, &te) {
+			t.Fatalf("attempt %d: %v, want throttled", i, err)
+		}
+	}
+	_, n, err := st.SecurityLog(ctx, store.SecurityFilter{Outcome: store.OutcomeThrottled})
+	if err != nil || n != 1 {
+		t.Errorf("%d throttled rows for 200 refused attempts in a minute, want 1 (%v)", n, err)
+	}
+	clock.Advance(reportEvery)
+	svc.addrs.fail("192.0.2.66", clock.Now()) // keep the address throttled
+	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: "wrong", Address: "192.0.2.66"}); err == nil {
+		t.Fatal("not throttled")
+	}
+	if _, n, _ := st.SecurityLog(ctx, store.SecurityFilter{Outcome: store.OutcomeThrottled}); n != 2 {
+		t.Errorf("%d throttled rows a minute later, want 2", n)
+	}
+}
+
+// TestTrailGoesToTheStructuredLog: each trail event is also logged, at
+// info for a login and warn for a failure, with account and address.
+func TestTrailGoesToTheStructuredLog(t *testing.T) {
+	st, clock := storetest.Open(t)
+	addUser(t, st, "alice", store.RoleEditor, testPassword)
+	var buf strings.Builder
+	svc := NewService(st, clock.Now, slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	ctx := context.Background()
+	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: testPassword, Address: "192.0.2.5"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: "wrong", Address: "192.0.2.6"}); !errors.Is(err, ErrBadCredentials) {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 ||
+		!strings.Contains(lines[0], "level=INFO") || !strings.Contains(lines[0], "outcome=login account=alice address=192.0.2.5") ||
+		!strings.Contains(lines[1], "level=WARN") || !strings.Contains(lines[1], "outcome=failure account=alice address=192.0.2.6") {
+		t.Errorf("log:\n%s", buf.String())
+	}
+	if strings.Contains(buf.String(), "wrong") || strings.Contains(buf.String(), testPassword) {
+		t.Error("a password reached the log")
+	}
 }

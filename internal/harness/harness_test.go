@@ -95,6 +95,32 @@ func TestStressShort(t *testing.T) {
 	}
 }
 
+// TestLoginLockout: 500 failed logins for an account from 50 addresses
+// leave its owner able to log in from a fresh address within a few
+// seconds; the state survives a restart; user unlock and user passwd clear
+// it. It takes about a minute (the attackers wait out their backoff).
+func TestLoginLockout(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		// Under the race detector each argon2 check is many times slower,
+		// and the run would measure the detector. go run ./cmd/awstress
+		// lockout runs it on its own.
+		t.Skip("about a minute, and not under -race or -short; see go run ./cmd/awstress lockout")
+	}
+	prod, _ := binaries(t)
+	rep, err := RunLockout(context.Background(), LockoutOptions{Binary: Binary{Path: prod}, Dir: t.TempDir(),
+		Addresses: 50, PerAddress: 10, Out: logWriter{t}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logReport(t, rep)
+	for _, f := range rep.Failures() {
+		t.Error(f)
+	}
+	if rep.Failed != 500+10 {
+		t.Errorf("%d failed logins, want 510", rep.Failed)
+	}
+}
+
 func TestCrashRecovery(t *testing.T) {
 	prod, _ := binaries(t)
 	rep, err := RunCrash(context.Background(), CrashOptions{Binary: Binary{Path: prod}, Dir: t.TempDir(),

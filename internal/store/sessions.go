@@ -10,9 +10,9 @@ import (
 
 // Session is a logged-in browser, known by the SHA-256 of its token.
 //
-// Session and login-failure writes do not change Generation: they change
-// nothing that public pages show, and must not empty the page cache on every
-// admin request or failed login.
+// Session, login-failure and login-trail writes do not change Generation:
+// they change nothing that public pages show, and must not empty the page
+// cache on every admin request or failed login.
 type Session struct {
 	TokenHash  []byte
 	UserID     int64
@@ -79,34 +79,82 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	return nil
 }
 
-// LoginFailures counts the failed logins for a name at or after since.
-func (s *Store) LoginFailures(ctx context.Context, name string, since time.Time) (int, error) {
-	var n int
-	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE name = ? AND at >= ?`, name, timestamp(since)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count login failures: %w", err)
-	}
-	return n, nil
+// LoginThrottle is what the database knows of recent failed logins for a
+// name: those from one client address, and those from every address.
+type LoginThrottle struct {
+	// Failures is the number of failures for the name from the address
+	// since the pair's state was last cleared; LastFailure the latest.
+	Failures    int
+	LastFailure time.Time
+	// Recent counts the failures for the name from any address whose pair
+	// failed at or after the since time given to LoginThrottleState.
+	Recent int
 }
 
-// AddLoginFailure records a failed login for a name, and forgets every
-// failure (of any name) older than forgetBefore, so the table stays small.
-func (s *Store) AddLoginFailure(ctx context.Context, name string, at, forgetBefore time.Time) error {
+// LoginThrottleState reads the failed logins for name from address, and the
+// failures for name from every address that failed at or after since.
+func (s *Store) LoginThrottleState(ctx context.Context, name, address string, since time.Time) (LoginThrottle, error) {
+	var t LoginThrottle
+	var last sql.NullString
+	err := s.reader.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN address = :address THEN failures END), 0),
+		MAX(CASE WHEN address = :address THEN last_at END),
+		COALESCE(SUM(CASE WHEN last_at >= :since THEN failures END), 0)
+		FROM login_throttle WHERE name = :name`,
+		sql.Named("name", name), sql.Named("address", address), sql.Named("since", timestamp(since))).Scan(&t.Failures, &last, &t.Recent)
+	if err != nil {
+		return LoginThrottle{}, fmt.Errorf("read login throttle: %w", err)
+	}
+	if last.Valid {
+		t.LastFailure = parseTimestamp(last.String)
+	}
+	return t, nil
+}
+
+// AddLoginFailure counts a failed login for name from address at the given
+// time, and forgets every pair (of any name) whose last failure is older
+// than forgetBefore, so the table stays small.
+func (s *Store) AddLoginFailure(ctx context.Context, name, address string, at, forgetBefore time.Time) error {
 	return inTx(ctx, s.writer, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at < ?`, timestamp(forgetBefore)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE last_at < ?`, timestamp(forgetBefore)); err != nil {
 			return fmt.Errorf("forget old login failures: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (name, at) VALUES (?, ?)`, name, timestamp(at)); err != nil {
+		_, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (name, address, failures, first_at, last_at) VALUES (:name, :address, 1, :at, :at)
+			ON CONFLICT (name, address) DO UPDATE SET failures = failures + 1, last_at = MAX(last_at, excluded.last_at)`,
+			sql.Named("name", name), sql.Named("address", address), sql.Named("at", timestamp(at)))
+		if err != nil {
 			return fmt.Errorf("record login failure: %w", err)
 		}
 		return nil
 	})
 }
 
-// ClearLoginFailures forgets a name's failed logins (after a successful one).
-func (s *Store) ClearLoginFailures(ctx context.Context, name string) error {
-	if _, err := s.writer.ExecContext(ctx, `DELETE FROM login_failures WHERE name = ?`, name); err != nil {
-		return fmt.Errorf("clear login failures: %w", err)
+// ClearLoginFailures forgets the failed logins for name from address (after
+// a successful login from there), or from every address when address is ""
+// (an unlock). It returns how many failures it forgot.
+func (s *Store) ClearLoginFailures(ctx context.Context, name, address string) (int, error) {
+	var n int
+	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+		var err error
+		n, err = clearLoginFailures(ctx, tx, name, address)
+		return err
+	})
+	return n, err
+}
+
+func clearLoginFailures(ctx context.Context, tx *sql.Tx, name, address string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(failures), 0) FROM login_throttle WHERE name = :name AND (:address = '' OR address = :address)`,
+		sql.Named("name", name), sql.Named("address", address)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count login failures: %w", err)
 	}
-	return nil
+	if n == 0 {
+		return 0, nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE name = :name AND (:address = '' OR address = :address)`,
+		sql.Named("name", name), sql.Named("address", address)); err != nil {
+		return 0, fmt.Errorf("clear login failures: %w", err)
+	}
+	return n, nil
 }

@@ -141,14 +141,42 @@ func (s *Store) DisableUser(ctx context.Context, name, actor string) error {
 
 // SetUserPassword replaces an account's password hash and ends all its
 // sessions (whoever knew the old password is logged out), audited without
-// either hash.
+// either hash. In the same transaction it forgets the account's failed
+// logins from every address, and records that unlock in the login trail.
 func (s *Store) SetUserPassword(ctx context.Context, name, hash, actor string) error {
 	if hash == "" {
 		return fmt.Errorf("set password of %q: empty hash", name)
 	}
 	return s.changeUser(ctx, name, actor, "user.password", func(ctx context.Context, tx *sql.Tx, u User) (before, after map[string]any, err error) {
-		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, timestamp(s.now()), u.ID)
+		now := s.now()
+		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, timestamp(now), u.ID); err != nil {
+			return nil, nil, err
+		}
+		n, err := clearLoginFailures(ctx, tx, u.Name, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		err = addSecurityEvent(ctx, tx, SecurityEvent{At: now, Name: u.Name, Outcome: OutcomeUnlock,
+			Detail: fmt.Sprintf("password changed by %s; %d failures forgotten", actor, n)})
 		return map[string]any{"password": "(previous)"}, map[string]any{"password": "(replaced)"}, err
+	})
+}
+
+// SetUserRole changes an account's role, audited. Setting the role it has
+// changes nothing and writes no audit row. The account's sessions end, so
+// that no session keeps rights it should no longer have.
+func (s *Store) SetUserRole(ctx context.Context, name string, role Role, actor string) error {
+	if !role.Valid() {
+		return fmt.Errorf("set role of %q: unknown role %q", name, role)
+	}
+	return s.changeUser(ctx, name, actor, "user.role", func(ctx context.Context, tx *sql.Tx, u User) (before, after map[string]any, err error) {
+		if u.Role == role {
+			return nil, nil, nil
+		}
+		before = userAudit(u)
+		u.Role = role
+		_, err = tx.ExecContext(ctx, `UPDATE users SET role = ?, updated_at = ? WHERE id = ?`, role, timestamp(s.now()), u.ID)
+		return before, userAudit(u), err
 	})
 }
 

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
 )
 
 func TestUsers(t *testing.T) {
@@ -132,32 +135,171 @@ func TestCreateSessionReplacesAndSweeps(t *testing.T) {
 	}
 }
 
-func TestLoginFailureCounts(t *testing.T) {
+func TestLoginThrottleState(t *testing.T) {
 	s, clock := openTest(t)
 	ctx := context.Background()
 	now := clock.Now()
-	for i := range 5 {
-		if err := s.AddLoginFailure(ctx, "alice", now.Add(-time.Duration(i)*20*time.Minute), now.Add(-2*time.Hour)); err != nil {
+	// alice: three failures from one address, the latest 10 minutes ago; two
+	// from another, 40 minutes ago.
+	for _, f := range []struct {
+		addr string
+		ago  time.Duration
+	}{{"a", 30 * time.Minute}, {"a", 20 * time.Minute}, {"a", 10 * time.Minute}, {"b", 50 * time.Minute}, {"b", 40 * time.Minute}} {
+		if err := s.AddLoginFailure(ctx, "alice", f.addr, now.Add(-f.ago), now.Add(-24*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n, err := s.LoginFailures(ctx, "alice", now.Add(-time.Hour)); err != nil || n != 4 {
-		t.Errorf("failures in the last hour: %d %v; want 4 (0, 20, 40, 60 minutes ago)", n, err)
-	}
-	if n, _ := s.LoginFailures(ctx, "bob", now.Add(-time.Hour)); n != 0 {
-		t.Errorf("bob: %d", n)
-	}
-	// A later failure sweeps away rows older than its horizon.
-	if err := s.AddLoginFailure(ctx, "bob", now, now.Add(-30*time.Minute)); err != nil {
+	th, err := s.LoginThrottleState(ctx, "alice", "a", now.Add(-15*time.Minute))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, s, `SELECT COUNT(*) FROM login_failures`); n != 3 {
-		t.Errorf("%d rows after the sweep; want alice's 0 and 20 minutes old and bob's", n)
+	if th.Failures != 3 || !th.LastFailure.Equal(now.Add(-10*time.Minute)) || th.Recent != 3 {
+		t.Errorf("alice from a: %+v; want 3 failures, the last 10 minutes ago, 3 recent (b's last is 40 minutes old)", th)
 	}
-	if err := s.ClearLoginFailures(ctx, "alice"); err != nil {
+	if th, _ := s.LoginThrottleState(ctx, "alice", "c", now.Add(-time.Hour)); th.Failures != 0 || !th.LastFailure.IsZero() || th.Recent != 5 {
+		t.Errorf("alice from a fresh address: %+v; want no failures of its own, 5 recent", th)
+	}
+	if th, _ := s.LoginThrottleState(ctx, "bob", "a", now.Add(-time.Hour)); th != (LoginThrottle{}) {
+		t.Errorf("bob: %+v", th)
+	}
+	// A later failure sweeps away pairs whose last failure is older than its horizon.
+	if err := s.AddLoginFailure(ctx, "bob", "a", now, now.Add(-30*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, s, `SELECT COUNT(*) FROM login_failures`); n != 1 {
-		t.Errorf("%d rows after clearing alice", n)
+	if n := count(t, s, `SELECT COUNT(*) FROM login_throttle`); n != 2 {
+		t.Errorf("%d pairs after the sweep; want alice/a and bob/a", n)
+	}
+	// A success clears one pair; an unlock every pair of a name.
+	if n, err := s.ClearLoginFailures(ctx, "alice", "a"); err != nil || n != 3 {
+		t.Fatalf("clear alice/a: %d %v", n, err)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM login_throttle WHERE name = 'bob'`); n != 1 {
+		t.Errorf("clearing alice touched bob: %d", n)
+	}
+	for _, addr := range []string{"x", "y"} {
+		if err := s.AddLoginFailure(ctx, "bob", addr, now, now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen := s.Generation()
+	n, err := s.UnlockUser(ctx, "bob", "cli", "unlocked by test")
+	if err != nil || n != 3 {
+		t.Fatalf("unlock bob: %d %v; want 3 failures forgotten", n, err)
+	}
+	if c := count(t, s, `SELECT COUNT(*) FROM login_throttle`); c != 0 {
+		t.Errorf("%d pairs left after unlocking bob", c)
+	}
+	rows, _, err := s.SecurityLog(ctx, SecurityFilter{Name: "bob", Outcome: OutcomeUnlock})
+	if err != nil || len(rows) != 1 || rows[0].Address != "cli" || !strings.Contains(rows[0].Detail, "3 failures") {
+		t.Errorf("unlock trail: %+v %v", rows, err)
+	}
+	if s.Generation() != gen {
+		t.Error("login-throttle and trail writes changed the generation (they would empty the page cache)")
+	}
+}
+
+func TestSetUserPasswordForgetsFailures(t *testing.T) {
+	s, clock := openTest(t)
+	ctx := context.Background()
+	if _, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleEditor, PasswordHash: "h1"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	now := clock.Now()
+	for _, addr := range []string{"a", "b", "c"} {
+		if err := s.AddLoginFailure(ctx, "alice", addr, now, now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetUserPassword(ctx, "alice", "h2", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if th, _ := s.LoginThrottleState(ctx, "alice", "a", now.Add(-time.Hour)); th.Failures != 0 || th.Recent != 0 {
+		t.Errorf("after a password change: %+v", th)
+	}
+	rows, _, _ := s.SecurityLog(ctx, SecurityFilter{Name: "alice"})
+	if len(rows) != 1 || rows[0].Outcome != OutcomeUnlock || !strings.Contains(rows[0].Detail, "password changed by admin") {
+		t.Errorf("trail: %+v", rows)
+	}
+}
+
+func TestSecurityLogFilterPageAndPrune(t *testing.T) {
+	s, clock := openTest(t)
+	ctx := context.Background()
+	start := clock.Now()
+	add := func(name string, o SecurityOutcome, at time.Time) {
+		t.Helper()
+		if err := s.AddSecurityEvent(ctx, SecurityEvent{At: at, Name: name, Address: "192.0.2.1", Outcome: o}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("old", OutcomeLogin, start)
+	for i := range 5 {
+		add("alice", OutcomeFailure, start.Add(time.Duration(i)*time.Minute))
+	}
+	add("bob", OutcomeLogin, start.Add(10*time.Minute))
+	rows, total, err := s.SecurityLog(ctx, SecurityFilter{Name: "alice", Outcome: OutcomeFailure, Limit: 2, Offset: 2})
+	if err != nil || total != 5 || len(rows) != 2 || !rows[0].At.Equal(start.Add(2*time.Minute)) || rows[0].Address != "192.0.2.1" {
+		t.Fatalf("alice's failures, page 2: %+v, total %d, %v", rows, total, err)
+	}
+	if _, total, _ := s.SecurityLog(ctx, SecurityFilter{Outcome: OutcomeLogin}); total != 2 {
+		t.Errorf("logins: %d, want 2", total)
+	}
+	if err := s.AddSecurityEvent(ctx, SecurityEvent{At: start, Name: "x", Outcome: "root"}); err == nil {
+		t.Error("an unknown outcome was recorded")
+	}
+	// A row written 90 days and 3 minutes after the first ones prunes every
+	// row older than 3 minutes after the start.
+	add("carol", OutcomeLogout, start.Add(SecurityLogRetention+3*time.Minute))
+	if _, total, _ := s.SecurityLog(ctx, SecurityFilter{}); total != 4 {
+		t.Errorf("%d rows after pruning; want 4: alice's failures at 3 and 4 minutes, bob's login, carol's logout", total)
+	}
+	if _, total, _ := s.SecurityLog(ctx, SecurityFilter{Name: "old"}); total != 0 {
+		t.Errorf("a row older than 90 days survived")
+	}
+}
+
+// TestLoginWritesLeaveTheGenerationAlone: sessions, failed logins, unlocks
+// and the login trail are written by this process's writer, so even after
+// the once-a-second check for other processes' commits the generation (on
+// which page caches and the metrics snapshot key) has not moved; a domain
+// write still moves it.
+func TestLoginWritesLeaveTheGenerationAlone(t *testing.T) {
+	s, clock := openSeeded(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleEditor, PasswordHash: "h"}, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * pollInterval)
+	gen := s.Generation()
+	now := clock.Now()
+	th := make([]byte, 32)
+	writes := []func() error{
+		func() error { return s.AddLoginFailure(ctx, "alice", "192.0.2.1", now, now.Add(-time.Hour)) },
+		func() error {
+			return s.AddSecurityEvent(ctx, SecurityEvent{At: now, Name: "alice", Address: "192.0.2.1", Outcome: OutcomeFailure})
+		},
+		func() error {
+			return s.CreateSession(ctx, Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)
+		},
+		func() error { return s.TouchSession(ctx, th, now.Add(time.Minute)) },
+		func() error { _, err := s.ClearLoginFailures(ctx, "alice", "192.0.2.1"); return err },
+		func() error { _, err := s.UnlockUser(ctx, "alice", "cli", "test"); return err },
+		func() error { return s.DeleteSession(ctx, th) },
+	}
+	for i, write := range writes {
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(2 * pollInterval)
+		if g := s.Generation(); g != gen {
+			t.Fatalf("write %d moved the generation from %d to %d", i, gen, g)
+		}
+	}
+	if err := s.CreateOrg(ctx, access.Org{Slug: "gen-ngo", Name: "Gen NGO", Type: access.OrgTypes[0]}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Generation() == gen {
+		t.Error("a domain write did not move the generation")
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -35,6 +36,8 @@ type adminStore interface {
 	CreateUser(ctx context.Context, nu store.NewUser, actor string) (store.User, error)
 	DisableUser(ctx context.Context, name, actor string) error
 	SetUserPassword(ctx context.Context, name, hash, actor string) error
+	SetUserRole(ctx context.Context, name string, role store.Role, actor string) error
+	SecurityLog(ctx context.Context, f store.SecurityFilter) ([]store.SecurityEvent, int, error)
 }
 
 // adminState is the admin area's part of the Server.
@@ -44,8 +47,8 @@ type adminState struct {
 }
 
 // newAdminState builds the admin area's state on the site's clock.
-func newAdminState(st Store, now func() time.Time) *adminState {
-	return &adminState{auth: auth.NewService(st, now), origin: http.NewCrossOriginProtection()}
+func newAdminState(st Store, now func() time.Time, log *slog.Logger) *adminState {
+	return &adminState{auth: auth.NewService(st, now, log), origin: http.NewCrossOriginProtection()}
 }
 
 // maxFormBytes bounds the body of every admin form: far more than any
@@ -110,7 +113,13 @@ func (s *Server) adminRoutes() []adminRoute {
 		{"POST /admin/users", adminsOnly, s.addUser, maxFormBytes},
 		{"GET /admin/users/{name}/password", adminsOnly, s.passwordForm, maxFormBytes},
 		{"POST /admin/users/{name}/password", adminsOnly, s.setPassword, maxFormBytes},
+		{"GET /admin/users/{name}/disable", adminsOnly, s.disableForm, maxFormBytes},
 		{"POST /admin/users/{name}/disable", adminsOnly, s.disableUser, maxFormBytes},
+		{"GET /admin/users/{name}/role", adminsOnly, s.roleForm, maxFormBytes},
+		{"POST /admin/users/{name}/role", adminsOnly, s.setRole, maxFormBytes},
+		{"GET /admin/security", adminsOnly, s.securityPage, maxFormBytes},
+		{"GET /admin/account", editorsOnly, s.accountPage, maxFormBytes},
+		{"POST /admin/account", editorsOnly, s.setOwnPassword, maxFormBytes},
 	}
 }
 
@@ -139,7 +148,7 @@ func (s *Server) guard(rt adminRoute) http.Handler {
 		}
 		a := &adminRequest{token: s.sessionToken(r)}
 		if rt.access != openToAll {
-			sess, err := s.admin.auth.Authenticate(r.Context(), a.token)
+			sess, err := s.admin.auth.AuthenticateFrom(r.Context(), a.token, s.clientAddress(r))
 			if errors.Is(err, auth.ErrNoSession) {
 				to := "/admin/login?next=" + url.QueryEscape(loginNext(r))
 				if a.token != "" {

@@ -347,7 +347,7 @@ func TestAccountManagement(t *testing.T) {
 	}
 
 	ed := f.login("ed")
-	if w := f.post("/admin/users/ed/password", url.Values{"password": {"a brand new password"}}, ada); w.Code != http.StatusSeeOther {
+	if w := f.post("/admin/users/ed/password", url.Values{"password": {"a brand new password"}, "current_password": {testPassword}}, ada); w.Code != http.StatusSeeOther {
 		t.Fatalf("reset: %d", w.Code)
 	}
 	if w := f.get("/admin/", ed); w.Code != http.StatusSeeOther {

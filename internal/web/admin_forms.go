@@ -423,7 +423,19 @@ var (
 		"role":     {max: maxCode, required: true},
 		"password": {max: auth.MaxPasswordBytes, required: true},
 	}
-	passwordSpec = formSpec{"password": {max: auth.MaxPasswordBytes, required: true}}
+	// passwordSpec is the form that sets a password: the new one, and the
+	// acting user's current one.
+	passwordSpec = formSpec{
+		"password":         {max: auth.MaxPasswordBytes, required: true},
+		"current_password": {max: auth.MaxPasswordBytes, required: true},
+	}
+	// confirmSpec is a form that changes another account: only the acting
+	// user's current password.
+	confirmSpec = formSpec{"current_password": {max: auth.MaxPasswordBytes, required: true}}
+	roleSpec    = formSpec{
+		"role":             {max: maxCode, required: true},
+		"current_password": {max: auth.MaxPasswordBytes, required: true},
+	}
 )
 
 // decodeNewUser decodes the add-account form. The password is checked
@@ -442,11 +454,25 @@ func decodeNewUser(values url.Values) (store.NewUser, string, map[string]string,
 	return nu, f["password"], f, problems, nil
 }
 
-// decodePassword decodes the reset-password form.
-func decodePassword(values url.Values) (string, access.Errors, error) {
+// decodePassword decodes a set-password form: the new password (checked
+// against the password rules) and the acting user's current password.
+func decodePassword(values url.Values) (password, current string, problems access.Errors, err error) {
 	f, problems, err := decodeFields(values, passwordSpec)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
-	return f["password"], merge(problems, auth.CheckPassword(f["password"])), nil
+	return f["password"], f["current_password"], merge(problems, auth.CheckPassword(f["password"])), nil
+}
+
+// decodeRole decodes the change-role form.
+func decodeRole(values url.Values) (role store.Role, current string, fields map[string]string, problems access.Errors, err error) {
+	f, problems, err := decodeFields(values, roleSpec)
+	if err != nil {
+		return "", "", nil, nil, err
+	}
+	role = store.Role(f["role"])
+	if role != "" && !role.Valid() {
+		problems = merge(problems, access.Errors{{Field: "role", Code: access.CodeUnknownValue}})
+	}
+	return role, f["current_password"], f, problems, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -16,7 +17,7 @@ import (
 func (s *Server) formView(values map[string]string, problems access.Errors) templates.Form {
 	f := templates.Form{Values: map[string]string{}, Errors: map[string]string{}}
 	for k, v := range values {
-		if k != "password" {
+		if !strings.Contains(k, "password") {
 			f.Values[k] = v
 		}
 	}
@@ -33,7 +34,7 @@ func (s *Server) formView(values map[string]string, problems access.Errors) temp
 // loginPage shows the login form, or sends a logged-in editor on.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	next := safeNext(r.URL.Query().Get("next"))
-	if _, err := s.admin.auth.Authenticate(r.Context(), a.token); err == nil {
+	if _, err := s.admin.auth.AuthenticateFrom(r.Context(), a.token, s.clientAddress(r)); err == nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
@@ -49,7 +50,8 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 
 // login checks a name and password. Every failure that could tell whether
 // an account exists answers with the same status and words (only the name
-// typed is shown again); throttled tries answer 429 with Retry-After. A
+// typed is shown again); throttled tries answer 429 with Retry-After, and
+// tries that find every password-check slot taken answer 503. A
 // success starts a new session under a new token, destroying any session
 // the browser had, and sends the editor to where they were going.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
@@ -75,9 +77,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, a *adminRequest) 
 		s.renderLogin(w, r, http.StatusUnauthorized, s.formView(f, nil), s.l.T("admin.login.failed"))
 		return nil
 	case errors.As(err, &throttled):
-		secs := int((throttled.RetryAfter + time.Second - 1) / time.Second)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		secs := retryAfter(w, throttled.RetryAfter)
 		s.renderLogin(w, r, http.StatusTooManyRequests, s.formView(f, nil), s.l.Tf("admin.login.throttled", secs))
+		return nil
+	case errors.Is(err, auth.ErrBusy):
+		retryAfter(w, time.Second)
+		s.renderLogin(w, r, http.StatusServiceUnavailable, s.formView(f, nil), s.l.T("admin.login.busy"))
 		return nil
 	case err != nil:
 		return err
@@ -87,9 +92,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, a *adminRequest) 
 	return nil
 }
 
+// retryAfter sets Retry-After to d in whole seconds (at least one) and
+// returns that number.
+func retryAfter(w http.ResponseWriter, d time.Duration) int {
+	secs := max(1, int((d+time.Second-1)/time.Second))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return secs
+}
+
 // logout ends the session and its cookie.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	if err := s.admin.auth.Logout(r.Context(), a.token); err != nil {
+	if err := s.admin.auth.Logout(r.Context(), a.token, s.clientAddress(r)); err != nil {
 		return err
 	}
 	s.clearSessionCookie(w, r)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
@@ -257,8 +258,8 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, a *adminRequest
 		return s.refused(err)
 	}
 	if len(problems) == 0 {
-		if nu.PasswordHash, err = auth.HashPassword(password); err != nil {
-			return err
+		if nu.PasswordHash, err = s.admin.auth.HashPassword(r.Context(), password); err != nil {
+			return s.passwordError(w, err)
 		}
 		_, err = s.store.CreateUser(r.Context(), nu, a.session.User.Name)
 		switch {
@@ -278,56 +279,153 @@ func (s *Server) userFromPath(r *http.Request) (store.User, error) {
 	return fromPath(s, r, "name", auth.ValidName, s.store.UserByName)
 }
 
+// confirmCurrent checks the acting user's current password before a
+// sensitive change. A wrong one is a problem on the field
+// "current_password" (returned, for the form to show again); too many wrong
+// ones, or no free password-check slot, are errors that answer 429 or 503.
+// Every try is throttled and recorded like a login.
+func (s *Server) confirmCurrent(w http.ResponseWriter, r *http.Request, a *adminRequest, current string) (access.Errors, error) {
+	err := s.admin.auth.ConfirmPassword(r.Context(), a.session.User, current, s.clientAddress(r))
+	if errors.Is(err, auth.ErrBadCredentials) {
+		return access.Errors{{Field: "current_password", Code: CodeWrongPassword}}, nil
+	}
+	return nil, s.passwordError(w, err)
+}
+
+// CodeWrongPassword is the problem code of a wrong current password.
+const CodeWrongPassword = "wrong_password"
+
+// passwordError turns the throttle's and the hashing bound's errors into
+// 429 and 503 answers with Retry-After; other errors pass through.
+func (s *Server) passwordError(w http.ResponseWriter, err error) error {
+	var throttled *auth.ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		secs := retryAfter(w, throttled.RetryAfter)
+		return &httpError{status: http.StatusTooManyRequests, heading: s.l.T("error.429"),
+			details: []string{s.l.Tf("admin.confirm.throttled", secs)}, err: err}
+	case errors.Is(err, auth.ErrBusy):
+		retryAfter(w, time.Second)
+		return &httpError{status: http.StatusServiceUnavailable, heading: s.l.T("error.503"),
+			details: []string{s.l.T("admin.confirm.busy")}, err: err}
+	}
+	return err
+}
+
 // passwordForm shows the reset-password form of an account.
 func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	u, err := s.userFromPath(r)
 	if err != nil {
 		return err
 	}
+	if u.Name == a.session.User.Name {
+		http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
+		return nil
+	}
 	return s.renderPasswordForm(w, r, a, http.StatusOK, templates.PasswordView{Name: u.Name})
 }
 
 func (s *Server) renderPasswordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.PasswordView) error {
+	if v.Self {
+		s.render(w, r, status, templates.PasswordPage(s.adminPage(a, s.l.T("admin.account.title"), "account", r), v))
+		return nil
+	}
 	s.render(w, r, status, templates.PasswordPage(s.adminPage(a, s.l.Tf("admin.users.reset.title", v.Name), "users", r), v))
 	return nil
 }
 
-// setPassword replaces an account's password; its sessions end.
+// setPassword replaces an account's password (an admin's action); its
+// sessions end.
 func (s *Server) setPassword(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	u, err := s.userFromPath(r)
 	if err != nil {
 		return err
 	}
+	return s.changePassword(w, r, a, u.Name)
+}
+
+// accountPage shows the form that changes one's own password (every role).
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	return s.renderPasswordForm(w, r, a, http.StatusOK, templates.PasswordView{Name: a.session.User.Name, Self: true})
+}
+
+// setOwnPassword changes one's own password.
+func (s *Server) setOwnPassword(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	return s.changePassword(w, r, a, a.session.User.Name)
+}
+
+// changePassword sets the password of the account name after the acting
+// user confirmed with their current password. Changing one's own password
+// ends one's own session too: the answer sends to the login page.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a *adminRequest, name string) error {
 	values, err := s.readForm(r)
 	if err != nil {
 		return err
 	}
-	password, problems, err := decodePassword(values)
+	password, current, problems, err := decodePassword(values)
 	if err != nil {
 		return s.refused(err)
 	}
+	self := name == a.session.User.Name
+	if len(problems) == 0 {
+		if problems, err = s.confirmCurrent(w, r, a, current); err != nil {
+			return err
+		}
+	}
 	if len(problems) > 0 {
-		return s.renderPasswordForm(w, r, a, http.StatusUnprocessableEntity, templates.PasswordView{Name: u.Name, Form: s.formView(nil, problems)})
+		return s.renderPasswordForm(w, r, a, http.StatusUnprocessableEntity, templates.PasswordView{Name: name, Self: self, Form: s.formView(nil, problems)})
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := s.admin.auth.HashPassword(r.Context(), password)
 	if err != nil {
+		return s.passwordError(w, err)
+	}
+	if err := s.store.SetUserPassword(r.Context(), name, hash, a.session.User.Name); err != nil {
 		return err
 	}
-	if err := s.store.SetUserPassword(r.Context(), u.Name, hash, a.session.User.Name); err != nil {
-		return err
-	}
-	if u.Name == a.session.User.Name {
-		// Changing one's own password ended one's own session too.
+	if self {
 		s.clearSessionCookie(w, r)
-		return redirectDone(w, r, "/admin/login", "password_changed")
+		return redirectDone(w, r, "/admin/login", "own_password_changed")
 	}
 	return redirectDone(w, r, "/admin/users", "password_changed")
 }
 
-// disableUser disables an account and ends its sessions. Admins cannot
-// disable themselves, so there is always someone left who can log in.
-func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+// otherUserFromPath loads the account named by {name} for a change that
+// an admin may not make to their own account (disable, role): the form
+// answers 409 with heading and detail keys for one's own.
+func (s *Server) otherUserFromPath(r *http.Request, a *adminRequest, selfKey string) (store.User, error) {
 	u, err := s.userFromPath(r)
+	if err != nil {
+		return store.User{}, err
+	}
+	if u.Name == a.session.User.Name {
+		return store.User{}, &httpError{status: http.StatusConflict, heading: s.l.T(selfKey), details: []string{s.l.T(selfKey + ".detail")}}
+	}
+	return u, nil
+}
+
+func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.ConfirmView) error {
+	title := s.l.Tf("admin.users.disable.title", v.Name)
+	if v.Role {
+		title = s.l.Tf("admin.users.role.title", v.Name)
+	}
+	s.render(w, r, status, templates.ConfirmPage(s.adminPage(a, title, "users", r), v))
+	return nil
+}
+
+// disableForm asks to confirm disabling an account.
+func (s *Server) disableForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.otherUserFromPath(r, a, "admin.users.disable_self")
+	if err != nil {
+		return err
+	}
+	return s.renderConfirm(w, r, a, http.StatusOK, templates.ConfirmView{Name: u.Name})
+}
+
+// disableUser disables an account and ends its sessions, once the admin
+// confirmed with their current password. Admins cannot disable themselves,
+// so there is always someone left who can log in.
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.otherUserFromPath(r, a, "admin.users.disable_self")
 	if err != nil {
 		return err
 	}
@@ -335,14 +433,59 @@ func (s *Server) disableUser(w http.ResponseWriter, r *http.Request, a *adminReq
 	if err != nil {
 		return err
 	}
-	if _, _, err := decodeFields(values, formSpec{}); err != nil {
+	f, problems, err := decodeFields(values, confirmSpec)
+	if err != nil {
 		return s.refused(err)
 	}
-	if u.Name == a.session.User.Name {
-		return &httpError{status: http.StatusConflict, heading: s.l.T("admin.users.disable_self"), details: []string{s.l.T("admin.users.disable_self.detail")}}
+	if len(problems) == 0 {
+		if problems, err = s.confirmCurrent(w, r, a, f["current_password"]); err != nil {
+			return err
+		}
+	}
+	if len(problems) > 0 {
+		return s.renderConfirm(w, r, a, http.StatusUnprocessableEntity, templates.ConfirmView{Name: u.Name, Form: s.formView(nil, problems)})
 	}
 	if err := s.store.DisableUser(r.Context(), u.Name, a.session.User.Name); err != nil {
 		return err
 	}
 	return redirectDone(w, r, "/admin/users", "user_disabled")
+}
+
+// roleForm shows an account's role for changing.
+func (s *Server) roleForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.otherUserFromPath(r, a, "admin.users.role_self")
+	if err != nil {
+		return err
+	}
+	return s.renderConfirm(w, r, a, http.StatusOK, templates.ConfirmView{Name: u.Name, Role: true,
+		Form: templates.Form{Values: map[string]string{"role": string(u.Role)}}})
+}
+
+// setRole changes an account's role once the admin confirmed with their
+// current password; its sessions end. Admins cannot change their own role.
+func (s *Server) setRole(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.otherUserFromPath(r, a, "admin.users.role_self")
+	if err != nil {
+		return err
+	}
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	role, current, fields, problems, err := decodeRole(values)
+	if err != nil {
+		return s.refused(err)
+	}
+	if len(problems) == 0 {
+		if problems, err = s.confirmCurrent(w, r, a, current); err != nil {
+			return err
+		}
+	}
+	if len(problems) > 0 {
+		return s.renderConfirm(w, r, a, http.StatusUnprocessableEntity, templates.ConfirmView{Name: u.Name, Role: true, Form: s.formView(fields, problems)})
+	}
+	if err := s.store.SetUserRole(r.Context(), u.Name, role, a.session.User.Name); err != nil {
+		return err
+	}
+	return redirectDone(w, r, "/admin/users", "role_changed")
 }

@@ -34,8 +34,9 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 		{"/admin/orgs/acted/edit", static(url.Values{"name": {"Renamed"}, "acronym": {"X"}, "type": {"ingo"}, "website": {""}})},
 		{"/admin/countries/NER/severity", static(url.Values{"score": {"5"}, "score_date": {"2026-01"}, "score_publisher": {"ACAPS"}, "score_url": {""}})},
 		{"/admin/users", static(url.Values{"username": {"mallory"}, "role": {"admin"}, "password": {"mallory's password"}})},
-		{"/admin/users/ed/password", static(url.Values{"password": {"mallory's password"}})},
-		{"/admin/users/ed/disable", static(url.Values{})},
+		{"/admin/users/ed/password", static(url.Values{"password": {"mallory's password"}, "current_password": {testPassword}})},
+		{"/admin/users/ed/role", static(url.Values{"role": {"admin"}, "current_password": {testPassword}})},
+		{"/admin/users/ed/disable", static(url.Values{"current_password": {testPassword}})},
 		{"/admin/logout", static(url.Values{})},
 	}
 	attacks := map[string]map[string]string{
@@ -209,8 +210,19 @@ func TestBadInputCatalogue(t *testing.T) {
 		{name: "user: bad name", path: "/admin/users", form: set("username", "<script>"), status: 422, says: "Name: use 1 to 64 of a–z"},
 		{name: "user: taken name", path: "/admin/users", form: set("username", "Ed"), status: 422, says: "an account with this name exists already"},
 		{name: "user: unknown role", path: "/admin/users", form: set("role", "root"), status: 422, says: "Role: choose one"},
+		{name: "user: common password", path: "/admin/users", form: set("password", "Password1"), status: 422, says: "Password: this is one of the 10,000 most common passwords"},
+		{name: "user: repeated character", path: "/admin/users", form: set("password", "zzzzzzzzzzzz"), status: 422, says: "Password: a single character repeated"},
 		{name: "password: short", path: "/admin/users/ed/password", form: set("password", "short"), status: 422, says: "Password: use at least 8 characters."},
+		{name: "password: common", path: "/admin/users/ed/password", form: set("password", "iloveyou"), status: 422, says: "Password: this is one of the 10,000 most common passwords"},
+		{name: "password: no current password", path: "/admin/users/ed/password", form: del("current_password"), status: 422, says: "Your current password: this is required."},
+		{name: "password: wrong current password", path: "/admin/users/ed/password", form: set("current_password", "not it at all"), status: 422, says: "Your current password: this is not your current password."},
+		{name: "own password: common", path: "/admin/account", form: set("password", "qwertyuiop"), status: 422, says: "Password: this is one of the 10,000 most common passwords"},
+		{name: "own password: wrong current password", path: "/admin/account", form: set("current_password", "not it at all"), status: 422, says: "Your current password: this is not your current password."},
+		{name: "role: unknown", path: "/admin/users/ed/role", form: set("role", "root"), status: 422, says: "Role: choose one"},
+		{name: "role: wrong current password", path: "/admin/users/ed/role", form: set("current_password", "not it at all"), status: 422, says: "Your current password: this is not your current password."},
 		{name: "disable: unexpected field", path: "/admin/users/ed/disable", form: set("really", "yes"), status: 400, says: `does not have ("really")`},
+		{name: "disable: no current password", path: "/admin/users/ed/disable", form: del("current_password"), status: 422, says: "Your current password: this is required."},
+		{name: "disable: wrong current password", path: "/admin/users/ed/disable", form: set("current_password", "not it at all"), status: 422, says: "Your current password: this is not your current password."},
 	}
 	valid := map[string]url.Values{
 		event:                           actedEvent(version),
@@ -218,8 +230,10 @@ func TestBadInputCatalogue(t *testing.T) {
 		"/admin/orgs/acted/edit":        {"name": {"Acted"}, "acronym": {"ACTED"}, "type": {"ingo"}, "website": {""}},
 		"/admin/countries/NER/severity": {"score": {"4"}, "score_date": {"2026-01"}, "score_publisher": {"ACAPS"}, "score_url": {""}},
 		"/admin/users":                  {"username": {"newbie"}, "role": {"editor"}, "password": {"a fine password"}},
-		"/admin/users/ed/password":      {"password": {"a fine password"}},
-		"/admin/users/ed/disable":       {},
+		"/admin/users/ed/password":      {"password": {"a fine password"}, "current_password": {testPassword}},
+		"/admin/users/ed/role":          {"role": {"admin"}, "current_password": {testPassword}},
+		"/admin/account":                {"password": {"a fine new password"}, "current_password": {testPassword}},
+		"/admin/users/ed/disable":       {"current_password": {testPassword}},
 	}
 	sum := f.checksum()
 	for _, bad := range catalogue {

@@ -143,7 +143,7 @@ func TestEveryAdminRouteWorksWithASession(t *testing.T) {
 	}
 	// Admin-only POSTs are refused to editors, and write nothing.
 	sum := f.checksum()
-	for _, p := range []string{"/admin/users", "/admin/users/ada/disable", "/admin/users/ada/password"} {
+	for _, p := range []string{"/admin/users", "/admin/users/ada/disable", "/admin/users/ada/password", "/admin/users/ada/role"} {
 		w := f.post(p, url.Values{"username": {"x"}, "role": {"admin"}, "password": {"a new password"}}, ed)
 		if w.Code != http.StatusForbidden {
 			t.Errorf("POST %s as editor: %d", p, w.Code)

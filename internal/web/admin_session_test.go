@@ -186,12 +186,12 @@ func TestNoUserEnumeration(t *testing.T) {
 		}
 	}
 
-	// Throttled alike: a hundred failures for a name with an account and
-	// for one without.
+	// Throttled alike: enough failures from one address for a name with an
+	// account and for one without.
 	ctx, now := context.Background(), f.clock.Now()
-	for _, name := range []string{known, unknown} {
-		for range auth.MaxAccountFailures {
-			if err := f.st.AddLoginFailure(ctx, name, now, now.Add(-time.Hour)); err != nil {
+	for name, addr := range map[string]string{known: "198.51.100.4", unknown: "198.51.100.5"} {
+		for range auth.FreePairFailures {
+			if err := f.st.AddLoginFailure(ctx, name, addr, now, now.Add(-time.Hour)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -281,10 +281,10 @@ func TestLoginRedirectStaysInTheAdminArea(t *testing.T) {
 func TestDisablingAnAccountEndsItsSessions(t *testing.T) {
 	f := newAdminFixture(t)
 	ada, ed := f.login("ada"), f.login("ed")
-	if w := f.post("/admin/users/ada/disable", url.Values{}, ada); w.Code != http.StatusConflict {
+	if w := f.post("/admin/users/ada/disable", url.Values{"current_password": {testPassword}}, ada); w.Code != http.StatusConflict {
 		t.Errorf("disabling oneself: %d", w.Code)
 	}
-	w := f.post("/admin/users/ed/disable", url.Values{}, ada)
+	w := f.post("/admin/users/ed/disable", url.Values{"current_password": {testPassword}}, ada)
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("disable: %d %s", w.Code, w.Body.String())
 	}

@@ -95,7 +95,7 @@ func New(st Store, opt Options) *Server {
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
 		cache: newPageCache(cacheEntries, cacheBytes), now: opt.Now, world: sync.OnceValues(embeddedWorld),
 		metrics: opt.Metrics}
-	s.admin = newAdminState(st, opt.Now)
+	s.admin = newAdminState(st, opt.Now, opt.Logger)
 	s.handler = s.routes()
 	return s
 }
