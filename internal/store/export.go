@@ -12,9 +12,9 @@ import (
 // then in the order they were recorded. Limit, Offset and OldestFirst are
 // ignored. Importing the rows into a database without these events records
 // them in the same order, so exporting again yields the same file.
-func (s *Store) EventRows(ctx context.Context, f EventFilter) ([]dataset.EventRow, error) {
-	f.OldestFirst, f.Limit, f.Offset = true, 0, 0
-	events, _, err := s.Events(ctx, f)
+func (s *Store) EventRows(ctx context.Context, f ChangeFilter) ([]dataset.EventRow, error) {
+	f.OldestFirst, f.Limit, f.Offset, f.NoTotal = true, 0, 0, true
+	events, _, err := s.Changes(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("export events: %w", err)
 	}

@@ -16,7 +16,7 @@ import (
 // exportEvents writes every event of st as the events CSV.
 func exportEvents(t testing.TB, st *store.Store) []byte {
 	t.Helper()
-	rows, err := st.EventRows(context.Background(), store.EventFilter{})
+	rows, err := st.EventRows(context.Background(), store.ChangeFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,13 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // exportSpecs are the CSV exports and the filters each accepts: the JSON
 // API's filters for the same things, without paging (an export is whole).
-var exportSpecs = map[string]querySpec{
-	"records": recordExportParam,
+var exportSpecs = map[string]query.Spec{
+	"records": recordExportParams,
 	"events":  eventExportParams,
 }
 
@@ -32,22 +33,22 @@ func ExportCSV(ctx context.Context, st ExportStore, l *i18n.Locale, kind string,
 	if !ok {
 		return fmt.Errorf("no export %q: choose records or events", kind)
 	}
-	q, err := parseChecked(ctx, st, l, spec, filters)
+	q, err := parseChecked(ctx, st, l, spec, filters.Encode())
 	if err != nil {
 		return err
 	}
 	return writeExport(ctx, st, kind, q, w)
 }
 
-func writeExport(ctx context.Context, st ExportStore, kind string, q apiQuery, w io.Writer) error {
+func writeExport(ctx context.Context, st ExportStore, kind string, q query.Query, w io.Writer) error {
 	if kind == "records" {
-		rows, err := st.RecordRows(ctx, q.recordFilter())
+		rows, err := st.RecordRows(ctx, recordFilter(q))
 		if err != nil {
 			return err
 		}
 		return dataset.WriteRecords(w, rows, true)
 	}
-	rows, err := st.EventRows(ctx, q.eventFilter())
+	rows, err := st.EventRows(ctx, eventSelection(q))
 	if err != nil {
 		return err
 	}
@@ -75,9 +76,9 @@ func (s *Server) exportCSV(kind string) http.Handler {
 		return err
 	}))
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": "accesswatch-" + kind + ".csv"})
-	return openData(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return deprecations(exportSpecs[kind], openData(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(&headerOnOK{ResponseWriter: w, set: func(h http.Header) { h.Set("Content-Disposition", disposition) }}, r)
-	}))
+	})))
 }
 
 // headerOnOK adds headers to a 200 answer only: a file is offered for
