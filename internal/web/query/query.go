@@ -69,8 +69,9 @@ type Spec struct {
 	Strict bool
 	// Sorts are the accepted orders; the first is the default.
 	Sorts []string
-	// Regions, if not nil, are the accepted regions. With nil, a region is
-	// any short plain text, to be checked against the store by the caller.
+	// Regions, if not nil, are the accepted regions, matched whatever
+	// their case. With nil, a region is any short plain text, to be
+	// checked against the store by the caller.
 	Regions []string
 	// LegacyEventType reads "type" as an event type when its value is an
 	// event type and not an organisation type: the spelling of
@@ -296,9 +297,12 @@ func (q *Query) set(name, v string, spec Spec) *Problem {
 		}
 	case Region:
 		if spec.Regions != nil {
-			if !slices.Contains(spec.Regions, v) {
+			// Matched whatever its case, and given its listed spelling.
+			i := slices.IndexFunc(spec.Regions, func(r string) bool { return strings.EqualFold(r, v) })
+			if i < 0 {
 				return bad(CodeRegion, spec.Regions...)
 			}
+			v = spec.Regions[i]
 		} else if !plainText(v) {
 			return bad(CodeText, strconv.Itoa(MaxTextRunes))
 		}

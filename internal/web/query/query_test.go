@@ -56,6 +56,7 @@ func TestParseAccepts(t *testing.T) {
 		// Unset form fields arrive empty and mean "no filter".
 		{pageSpec, "status=&region=&type=&q=&sort=&page=&country=&org=&since=&until=&flagged=&event=", page(Query{})},
 		{pageSpec, "page=007", page(Query{Page: 7})},
+		{pageSpec, "region=aSIA", page(Query{Region: "Asia"})},
 		{pageSpec, "since=2025-06-05&until=2025-06", page(Query{Since: access.MustParseDate("2025-06-05"), Until: access.MustParseDate("2025-06")})},
 
 		{recordsSpec, "", api(Query{Limit: DefaultLimit})},
