@@ -28,12 +28,14 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 var exportFilters = []struct{ flag, param, usage string }{
 	{"country", "country", "ISO 3166-1 alpha-3 code, e.g. NER"},
 	{"org", "org", "organisation short name, e.g. icrc"},
-	{"status", "status", "records: current status (repeat for several)"},
-	{"region", "region", "records: region of the country, e.g. Africa"},
+	{"status", "status", "status (records: current; events: the status set); repeat for several"},
+	{"region", "region", "region of the country, e.g. Africa"},
 	{"updated-since", "updated_since", "records: updated at or after this date (YYYY-MM-DD) or RFC 3339 time"},
+	{"type", "type", "events: organisation type, e.g. ingo (an event type here is the old spelling of --event)"},
+	{"event", "event", "events: event type (repeat for several)"},
 	{"since", "since", "events: dated from this date (YYYY, YYYY-MM or YYYY-MM-DD)"},
 	{"until", "until", "events: dated up to this date"},
-	{"type", "type", "events: event type (repeat for several)"},
+	{"q", "q", "events: search text"},
 }
 
 // runExport writes an export to stdout: byte for byte what
@@ -46,7 +48,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 		values[f.param] = &listFlag{}
 		fs.Var(values[f.param], f.flag, f.usage)
 	}
-	flagged := fs.Bool("flagged", false, "records: flagged records only")
+	flagged := fs.Bool("flagged", false, "flagged only (records: flagged status; events: setting one)")
 	kind, err := parseWithArgument(fs, args, onlyDBFromEnv(env.getenv))
 	if err != nil {
 		return err
