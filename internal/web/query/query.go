@@ -215,7 +215,7 @@ func Parse(raw string, spec Spec) (Query, *Error) {
 			continue
 		}
 		for _, v := range vs {
-			if v == "" && name != Text {
+			if v == "" {
 				if spec.Strict {
 					e.Problems = append(e.Problems, Problem{Param: name, Code: CodeEmpty})
 				}

@@ -143,6 +143,7 @@ func TestParseRejects(t *testing.T) {
 		{recordsSpec, "=x", "/unnamed", ""},
 		{recordsSpec, "country=NER&country=MLI", "country/repeated", ""},
 		{recordsSpec, "country=", "country/empty", ""},
+		{eventsSpec, "q=", "q/empty", ""},
 		{recordsSpec, "country=ner", "country/country", ""},
 		{recordsSpec, "status=expelled&status=gone", "status/status", ""},
 		{recordsSpec, "status=banned,expelled", "status/status", ""},
