@@ -67,7 +67,7 @@ func TestCIFuzzesEveryTarget(t *testing.T) {
 	}
 	slices.Sort(listed)
 	slices.Sort(found)
-	if len(found) < 13 {
+	if len(found) < 12 { // a floor, so that a broken walk is noticed (the two query parsers became one target)
 		t.Errorf("found only %d fuzz targets: %v", len(found), found)
 	}
 	for _, fz := range found {
