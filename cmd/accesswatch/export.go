@@ -49,7 +49,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 		values[f.flag] = &listFlag{}
 		fs.Var(values[f.flag], f.flag, f.usage)
 	}
-	flagged := fs.Bool("flagged", false, "records: flagged records only")
+	flagged := fs.Bool("flagged", false, "flagged only (records: flagged status; events: setting one)")
 	kind, err := parseWithArgument(fs, args, onlyDBFromEnv(env.getenv))
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 // filters are the store filters of an export.
 type filters struct {
 	records store.RecordFilter
-	events  store.EventFilter
+	events  store.ChangeFilter
 }
 
 // exportFilter reads the filter flags given for an export of kind into

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/buildinfo"
 	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/logbuf"
 	"github.com/accesswatch/accesswatch/internal/metrics"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/web"
@@ -34,8 +36,20 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(env.stderr, cfg.LogLevel, cfg.LogFormat)
-	return serve(ctx, cfg, log, nil)
+	return serveLogged(ctx, cfg, env.stderr, logbuf.DefaultInterval, nil)
+}
+
+// serveLogged runs serve with its log written to w through a buffer, so
+// that logging a request costs no system call on the request's path: lines
+// reach w every flushEvery and, when serve returns, all at once (a clean
+// stop loses none).
+func serveLogged(ctx context.Context, cfg Config, w io.Writer, flushEvery time.Duration, ready func(addr string)) error {
+	logw := logbuf.New(w, flushEvery)
+	err := serve(ctx, cfg, newLogger(logw, cfg.LogLevel, cfg.LogFormat), ready)
+	if cerr := logw.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("write log: %w", cerr))
+	}
+	return err
 }
 
 // serve runs the server until ctx ends, then shuts down gracefully: it stops

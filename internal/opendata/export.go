@@ -17,19 +17,19 @@ var Kinds = []string{"records", "events"}
 // Source is what the exports read from the database.
 type Source interface {
 	Records(ctx context.Context, f store.RecordFilter) ([]store.RecordView, int, error)
-	Events(ctx context.Context, f store.EventFilter) ([]store.EventView, int, error)
+	Changes(ctx context.Context, f store.ChangeFilter) ([]store.EventView, int, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
 }
 
 // WriteEvents writes the events f selects as the events CSV, with its
 // header and HXL hashtag rows: by date (a coarser date before the finer
 // dates it contains), then in the order they were recorded. Limit, Offset
-// and OldestFirst are ignored. Importing the file into a database without
+// OldestFirst and NoTotal are ignored. Importing the file into a database without
 // these events records them in the same order, so exporting again yields
 // the same bytes.
-func WriteEvents(ctx context.Context, src Source, f store.EventFilter, w io.Writer) error {
-	f.OldestFirst, f.Limit, f.Offset = true, 0, 0
-	events, _, err := src.Events(ctx, f)
+func WriteEvents(ctx context.Context, src Source, f store.ChangeFilter, w io.Writer) error {
+	f.OldestFirst, f.Limit, f.Offset, f.NoTotal = true, 0, 0, true
+	events, _, err := src.Changes(ctx, f)
 	if err != nil {
 		return fmt.Errorf("export events: %w", err)
 	}

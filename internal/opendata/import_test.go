@@ -17,7 +17,7 @@ import (
 func exportEvents(t testing.TB, st *store.Store) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := opendata.WriteEvents(context.Background(), st, store.EventFilter{}, &buf); err != nil {
+	if err := opendata.WriteEvents(context.Background(), st, store.ChangeFilter{}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // openDataStore is what the JSON API, the CSV exports and the import need
@@ -61,38 +60,55 @@ func (s *Server) apiFallback(w http.ResponseWriter, r *http.Request) {
 
 // query parses the request's query for spec and checks what it names
 // exists; every problem becomes one 400 answer.
-func (s *Server) query(r *http.Request, spec querySpec) (apiQuery, error) {
-	values, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return apiQuery{}, &apiError{status: http.StatusBadRequest, kind: "invalid-parameter", detail: s.l.T("api.detail.malformed"), err: err}
-	}
-	q, err := parseChecked(r.Context(), s.store, s.l, spec, values)
+func (s *Server) query(r *http.Request, spec query.Spec) (query.Query, error) {
+	q, err := parseChecked(r.Context(), s.store, s.l, spec, r.URL.RawQuery)
 	var qe *QueryError
 	if errors.As(err, &qe) {
-		return apiQuery{}, s.invalidParams(qe)
+		return query.Query{}, s.invalidParams(qe)
 	}
 	return q, err
 }
 
-// parseChecked parses query parameters for spec and checks that what they
-// name exists. Problems are returned together as a *QueryError.
-func parseChecked(ctx context.Context, st refStore, l *i18n.Locale, spec querySpec, values url.Values) (apiQuery, error) {
-	q, problems := parseQuery(spec, values)
-	more, err := checkRefs(ctx, st, &q)
-	if err != nil {
-		return apiQuery{}, err
+// parseChecked parses a raw query string for spec and checks that what it
+// names exists. Problems are returned together as a *QueryError.
+func parseChecked(ctx context.Context, st refStore, l *i18n.Locale, spec query.Spec, raw string) (query.Query, error) {
+	q, qe := query.Parse(raw, spec)
+	if qe == nil {
+		qe = &query.Error{}
 	}
-	if problems = append(problems, more...); len(problems) == 0 {
-		return q, nil
-	}
-	slices.SortStableFunc(problems, func(a, b paramError) int { return strings.Compare(a.Param, b.Param) })
-	var regions []string
-	if slices.ContainsFunc(problems, func(p paramError) bool { return p.Code == "region" }) {
-		if regions, err = knownRegions(ctx, st); err != nil {
-			return apiQuery{}, err
+	if !qe.Has(query.CodeMalformed) {
+		if err := checkRefs(ctx, st, &q, qe); err != nil {
+			return query.Query{}, err
 		}
 	}
-	return apiQuery{}, apiQueryError(l, spec, problems, regions)
+	if len(qe.Problems) == 0 {
+		return q, nil
+	}
+	return query.Query{}, apiQueryError(l, spec, qe)
+}
+
+// deprecationDate is when the old spellings of parameters were deprecated
+// (RFC 9745: a Unix time).
+const deprecationDate = "@1796515200" // 2026-12-06
+
+// deprecationLink points to docs/api.md's list of old spellings.
+const deprecationLink = `<https://github.com/accesswatch/accesswatch/blob/main/docs/api.md#deprecated-parameters>; rel="deprecation"; type="text/html"`
+
+// deprecations marks answers to queries that use an old spelling of a
+// parameter (see query.Spec.LegacyEventType) with a Deprecation header and
+// a link to the documentation. It wraps the cache, which keeps no headers
+// but the content type.
+func deprecations(spec query.Spec, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if spec.LegacyEventType && strings.Contains(r.URL.RawQuery, query.Type+"=") {
+			if q, _ := query.Parse(r.URL.RawQuery, spec); len(q.Deprecated) > 0 {
+				h := w.Header()
+				h.Set("Deprecation", deprecationDate)
+				h.Add("Link", deprecationLink)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // apiCountries lists every country with a summary of its records.
@@ -252,7 +268,7 @@ func (s *Server) apiRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := q.recordFilter()
+	f := recordFilter(q)
 	if q.Limit == 0 {
 		// limit=0 asks for the total alone. The store reads "no limit" from
 		// 0, so ask it for one row (which also makes it count) and drop it.
@@ -309,11 +325,12 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := q.eventFilter()
+	f := eventSelection(q)
+	f.OldestFirst, f.Limit, f.Offset = true, q.Limit, q.Offset
 	if q.Limit == 0 {
 		f.Limit = 1 // the total alone; see apiRecords
 	}
-	events, total, err := s.store.Events(r.Context(), f)
+	events, total, err := s.store.Changes(r.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // openAPI is the part of an OpenAPI 3.1 document the tests read.
@@ -98,9 +100,9 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 
 	// Each address documents exactly the query parameters it accepts, in
 	// the order the parser lists them, and its path wildcards.
-	specs := map[string]querySpec{
+	specs := map[string]query.Spec{
 		"/api/v1/records": recordListParams, "/api/v1/events": eventListParams,
-		"/export/records.csv": recordExportParam, "/export/events.csv": eventExportParams,
+		"/export/records.csv": recordExportParams, "/export/events.csv": eventExportParams,
 	}
 	for path, ops := range doc.Paths {
 		op, ok := ops["get"]
@@ -108,17 +110,17 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 			t.Errorf("%s: want exactly a get operation", path)
 			continue
 		}
-		var query, wild []string
+		var params, wild []string
 		for _, p := range op.Parameters {
 			param := doc.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
 			if param.In == "query" {
-				query = append(query, param.Name)
+				params = append(params, param.Name)
 			} else {
 				wild = append(wild, "{"+param.Name+"}")
 			}
 		}
-		if want := specs[path].params; !slices.Equal(query, want) {
-			t.Errorf("%s documents query parameters %v, accepts %v", path, query, want)
+		if want := specs[path].Params; !slices.Equal(params, want) {
+			t.Errorf("%s documents query parameters %v, accepts %v", path, params, want)
 		}
 		if want := regexp.MustCompile(`\{[^}]+\}`).FindAllString(path, -1); !slices.Equal(wild, want) {
 			t.Errorf("%s documents path parameters %v, has %v", path, wild, want)

@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
-	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // problemTypes identify the kinds of API error (RFC 9457 "type"). They are
@@ -80,11 +79,11 @@ func (e *QueryError) Error() string {
 	return strings.Join(msgs, " ")
 }
 
-// queryError puts parameter problems into words.
-func apiQueryError(l *i18n.Locale, spec querySpec, problems []paramError, regions []string) *QueryError {
-	e := &QueryError{Problems: make([]ParamProblem, len(problems))}
-	for i, p := range problems {
-		e.Problems[i] = ParamProblem{Param: p.Param, Value: p.Value, Message: paramMessage(l, spec, p, regions)}
+// apiQueryError puts parameter problems into words.
+func apiQueryError(l *i18n.Locale, spec query.Spec, qe *query.Error) *QueryError {
+	e := &QueryError{Problems: make([]ParamProblem, len(qe.Problems))}
+	for i, p := range qe.Problems {
+		e.Problems[i] = ParamProblem{Param: p.Param, Value: p.Value, Message: paramMessage(l, spec, p)}
 	}
 	return e
 }
@@ -99,27 +98,11 @@ func (s *Server) invalidParams(qe *QueryError) error {
 }
 
 // paramMessage says what is wrong with one parameter and what is allowed.
-func paramMessage(l *i18n.Locale, spec querySpec, p paramError, regions []string) string {
-	var allowed string
-	key := "api.param." + p.Code
-	switch p.Code {
-	case "unknown", "unnamed":
-		if len(spec.params) == 0 {
-			key += ".none"
-		}
-		allowed = oneOf(l, spec.params)
-	case "status":
-		allowed = oneOf(l, strs(access.Statuses))
-	case "event_type":
-		allowed = oneOf(l, strs(access.EventTypes))
-	case "region":
-		allowed = oneOf(l, regions)
-	case "limit":
-		allowed = strconv.Itoa(maxLimit)
-	case "offset":
-		allowed = strconv.Itoa(maxOffset)
-	case "text":
-		allowed = strconv.Itoa(maxTextParam)
+func paramMessage(l *i18n.Locale, spec query.Spec, p query.Problem) string {
+	key := "api.param." + string(p.Code)
+	allowed := oneOf(l, p.Allowed)
+	if (p.Code == query.CodeUnknown || p.Code == query.CodeUnnamed) && len(spec.Params) == 0 {
+		key += ".none"
 	}
 	return l.Tf(key, p.Param, p.Value, allowed)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // The public contract, spelt out independently of the handlers' types: a
@@ -300,7 +301,7 @@ func keysOf(items []apiRecord) []string {
 func TestAPIRecordsFilters(t *testing.T) {
 	srv, st := newTestServer(t)
 	all := allRecords(t, st)
-	for query, keep := range map[string]func(store.RecordView) bool{
+	for raw, keep := range map[string]func(store.RecordView) bool{
 		"":                                 func(store.RecordView) bool { return true },
 		"country=NER":                      func(r store.RecordView) bool { return r.CountryCode == "NER" },
 		"org=nrc":                          func(r store.RecordView) bool { return r.OrgSlug == "nrc" },
@@ -317,9 +318,9 @@ func TestAPIRecordsFilters(t *testing.T) {
 				want = append(want, r.CountryCode+"/"+r.OrgSlug)
 			}
 		}
-		page := getJSON[apiPage[apiRecord]](t, srv, "/api/v1/records?"+query)
-		if got := keysOf(page.Items); !slices.Equal(got, want) || page.Total != len(want) || page.Limit != defaultLimit {
-			t.Errorf("?%s: total %d, %v\nwant %v", query, page.Total, got, want)
+		page := getJSON[apiPage[apiRecord]](t, srv, "/api/v1/records?"+raw)
+		if got := keysOf(page.Items); !slices.Equal(got, want) || page.Total != len(want) || page.Limit != query.DefaultLimit {
+			t.Errorf("?%s: total %d, %v\nwant %v", raw, page.Total, got, want)
 		}
 	}
 	if len(all) < 20 {
@@ -495,13 +496,14 @@ func TestAPIRejectsBadParameters(t *testing.T) {
 		"/api/v1/records?org=no-such-org":            "no-such-org",
 		"/api/v1/records?region=Mars":                "Africa, Americas",
 		"/api/v1/records?status=gone":                "ordered_to_leave",
-		"/api/v1/records?flagged=false":              "leave it out",
+		"/api/v1/records?flagged=no":                 "flagged",
 		"/api/v1/records?flagged=true&flagged=true":  "once",
 		"/api/v1/records?updated_since=last+week":    "RFC 3339",
-		"/api/v1/events?type=coup":                   "class_ban_announced",
-		"/api/v1/events?since=2025-06&until=2025-05": "since must not be later than until",
+		"/api/v1/events?type=coup":                   "use the parameter event",
+		"/api/v1/events?event=coup":                  "class_ban_announced",
+		"/api/v1/events?since=2025-06&until=2025-05": "until must not be before since",
 		"/api/v1/events?until=June":                  "YYYY-MM-DD",
-		"/api/v1/events?status=expelled":             "status",
+		"/api/v1/events?updated_since=2025":          "updated_since",
 		"/api/v1/orgs?org=icrc":                      "takes no parameters",
 		"/api/v1/openapi.json?v=2":                   "takes no parameters",
 		"/api/v1/records?%zz":                        "percent-escapes",
@@ -571,7 +573,7 @@ func TestAPIConditionalGETAndNumbers(t *testing.T) {
 // brokenEvents is a database whose event queries fail.
 type brokenEvents struct{ Store }
 
-func (brokenEvents) Events(context.Context, store.EventFilter) ([]store.EventView, int, error) {
+func (brokenEvents) Changes(context.Context, store.ChangeFilter) ([]store.EventView, int, error) {
 	return nil, 0, errors.New("disk I/O error: secret path /var/lib/x")
 }
 

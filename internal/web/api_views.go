@@ -6,6 +6,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -371,7 +372,7 @@ type pageJSON[T any] struct {
 }
 
 // newPage builds a page of a list at path, with links to its neighbours.
-func newPage[T any](path string, spec querySpec, q apiQuery, total int, items []T) pageJSON[T] {
+func newPage[T any](path string, spec query.Spec, q query.Query, total int, items []T) pageJSON[T] {
 	if items == nil {
 		items = []T{}
 	}
@@ -379,7 +380,7 @@ func newPage[T any](path string, spec querySpec, q apiQuery, total int, items []
 	link := func(offset int) *string {
 		n := q
 		n.Offset = offset
-		u := listURL(path, n.values(spec))
+		u := listURL(path, n.Values(spec))
 		return &u
 	}
 	if q.Limit > 0 && q.Offset+q.Limit < total {

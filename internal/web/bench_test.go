@@ -18,6 +18,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/logbuf"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
 	"github.com/accesswatch/accesswatch/internal/synth"
@@ -85,6 +86,38 @@ func generateDatabase(countries []access.Country) ([]byte, error) {
 // benchServer serves a fresh copy of the synthetic database through the
 // full handler (every middleware), logging to nowhere.
 func benchServer(b *testing.B) *Server {
+	return benchServerLogging(b, slog.New(slog.DiscardHandler))
+}
+
+// benchLogs are the ways of logging the page benchmarks compare, each at
+// info level with the text handler, into a file of the benchmark's
+// TempDir: "direct" writes each line to the file as it is logged (one
+// system call per request), "buffered" goes through logbuf as serve does.
+var benchLogs = []string{"direct", "buffered"}
+
+// benchLogger builds the logger of one benchLogs entry.
+func benchLogger(b *testing.B, kind string) *slog.Logger {
+	b.Helper()
+	f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	var w io.Writer = f
+	if kind == "buffered" {
+		lw := logbuf.New(f, logbuf.DefaultInterval)
+		b.Cleanup(func() {
+			if err := lw.Close(); err != nil {
+				b.Error(err)
+			}
+		})
+		w = lw
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// benchServerLogging is benchServer with the given logger.
+func benchServerLogging(b *testing.B, log *slog.Logger) *Server {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "bench.db")
 	if err := os.WriteFile(path, syntheticDatabase(b), 0o600); err != nil {
@@ -99,65 +132,68 @@ func benchServer(b *testing.B) *Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return New(st, Options{Logger: slog.New(slog.DiscardHandler), Locale: i18n.English(), Assets: assets})
+	return New(st, Options{Logger: log, Locale: i18n.English(), Assets: assets})
 }
 
 // BenchmarkDashboardVsBare measures the requests per second of a page
 // served by the full server (cache hit) against a bare handler that writes
 // the same bytes from memory, each over a real loopback HTTP server with
-// keep-alive clients, interleaved in the same run. x-of-baseline is the
+// keep-alive clients, interleaved in the same run, with the server logging
+// every request at info level (see benchLogs). x-of-baseline is the
 // ratio of their request rates (median over rounds); the goal is >= 0.8. "identity" asks for the plain body, "gzip"
 // for the compressed one (what browsers ask for); the bare handler then
 // writes the same compressed bytes.
 func BenchmarkDashboardVsBare(b *testing.B) {
 	for _, path := range benchPages {
 		for _, encoding := range []string{"identity", "gzip"} {
-			b.Run(benchName(path)+"/"+encoding, func(b *testing.B) {
-				srv := benchServer(b)
-				full := httptest.NewServer(srv)
-				defer full.Close()
-				client := benchClient()
-				body, header := fetchOnce(b, client, full.URL+path, encoding)
-				bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					h := w.Header()
-					h.Set("Content-Type", header.Get("Content-Type"))
-					if ce := header.Get("Content-Encoding"); ce != "" {
-						h.Set("Content-Encoding", ce)
-					}
-					h.Set("Content-Length", strconv.Itoa(len(body)))
-					_, _ = w.Write(body)
-				}))
-				defer bare.Close()
+			for _, logKind := range benchLogs {
+				b.Run(benchName(path)+"/"+encoding+"/log="+logKind, func(b *testing.B) {
+					srv := benchServerLogging(b, benchLogger(b, logKind))
+					full := httptest.NewServer(srv)
+					defer full.Close()
+					client := benchClient()
+					body, header := fetchOnce(b, client, full.URL+path, encoding)
+					bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						h := w.Header()
+						h.Set("Content-Type", header.Get("Content-Type"))
+						if ce := header.Get("Content-Encoding"); ce != "" {
+							h.Set("Content-Encoding", ce)
+						}
+						h.Set("Content-Length", strconv.Itoa(len(body)))
+						_, _ = w.Write(body)
+					}))
+					defer bare.Close()
 
-				b.SetBytes(int64(len(body)))
-				b.ResetTimer()
-				// Interleave the two in short rounds, alternating which goes
-				// first, so that bursts of load from elsewhere on the machine
-				// hit both alike; the ratio is the median of the rounds'
-				// ratios, which one noisy round cannot move.
-				var fullTime, bareTime time.Duration
-				var ratios []float64
-				for done, round := 0, 0; done < b.N; round++ {
-					n := min(benchRound, b.N-done)
-					var f, r time.Duration
-					if round%2 == 0 {
-						f = hammer(b, client, full.URL+path, encoding, n, len(body))
-						r = hammer(b, client, bare.URL+path, encoding, n, len(body))
-					} else {
-						r = hammer(b, client, bare.URL+path, encoding, n, len(body))
-						f = hammer(b, client, full.URL+path, encoding, n, len(body))
+					b.SetBytes(int64(len(body)))
+					b.ResetTimer()
+					// Interleave the two in short rounds, alternating which goes
+					// first, so that bursts of load from elsewhere on the machine
+					// hit both alike; the ratio is the median of the rounds'
+					// ratios, which one noisy round cannot move.
+					var fullTime, bareTime time.Duration
+					var ratios []float64
+					for done, round := 0, 0; done < b.N; round++ {
+						n := min(benchRound, b.N-done)
+						var f, r time.Duration
+						if round%2 == 0 {
+							f = hammer(b, client, full.URL+path, encoding, n, len(body))
+							r = hammer(b, client, bare.URL+path, encoding, n, len(body))
+						} else {
+							r = hammer(b, client, bare.URL+path, encoding, n, len(body))
+							f = hammer(b, client, full.URL+path, encoding, n, len(body))
+						}
+						fullTime, bareTime = fullTime+f, bareTime+r
+						ratios = append(ratios, r.Seconds()/f.Seconds())
+						done += n
 					}
-					fullTime, bareTime = fullTime+f, bareTime+r
-					ratios = append(ratios, r.Seconds()/f.Seconds())
-					done += n
-				}
-				b.StopTimer()
-				slices.Sort(ratios)
-				b.ReportMetric(float64(fullTime.Nanoseconds())/float64(b.N), "ns/op")
-				b.ReportMetric(float64(b.N)/fullTime.Seconds(), "server-req/s")
-				b.ReportMetric(float64(b.N)/bareTime.Seconds(), "bare-req/s")
-				b.ReportMetric(ratios[len(ratios)/2], "x-of-baseline")
-			})
+					b.StopTimer()
+					slices.Sort(ratios)
+					b.ReportMetric(float64(fullTime.Nanoseconds())/float64(b.N), "ns/op")
+					b.ReportMetric(float64(b.N)/fullTime.Seconds(), "server-req/s")
+					b.ReportMetric(float64(b.N)/bareTime.Seconds(), "bare-req/s")
+					b.ReportMetric(ratios[len(ratios)/2], "x-of-baseline")
+				})
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) countries(w http.ResponseWriter, r *http.Request) error {
 	}
 	list, total, err := s.store.CountrySummaries(r.Context(), store.CountryFilter{
 		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text,
-		Sort: store.CountrySort(q.Sort), Limit: listPageSize, Offset: q.offset(listPageSize),
+		Sort: store.CountrySort(q.Sort), Limit: listPageSize, Offset: q.PageOffset(listPageSize),
 	})
 	if err != nil {
 		return err
@@ -52,14 +53,14 @@ func (s *Server) country(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	v := templates.CountryView{ChangesURL: listQuery{Country: code, Page: 1, Sort: changeSorts[0]}.url("/changes", changesSpec(nil))}
+	v := templates.CountryView{ChangesURL: query.Query{Country: code, Page: 1, Sort: changeSorts[0]}.URL("/changes", changesSpec(nil))}
 	if v.Summary, err = s.store.CountrySummary(ctx, code); err != nil {
 		return s.countryNotFound(code, err)
 	}
 	total := 0
 	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
 		Country: code, Statuses: q.Statuses, FlaggedOnly: q.Flagged, OrgType: q.OrgType, Query: q.Text,
-		Sort: store.RecordSort(q.Sort), Limit: recordPageSize, Offset: q.offset(recordPageSize),
+		Sort: store.RecordSort(q.Sort), Limit: recordPageSize, Offset: q.PageOffset(recordPageSize),
 	})
 	if err != nil {
 		return err
@@ -104,7 +105,7 @@ func (s *Server) countryCode(w http.ResponseWriter, r *http.Request) (string, er
 // countryNotFound answers an unknown country code with a 404 that says so.
 func (s *Server) countryNotFound(code string, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return s.notFoundBecause(s.l.Tf("dash.country.unknown", clip(code)), err)
+		return s.notFoundBecause(s.l.Tf("dash.country.unknown", query.Clip(code)), err)
 	}
 	return err
 }

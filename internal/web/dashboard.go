@@ -8,6 +8,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -52,36 +53,36 @@ var (
 	changeSorts    = []string{"newest", "oldest"}
 )
 
-func noParams() listSpec { return listSpec{sorts: []string{""}} }
+func noParams() query.Spec { return query.Spec{Sorts: []string{""}} }
 
-func countriesSpec(regions []string) listSpec {
-	return listSpec{params: []string{paramQuery, paramStatus, paramFlagged, paramRegion, paramType, paramSort, paramPage},
-		sorts: codes(store.CountrySorts), regions: regions}
+func countriesSpec(regions []string) query.Spec {
+	return query.Spec{Params: []string{query.Text, query.Status, query.Flagged, query.Region, query.Type, query.Sort, query.Page},
+		Sorts: strs(store.CountrySorts), Regions: regions}
 }
 
-func countrySpec() listSpec {
-	return listSpec{params: []string{paramQuery, paramStatus, paramFlagged, paramType, paramSort, paramPage}, sorts: recordSorts}
+func countrySpec() query.Spec {
+	return query.Spec{Params: []string{query.Text, query.Status, query.Flagged, query.Type, query.Sort, query.Page}, Sorts: recordSorts}
 }
 
-func orgsSpec(regions []string) listSpec {
-	return listSpec{params: []string{paramQuery, paramStatus, paramFlagged, paramRegion, paramType, paramSort, paramPage},
-		sorts: codes(store.OrgSorts), regions: regions}
+func orgsSpec(regions []string) query.Spec {
+	return query.Spec{Params: []string{query.Text, query.Status, query.Flagged, query.Region, query.Type, query.Sort, query.Page},
+		Sorts: strs(store.OrgSorts), Regions: regions}
 }
 
-func orgSpec(regions []string) listSpec {
-	return listSpec{params: []string{paramQuery, paramStatus, paramFlagged, paramRegion, paramSort, paramPage},
-		sorts: orgRecordSorts, regions: regions}
+func orgSpec(regions []string) query.Spec {
+	return query.Spec{Params: []string{query.Text, query.Status, query.Flagged, query.Region, query.Sort, query.Page},
+		Sorts: orgRecordSorts, Regions: regions}
 }
 
-func changesSpec(regions []string) listSpec {
-	return listSpec{params: []string{paramQuery, paramCountry, paramOrg, paramStatus, paramFlagged, paramRegion, paramType,
-		paramEvent, paramSince, paramUntil, paramSort, paramPage}, sorts: changeSorts, regions: regions}
+func changesSpec(regions []string) query.Spec {
+	return query.Spec{Params: []string{query.Text, query.Country, query.Org, query.Status, query.Flagged, query.Region, query.Type,
+		query.Event, query.Since, query.Until, query.Sort, query.Page}, Sorts: changeSorts, Regions: regions}
 }
 
 // feedSpec is changesSpec without order and pages: a feed is the newest entries.
-func feedSpec(regions []string) listSpec {
-	return listSpec{params: []string{paramQuery, paramCountry, paramOrg, paramStatus, paramFlagged, paramRegion, paramType,
-		paramEvent, paramSince, paramUntil}, sorts: []string{"newest"}, regions: regions}
+func feedSpec(regions []string) query.Spec {
+	return query.Spec{Params: []string{query.Text, query.Country, query.Org, query.Status, query.Flagged, query.Region, query.Type,
+		query.Event, query.Since, query.Until}, Sorts: []string{"newest"}, Regions: regions}
 }
 
 // parseQuery validates the request's query against spec, answering a 400
@@ -89,47 +90,53 @@ func feedSpec(regions []string) listSpec {
 // canonical address when the query carries parameters the page does not
 // take (so a shared link with tracking parameters still works, and caches
 // once).
-func (s *Server) parseQuery(r *http.Request, spec listSpec) (listQuery, error) {
-	q, qe := parseListQuery(r.URL.RawQuery, spec)
+func (s *Server) parseQuery(r *http.Request, spec query.Spec) (query.Query, error) {
+	q, qe := query.Parse(r.URL.RawQuery, spec)
 	if qe != nil {
 		return q, s.queryRejected(qe)
 	}
 	if len(q.Ignored) > 0 {
-		return q, &redirect{to: q.url(r.URL.Path, spec), status: http.StatusMovedPermanently}
+		return q, &redirect{to: q.URL(r.URL.Path, spec), status: http.StatusMovedPermanently}
 	}
 	return q, nil
 }
 
 // parseQueryWithRegions is parseQuery for specs that need the region list.
-func (s *Server) parseQueryWithRegions(r *http.Request, spec func([]string) listSpec) (listQuery, listSpec, error) {
+func (s *Server) parseQueryWithRegions(r *http.Request, spec func([]string) query.Spec) (query.Query, query.Spec, error) {
 	regions, err := s.store.Regions(r.Context())
 	if err != nil {
-		return listQuery{}, listSpec{}, err
+		return query.Query{}, query.Spec{}, err
 	}
 	sp := spec(regions)
 	q, err := s.parseQuery(r, sp)
 	return q, sp, err
 }
 
-// queryRejected words a rejected query parameter for people.
-func (s *Server) queryRejected(e *queryError) error {
-	allowed := strings.Join(e.Allowed, ", ")
-	var msg string
-	switch e.Problem {
-	case problemMalformed:
-		msg = s.l.T("dash.query.malformed")
-	case problemRepeated:
-		msg = s.l.Tf("dash.query.repeated", e.Param)
-	case problemTooMany:
-		msg = s.l.Tf("dash.query.too_many", e.Param, maxRepeats)
-	case problemText:
-		msg = s.l.Tf("dash.query.text", e.Param, maxQueryRunes)
-	case problemRange:
-		msg = s.l.Tf("dash.query.range", e.Value, allowed)
-	default:
-		msg = s.l.Tf("dash.query.invalid", e.Param, e.Value, allowed)
+// queryRejected words a rejected query for people: one sentence per
+// problem, then a hint.
+func (s *Server) queryRejected(e *query.Error) error {
+	var details []string
+	for _, p := range e.Problems {
+		allowed := strings.Join(p.Allowed, ", ")
+		var msg string
+		switch p.Code {
+		case query.CodeMalformed:
+			msg = s.l.T("dash.query.malformed")
+		case query.CodeRepeated:
+			msg = s.l.Tf("dash.query.repeated", p.Param)
+		case query.CodeTooMany:
+			msg = s.l.Tf("dash.query.too_many", p.Param, query.MaxRepeats)
+		case query.CodeText:
+			msg = s.l.Tf("dash.query.text", p.Param, query.MaxTextRunes)
+		case query.CodeRange:
+			msg = s.l.Tf("dash.query.range", p.Value, allowed)
+		default:
+			msg = s.l.Tf("dash.query.invalid", p.Param, p.Value, allowed)
+		}
+		details = append(details, msg)
 	}
-	return &httpError{status: http.StatusBadRequest, heading: s.l.T("error.400"), details: []string{msg, s.l.T("dash.query.hint")}, err: e}
+	details = append(details, s.l.T("dash.query.hint"))
+	return &httpError{status: http.StatusBadRequest, heading: s.l.T("error.400"), details: details, err: e}
 }
 
 // notFoundBecause is a 404 saying what was not found.
@@ -139,7 +146,7 @@ func (s *Server) notFoundBecause(detail string, cause error) error {
 
 // pager works out which items page q.Page shows of total, and links the
 // neighbouring pages. A page past the end is a 404 that names the last page.
-func (s *Server) pager(q listQuery, spec listSpec, path string, total, size int) (templates.Pager, error) {
+func (s *Server) pager(q query.Query, spec query.Spec, path string, total, size int) (templates.Pager, error) {
 	pages := max(1, (total+size-1)/size)
 	if q.Page > pages {
 		return templates.Pager{}, &httpError{status: http.StatusNotFound, heading: s.l.T("error.404"),
@@ -152,7 +159,7 @@ func (s *Server) pager(q listQuery, spec listSpec, path string, total, size int)
 	at := func(n int) string {
 		other := q
 		other.Page = n
-		return other.url(path, spec)
+		return other.URL(path, spec)
 	}
 	if q.Page > 1 {
 		p.First, p.Prev = at(1), at(q.Page-1)
@@ -163,19 +170,16 @@ func (s *Server) pager(q listQuery, spec listSpec, path string, total, size int)
 	return p, nil
 }
 
-// offset is where page q.Page starts.
-func (q listQuery) offset(size int) int { return (q.Page - 1) * size }
-
 // filters describes q's filter form for a page at path.
-func filters(q listQuery, spec listSpec, path string) templates.Filters {
+func filters(q query.Query, spec query.Spec, path string) templates.Filters {
 	f := templates.Filters{
-		Action: path, Statuses: q.Statuses, Flagged: q.Flagged, Region: q.Region, Regions: spec.regions,
+		Action: path, Statuses: q.Statuses, Flagged: q.Flagged, Region: q.Region, Regions: spec.Regions,
 		OrgType: q.OrgType, Query: q.Text, Country: q.Country, Org: q.Org, Events: q.Events,
-		Since: q.Since.ISO(), Until: q.Until.ISO(), Sort: q.Sort, Sorts: spec.sorts,
-		Filtered: q.filtered(), ClearURL: path,
+		Since: q.Since.ISO(), Until: q.Until.ISO(), Sort: q.Sort, Sorts: spec.Sorts,
+		Filtered: q.Filtered(), ClearURL: path,
 	}
-	for _, p := range spec.params {
-		if p != paramPage && p != paramSort {
+	for _, p := range spec.Params {
+		if p != query.Page && p != query.Sort {
 			f.Fields = append(f.Fields, p)
 		}
 	}
@@ -183,7 +187,7 @@ func filters(q listQuery, spec listSpec, path string) templates.Filters {
 }
 
 // title is a page title, numbered after the first page.
-func (s *Server) title(title string, q listQuery) string {
+func (s *Server) title(title string, q query.Query) string {
 	if q.Page > 1 {
 		return s.l.Tf("dash.title.page", title, q.Page)
 	}

@@ -282,7 +282,7 @@ func TestBadQueriesAre400WithAMessage(t *testing.T) {
 		{"/countries?q=%ZZ", []string{"could not be read"}},
 		{"/countries?q=a;b", []string{"could not be read"}},
 		{"/countries/NER?type=mosque", []string{"“type” cannot be “mosque”", "ingo"}},
-		{"/orgs?flagged=maybe", []string{"“flagged” cannot be “maybe”", "1, 0"}},
+		{"/orgs?flagged=maybe", []string{"“flagged” cannot be “maybe”", "1, true, 0, false"}},
 		{"/orgs?q=" + strings.Repeat("a", 101), []string{"“q” must be plain text of at most 100 characters"}},
 		{"/orgs?q=%00", []string{"“q” must be plain text"}},
 		{"/changes?country=ZZZ", []string{"“country” cannot be “ZZZ”"}},

@@ -8,22 +8,23 @@ import (
 	"net/http"
 
 	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // exportSpecs are the CSV exports and the filters each accepts: the JSON
 // API's filters for the same things, without paging (an export is whole).
-var exportSpecs = map[string]querySpec{
-	"records": recordExportParam,
+var exportSpecs = map[string]query.Spec{
+	"records": recordExportParams,
 	"events":  eventExportParams,
 }
 
 // writeExport writes an export ("records" or "events") for a parsed
 // query: UTF-8, RFC 4180, a header row and an HXL hashtag row.
-func writeExport(ctx context.Context, st ExportStore, kind string, q apiQuery, w io.Writer) error {
+func writeExport(ctx context.Context, st ExportStore, kind string, q query.Query, w io.Writer) error {
 	if kind == "records" {
-		return opendata.WriteRecords(ctx, st, q.recordFilter(), w)
+		return opendata.WriteRecords(ctx, st, recordFilter(q), w)
 	}
-	return opendata.WriteEvents(ctx, st, q.eventFilter(), w)
+	return opendata.WriteEvents(ctx, st, eventSelection(q), w)
 }
 
 // exportCSV serves /export/KIND.csv: open to any origin, through the page
@@ -47,9 +48,9 @@ func (s *Server) exportCSV(kind string) http.Handler {
 		return err
 	}))
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": "accesswatch-" + kind + ".csv"})
-	return openData(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return deprecations(exportSpecs[kind], openData(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(&headerOnOK{ResponseWriter: w, set: func(h http.Header) { h.Set("Content-Disposition", disposition) }}, r)
-	}))
+	})))
 }
 
 // headerOnOK adds headers to a 200 answer only: a file is offered for

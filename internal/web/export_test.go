@@ -6,12 +6,12 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // getCSV fetches an export and checks it is offered as a CSV file.
@@ -62,7 +62,7 @@ func TestExportEventsCSV(t *testing.T) {
 			t.Errorf("column %d: %s %s, want %s %s", i, rows[0][i], rows[1][i], c.Name, c.HXL)
 		}
 	}
-	_, total, _ := st.Events(context.Background(), eventFilterOf(t, ""))
+	_, total, _ := st.Changes(context.Background(), eventFilterOf(t, ""))
 	if len(rows)-2 != total {
 		t.Errorf("%d rows for %d events", len(rows)-2, total)
 	}
@@ -75,11 +75,11 @@ func TestExportEventsCSV(t *testing.T) {
 	for query, check := range map[string]func(r map[string]string) bool{
 		"country=NER":                    func(r map[string]string) bool { return r["country_code"] == "NER" && r["country_name"] == "Niger" },
 		"org=icrc&since=2025":            func(r map[string]string) bool { return r["org_slug"] == "icrc" && r["date"] >= "2025" },
-		"type=class_ban_announced":       func(r map[string]string) bool { return r["org_slug"] == "" && r["event_type"] == "class_ban_announced" },
+		"event=class_ban_announced":      func(r map[string]string) bool { return r["org_slug"] == "" && r["event_type"] == "class_ban_announced" },
 		"until=2009&type=staff_departed": func(r map[string]string) bool { return r["date"] < "2010" && r["event_type"] == "staff_departed" },
 	} {
 		got := getCSV(t, srv, "/export/events.csv?"+query)
-		_, want, _ := st.Events(context.Background(), eventFilterOf(t, query))
+		_, want, _ := st.Changes(context.Background(), eventFilterOf(t, query))
 		if len(got)-2 != want {
 			t.Errorf("?%s: %d rows, want %d", query, len(got)-2, want)
 		}
@@ -96,14 +96,13 @@ func TestExportEventsCSV(t *testing.T) {
 }
 
 // eventFilterOf parses an events export query as the handler does.
-func eventFilterOf(t *testing.T, query string) store.EventFilter {
+func eventFilterOf(t *testing.T, raw string) store.ChangeFilter {
 	t.Helper()
-	v, _ := url.ParseQuery(query)
-	q, problems := parseQuery(eventExportParams, v)
-	if len(problems) > 0 {
-		t.Fatal(problems)
+	q, qe := query.Parse(raw, eventExportParams)
+	if qe != nil {
+		t.Fatal(qe)
 	}
-	f := q.eventFilter()
+	f := eventSelection(q)
 	f.Limit = 1 // ask for the total
 	return f
 }
@@ -143,7 +142,7 @@ func TestExportRejectsBadFiltersAsProblems(t *testing.T) {
 	srv, _ := newTestServer(t)
 	for target, param := range map[string]string{
 		"/export/events.csv?limit=10":         "limit",
-		"/export/events.csv?flagged=true":     "flagged",
+		"/export/events.csv?flagged=yes":      "flagged",
 		"/export/records.csv?since=2025":      "since",
 		"/export/records.csv?country=XXX":     "country",
 		"/export/records.csv?status=evicted":  "status",

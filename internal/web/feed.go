@@ -81,7 +81,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	page := q
 	page.Sort = changeSorts[0]
 	feedID := tag + "changes"
-	if enc := q.values(spec).Encode(); enc != "" {
+	if enc := q.Values(spec).Encode(); enc != "" {
 		feedID += "?" + enc
 	}
 	feed := atomFeed{
@@ -91,8 +91,8 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		Title:    s.l.T("dash.feed.title"),
 		Subtitle: s.l.T("site.tagline"),
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: origin + q.url("/changes.atom", spec)},
-			{Rel: "alternate", Type: "text/html", Href: origin + page.url("/changes", changesSpec(spec.regions))},
+			{Rel: "self", Type: "application/atom+xml", Href: origin + q.URL("/changes.atom", spec)},
+			{Rel: "alternate", Type: "text/html", Href: origin + page.URL("/changes", changesSpec(spec.Regions))},
 		},
 		Author:    atomPerson{Name: s.l.T("site.name")},
 		Generator: s.l.T("site.name"),

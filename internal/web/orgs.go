@@ -7,6 +7,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -18,7 +19,7 @@ func (s *Server) orgs(w http.ResponseWriter, r *http.Request) error {
 	}
 	list, total, err := s.store.OrgSummaries(r.Context(), store.OrgFilter{
 		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text,
-		Sort: store.OrgSort(q.Sort), Limit: listPageSize, Offset: q.offset(listPageSize),
+		Sort: store.OrgSort(q.Sort), Limit: listPageSize, Offset: q.PageOffset(listPageSize),
 	})
 	if err != nil {
 		return err
@@ -44,14 +45,14 @@ func (s *Server) org(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	v := templates.OrgView{ChangesURL: listQuery{Org: slug, Page: 1, Sort: changeSorts[0]}.url("/changes", changesSpec(nil))}
+	v := templates.OrgView{ChangesURL: query.Query{Org: slug, Page: 1, Sort: changeSorts[0]}.URL("/changes", changesSpec(nil))}
 	if v.Summary, err = s.store.OrgSummary(ctx, slug); err != nil {
 		return s.orgNotFound(slug, err)
 	}
 	total := 0
 	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
 		Org: slug, Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, Query: q.Text,
-		Sort: store.RecordSort(q.Sort), Limit: recordPageSize, Offset: q.offset(recordPageSize),
+		Sort: store.RecordSort(q.Sort), Limit: recordPageSize, Offset: q.PageOffset(recordPageSize),
 	})
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func (s *Server) org(w http.ResponseWriter, r *http.Request) error {
 // orgNotFound answers an unknown organisation with a 404 that says so.
 func (s *Server) orgNotFound(slug string, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return s.notFoundBecause(s.l.Tf("dash.org.unknown", clip(slug)), err)
+		return s.notFoundBecause(s.l.Tf("dash.org.unknown", query.Clip(slug)), err)
 	}
 	return err
 }

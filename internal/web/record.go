@@ -6,6 +6,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -29,7 +30,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) error {
 		if _, cerr := s.store.Country(ctx, code); cerr != nil {
 			return s.countryNotFound(code, cerr)
 		}
-		return s.notFoundBecause(s.l.Tf("dash.record.unknown", clip(slug), code), err)
+		return s.notFoundBecause(s.l.Tf("dash.record.unknown", query.Clip(slug), code), err)
 	}
 	if err != nil {
 		return err

@@ -31,7 +31,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/orgs", s.apiGET(s.apiOrgs))
 	mux.Handle("GET /api/v1/orgs/{slug}", s.apiGET(s.apiOrg))
 	mux.Handle("GET /api/v1/records", s.apiGET(s.apiRecords))
-	mux.Handle("GET /api/v1/events", s.apiGET(s.apiEvents))
+	mux.Handle("GET /api/v1/events", deprecations(eventListParams, s.apiGET(s.apiEvents)))
 	mux.Handle("GET /api/v1/openapi.json", s.apiGET(s.apiOpenAPI))
 	mux.Handle("/api/v1/", openData(http.HandlerFunc(s.apiFallback))) // anything else: a problem, not a page
 	mux.Handle("GET /export/records.csv", s.exportCSV("records"))

@@ -112,14 +112,6 @@ func (s *Server) page(title, section string) templates.Page {
 // response and logs it, once, here at the edge.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-func (s *Server) handle(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.serveError(w, r, err)
-		}
-	})
-}
-
 // httpError is an error with the status and the words to answer it with.
 type httpError struct {
 	status  int
