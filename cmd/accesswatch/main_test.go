@@ -44,6 +44,16 @@ func TestServeConfigPrecedence(t *testing.T) {
 			t.Errorf("%v accepted", bad)
 		}
 	}
+	if cfg, _ := serveConfig(nil, env); len(cfg.TrustedProxies) != 0 {
+		t.Errorf("a proxy is trusted by default: %v", cfg.TrustedProxies)
+	}
+	env, _, _ = testEnv(map[string]string{"ACCESSWATCH_TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"})
+	if cfg, err := serveConfig(nil, env); err != nil || len(cfg.TrustedProxies) != 2 || cfg.TrustedProxies[1].String() != "10.0.0.0/8" {
+		t.Errorf("ACCESSWATCH_TRUSTED_PROXIES: %v, %v", cfg.TrustedProxies, err)
+	}
+	if _, err := serveConfig([]string{"--trusted-proxies", "10.0.0.0/40"}, env); err == nil || !strings.Contains(err.Error(), "--trusted-proxies") {
+		t.Errorf("a bad network: %v", err)
+	}
 	env, _, _ = testEnv(map[string]string{"ACCESSWATCH_NO_SEED": "maybe"})
 	if _, err := serveConfig(nil, env); err == nil || !strings.Contains(err.Error(), "ACCESSWATCH_NO_SEED") {
 		t.Errorf("a bad environment value must name its variable: %v", err)

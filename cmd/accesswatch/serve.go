@@ -120,6 +120,6 @@ func newHandler(st *store.Store, cfg Config, log *slog.Logger) (http.Handler, er
 		return nil, err
 	}
 	site := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS,
-		Metrics: exp.Handler()})
+		TrustedProxies: cfg.TrustedProxies, Metrics: exp.Handler()})
 	return exp.Instrument(site), nil
 }

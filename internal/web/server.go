@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -46,8 +47,13 @@ type Options struct {
 	Locale *i18n.Locale
 	Assets Assets
 	// BehindTLS says the server is reached over HTTPS (directly or through
-	// a TLS-terminating proxy): HSTS is sent.
+	// a TLS-terminating proxy): HSTS is sent and cookies are Secure. It
+	// says nothing about client addresses: see TrustedProxies.
 	BehindTLS bool
+	// TrustedProxies are the networks of the reverse proxies whose
+	// X-Forwarded-For header is believed (see clientResolver); none by
+	// default: the client is the connection's peer.
+	TrustedProxies []netip.Prefix
 	// Now is the clock (session lifetimes, throttling, trend periods,
 	// "today"); nil means time.Now.
 	Now func() time.Time
@@ -69,6 +75,7 @@ type Server struct {
 	admin   *adminState
 	now     func() time.Time
 	world   func() (*geo.World, error) // the projected map, built once on first use
+	clients clientResolver
 }
 
 // Page cache bounds: enough for every page of a large deployment's common
@@ -91,7 +98,7 @@ func New(st Store, opt Options) *Server {
 	}
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
 		cache: newPageCache(cacheEntries, cacheBytes), now: opt.Now, world: sync.OnceValues(embeddedWorld),
-		metrics: opt.Metrics}
+		metrics: opt.Metrics, clients: clientResolver{trusted: opt.TrustedProxies}}
 	s.admin = newAdminState(st, opt)
 	s.handler = s.routes()
 	return s
