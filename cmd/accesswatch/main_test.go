@@ -222,3 +222,31 @@ func TestGen(t *testing.T) {
 		t.Errorf("gen without --db: exit %d", code)
 	}
 }
+
+// TestServeWarnsAboutAPublicMetricsEndpoint: listening beyond loopback
+// without a metrics token logs a warning; with a token, or on loopback, not.
+func TestServeWarnsAboutAPublicMetricsEndpoint(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	for _, tc := range []struct {
+		addr, token string
+		warn        bool
+	}{
+		{"127.0.0.1:0", "", false},
+		{"0.0.0.0:0", "", true},
+		{"0.0.0.0:0", "s3cret-token", false},
+	} {
+		var logs bytes.Buffer
+		ctx, cancel := context.WithCancel(context.Background())
+		cfg := Config{Addr: tc.addr, DB: db, MetricsToken: tc.token, MetricsPerRecord: true}
+		errc := make(chan error, 1)
+		go func() {
+			errc <- serve(ctx, cfg, slog.New(slog.NewTextHandler(&logs, nil)), func(string) { cancel() })
+		}()
+		if err := <-errc; err != nil {
+			t.Fatalf("%s: %v", tc.addr, err)
+		}
+		if got := strings.Contains(logs.String(), "ACCESSWATCH_METRICS_TOKEN") && strings.Contains(logs.String(), "level=WARN"); got != tc.warn {
+			t.Errorf("addr %s, token %q: warning %v, want %v\n%s", tc.addr, tc.token, got, tc.warn, logs.String())
+		}
+	}
+}

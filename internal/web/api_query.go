@@ -119,7 +119,9 @@ var paramParsers = map[string]func(q *apiQuery, v string) string{
 	},
 	"updated_since": func(q *apiQuery, v string) string {
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			q.UpdatedSince = t.UTC()
+			// Updates are public at day precision only: a finer bound would
+			// let anyone find the second of an update by bisection.
+			q.UpdatedSince = publicDay(t)
 			return ""
 		}
 		d, ok := isoDate(v)
