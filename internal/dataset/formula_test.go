@@ -124,3 +124,22 @@ func TestRecordsExportNeutralisesFormulas(t *testing.T) {
 		t.Errorf("records row: %v", cells)
 	}
 }
+
+// TestImportRefusesInvisibleCharacters: a bidirectional override or a
+// noncharacter in a text cell is reported at its line and column.
+func TestImportRefusesInvisibleCharacters(t *testing.T) {
+	rows := seed(t)[:2]
+	rows[0].Event.Authority = "Ministry \u202Eyrtsinim"
+	rows[1].Event.Description = "bad \uFFFE"
+	var buf bytes.Buffer
+	if err := WriteEvents(&buf, rows, false); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadEvents(&buf, now, 0)
+	got := describe(err)
+	for _, want := range []string{"authority/authority/" + access.CodeInvisibleChars, "description/description/" + access.CodeInvisibleChars} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems %q lack %q", got, want)
+		}
+	}
+}
