@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/accesswatch/accesswatch/internal/web"
 )
 
 // Config is everything the server is told at start.
@@ -18,6 +21,9 @@ type Config struct {
 	LogLevel  slog.Level
 	LogFormat string // "text" or "json"
 	BehindTLS bool   // reached over HTTPS (send HSTS, secure cookies)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (--trusted-proxies); none by default.
+	TrustedProxies []netip.Prefix
 
 	MetricsPerRecord bool   // /metrics carries per-record series (false: per-country aggregates only)
 	MetricsToken     string // bearer token /metrics requires; empty: none
@@ -95,17 +101,22 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	fs.TextVar(&cfg.LogLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&cfg.BehindTLS, "behind-tls", false, "the server is reached over HTTPS through a proxy: send HSTS and Secure cookies")
+	proxies := fs.String("trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For header names the client; empty: the client is the connection's peer")
 	fs.BoolVar(&cfg.MetricsPerRecord, "metrics-per-record", true, "export per-record series on /metrics; false keeps only per-country aggregates (very large deployments)")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", defaultReadHeaderTimeout,
 		"close connections that have not sent their request headers within this time (slow clients)")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")
-	if err := parseFlags(fs, args, env.getenv); err != nil {
+	err := parseFlags(fs, args, env.getenv)
+	if err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, usageError("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	cfg.DB = *db
+	if cfg.TrustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
+		return cfg, usageError("--trusted-proxies: %v", err)
+	}
 	if cfg.ReadHeaderTimeout <= 0 || cfg.ReadHeaderTimeout > readTimeout {
 		return cfg, usageError("--read-header-timeout must be more than 0 and at most %s, not %s", readTimeout, cfg.ReadHeaderTimeout)
 	}

@@ -44,6 +44,16 @@ func TestServeConfigPrecedence(t *testing.T) {
 			t.Errorf("%v accepted", bad)
 		}
 	}
+	if cfg, _ := serveConfig(nil, env); len(cfg.TrustedProxies) != 0 {
+		t.Errorf("a proxy is trusted by default: %v", cfg.TrustedProxies)
+	}
+	env, _, _ = testEnv(map[string]string{"ACCESSWATCH_TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"})
+	if cfg, err := serveConfig(nil, env); err != nil || len(cfg.TrustedProxies) != 2 || cfg.TrustedProxies[1].String() != "10.0.0.0/8" {
+		t.Errorf("ACCESSWATCH_TRUSTED_PROXIES: %v, %v", cfg.TrustedProxies, err)
+	}
+	if _, err := serveConfig([]string{"--trusted-proxies", "10.0.0.0/40"}, env); err == nil || !strings.Contains(err.Error(), "--trusted-proxies") {
+		t.Errorf("a bad network: %v", err)
+	}
 	env, _, _ = testEnv(map[string]string{"ACCESSWATCH_NO_SEED": "maybe"})
 	if _, err := serveConfig(nil, env); err == nil || !strings.Contains(err.Error(), "ACCESSWATCH_NO_SEED") {
 		t.Errorf("a bad environment value must name its variable: %v", err)
@@ -210,5 +220,33 @@ func TestGen(t *testing.T) {
 	env, _, _ = testEnv(nil)
 	if code := run(context.Background(), env, []string{"gen", "--records", "5"}); code != 2 {
 		t.Errorf("gen without --db: exit %d", code)
+	}
+}
+
+// TestServeWarnsAboutAPublicMetricsEndpoint: listening beyond loopback
+// without a metrics token logs a warning; with a token, or on loopback, not.
+func TestServeWarnsAboutAPublicMetricsEndpoint(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	for _, tc := range []struct {
+		addr, token string
+		warn        bool
+	}{
+		{"127.0.0.1:0", "", false},
+		{"0.0.0.0:0", "", true},
+		{"0.0.0.0:0", "s3cret-token", false},
+	} {
+		var logs bytes.Buffer
+		ctx, cancel := context.WithCancel(context.Background())
+		cfg := Config{Addr: tc.addr, DB: db, MetricsToken: tc.token, MetricsPerRecord: true}
+		errc := make(chan error, 1)
+		go func() {
+			errc <- serve(ctx, cfg, slog.New(slog.NewTextHandler(&logs, nil)), func(string) { cancel() })
+		}()
+		if err := <-errc; err != nil {
+			t.Fatalf("%s: %v", tc.addr, err)
+		}
+		if got := strings.Contains(logs.String(), "ACCESSWATCH_METRICS_TOKEN") && strings.Contains(logs.String(), "level=WARN"); got != tc.warn {
+			t.Errorf("addr %s, token %q: warning %v, want %v\n%s", tc.addr, tc.token, got, tc.warn, logs.String())
+		}
 	}
 }

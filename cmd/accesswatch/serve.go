@@ -92,6 +92,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	log.Info("listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "version", buildinfo.Read().Version)
+	if cfg.MetricsToken == "" && !loopbackOnly(ln.Addr()) {
+		log.Warn("/metrics is public: it tells anyone how the server is used; set ACCESSWATCH_METRICS_TOKEN on a public instance",
+			"addr", ln.Addr().String())
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -114,6 +118,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// loopbackOnly reports whether a listener's address can be reached from
+// this machine only (127.0.0.0/8, ::1); an unspecified address (0.0.0.0,
+// ::) or any other is reachable from elsewhere.
+func loopbackOnly(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // newHandler builds the whole site on the clock now (the store's): the web
@@ -142,6 +154,6 @@ func newSite(st *store.Store, src metrics.Source, cfg Config, now func() time.Ti
 		return nil, err
 	}
 	site := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS,
-		Now: now, Metrics: exp.Handler()})
+		Now: now, TrustedProxies: cfg.TrustedProxies, Metrics: exp.Handler()})
 	return exp.Instrument(site), nil
 }

@@ -17,6 +17,7 @@ const (
 	CodeTooLong        = "too_long"        // longer than FieldError.Limit characters
 	CodeInvalidUTF8    = "invalid_utf8"    // not valid UTF-8 text
 	CodeControlChars   = "control_chars"   // contains control characters
+	CodeInvisibleChars = "invisible_chars" // contains noncharacters or bidirectional overrides
 	CodeUnknownValue   = "unknown_value"   // not one of the vocabulary's values
 	CodeDateFormat     = "date_format"     // not YYYY, YYYY-MM or YYYY-MM-DD
 	CodeDateFuture     = "date_future"     // after today
@@ -122,7 +123,27 @@ func (e *Errors) text(field, s string, limit int, required, multiline bool) {
 		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
 	}) >= 0:
 		e.Add(field, CodeControlChars)
+	case strings.IndexFunc(s, forbiddenRune) >= 0:
+		e.Add(field, CodeInvisibleChars)
 	}
+}
+
+// forbiddenRune reports the characters no text field may hold besides
+// control characters: Unicode noncharacters (U+FDD0–U+FDEF and the last
+// two code points of every plane, U+FFFE, U+FFFF, U+1FFFE, ...), which are
+// not valid in XML and break the SVG badges, and the bidirectional
+// embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
+// which can make a name display as something other than what it is.
+func forbiddenRune(r rune) bool {
+	switch {
+	case r >= 0xFDD0 && r <= 0xFDEF:
+		return true
+	case r&0xFFFE == 0xFFFE: // U+xxFFFE and U+xxFFFF in every plane
+		return true
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 // enum checks an optional vocabulary value.

@@ -40,6 +40,16 @@ func TestEventValidate(t *testing.T) {
 		{"long authority", func(e *Event) { e.Authority = strings.Repeat("é", MaxShortText+1) }, "authority", CodeTooLong},
 		{"invalid utf8", func(e *Event) { e.Reason = "bad \xff byte" }, "reason", CodeInvalidUTF8},
 		{"control chars", func(e *Event) { e.Authority = "a\x00b" }, "authority", CodeControlChars},
+		{"noncharacter U+FFFE", func(e *Event) { e.Authority = "a\uFFFEb" }, "authority", CodeInvisibleChars},
+		{"noncharacter U+FFFF", func(e *Event) { e.Description = "a\uFFFF" }, "description", CodeInvisibleChars},
+		{"noncharacter U+FDD0", func(e *Event) { e.Reason = "\uFDD0" }, "reason", CodeInvisibleChars},
+		{"noncharacter U+FDEF", func(e *Event) { e.Sources[0].Title = "x\uFDEF" }, "source_title", CodeInvisibleChars},
+		{"plane-final U+1FFFE", func(e *Event) { e.Sources[0].Publisher = "x\U0001FFFE" }, "source_publisher", CodeInvisibleChars},
+		{"plane-final U+10FFFF", func(e *Event) { e.Authority = "x\U0010FFFF" }, "authority", CodeInvisibleChars},
+		{"right-to-left override", func(e *Event) { e.Authority = "Ministry \u202Eyrtsinim" }, "authority", CodeInvisibleChars},
+		{"left-to-right embedding", func(e *Event) { e.Description = "\u202Ax" }, "description", CodeInvisibleChars},
+		{"first strong isolate", func(e *Event) { e.Reason = "\u2068x\u2069" }, "reason", CodeInvisibleChars},
+		{"left-to-right isolate", func(e *Event) { e.Authority = "\u2066x" }, "authority", CodeInvisibleChars},
 		{"negative people", func(e *Event) { e.Reach.People = -1 }, "people", CodeOutOfRange},
 		{"absurd people", func(e *Event) { e.Reach.People = MaxPeople + 1 }, "people", CodeOutOfRange},
 		{"people without basis", func(e *Event) { e.Reach.Basis = "" }, "people_basis", CodeBasisRequired},
@@ -106,6 +116,26 @@ func TestOrgValidate(t *testing.T) {
 		if _, ok := errs.Field(f); !ok {
 			t.Errorf("no problem for %s in %v", f, errs)
 		}
+	}
+}
+
+// TestTextKeepsOrdinaryUnicode: the characters refused as invisible are
+// exactly the noncharacters and the bidirectional controls; their
+// neighbours, other scripts and marks that do not reorder text pass.
+func TestTextKeepsOrdinaryUnicode(t *testing.T) {
+	for _, name := range []string{"Médecins Sans Frontières", "الهلال الأحمر", "a\u200Fb (RLM)", "\uFDCF\uFDF0", "\uFFFD\uFFFC", "\U0001FFFD emoji-plane", "\u2065\u206A", "\u2029\u2060"} {
+		o := Org{Slug: "x", Name: name, Type: OrgINGO}
+		err := o.Validate()
+		if errs, ok := AsErrors(err); ok {
+			if fe, bad := errs.Field("name"); bad && fe.Code == CodeInvisibleChars {
+				t.Errorf("%q refused as invisible", name)
+			}
+		}
+	}
+	o := Org{Slug: "x", Name: "Relief \u202Eorg", Type: OrgINGO}
+	errs, _ := AsErrors(o.Validate())
+	if fe, ok := errs.Field("name"); !ok || fe.Code != CodeInvisibleChars {
+		t.Errorf("an override in an organisation name: %v", errs)
 	}
 }
 

@@ -241,11 +241,12 @@ type rowReader struct {
 
 func (r rowReader) get(name string) string { return strings.TrimSpace(r.raw(name)) }
 
-// raw returns the cell untrimmed: joined source cells keep their empty
-// leading and trailing entries.
+// raw returns the cell untrimmed (joined source cells keep their empty
+// leading and trailing entries), without the apostrophe an export puts
+// before a cell a spreadsheet would take for a formula (see unneutralise).
 func (r rowReader) raw(name string) string {
 	if i := r.index[name]; i > 0 && i <= len(r.rec) {
-		return r.rec[i-1]
+		return unneutralise(r.rec[i-1])
 	}
 	return ""
 }
@@ -392,8 +393,15 @@ func WriteEvents(w io.Writer, rows []EventRow, hxl bool) error {
 	return writeCSV(w, EventColumns, hxl, len(rows), func(i int, rec []string) { eventRecord(rec, rows[i]) })
 }
 
+// numericColumns are the columns of both CSV formats that hold whole
+// numbers, never negative: they are written as they are, never prefixed
+// (see neutralise).
+var numericColumns = map[string]bool{"people": true, "presence_since": true, "people_reached": true, "people_lost": true}
+
 // writeCSV writes a header row, the HXL hashtag row when hxl is set, and n
-// rows that fill fills in: UTF-8, RFC 4180 quoting, CRLF line ends.
+// rows that fill fills in: UTF-8, RFC 4180 quoting, CRLF line ends. A text
+// cell a spreadsheet would take for a formula is written with a leading
+// apostrophe (see neutralise).
 func writeCSV(w io.Writer, cols []column, hxl bool, n int, fill func(i int, rec []string)) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
@@ -410,10 +418,19 @@ func writeCSV(w io.Writer, cols []column, hxl bool, n int, fill func(i int, rec 
 			return err
 		}
 	}
+	text := make([]bool, len(cols))
+	for i, c := range cols {
+		text[i] = !numericColumns[c.Name]
+	}
 	rec := make([]string, len(cols))
 	for i := range n {
 		clear(rec)
 		fill(i, rec)
+		for j := range rec {
+			if text[j] {
+				rec[j] = neutralise(rec[j])
+			}
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

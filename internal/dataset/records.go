@@ -67,7 +67,9 @@ func recordRecord(rec []string, row RecordRow) {
 	people, basis, period := reachCells(r.Reach)
 	var updated string
 	if !r.UpdatedAt.IsZero() {
-		updated = r.UpdatedAt.UTC().Format(time.RFC3339)
+		// Day precision (midnight UTC): the export never tells when an
+		// editor works.
+		updated = r.UpdatedAt.UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
 	}
 	cells := append([]string{
 		r.CountryCode, row.CountryName, row.Region, r.OrgSlug, row.Org.Name, row.Org.Acronym, string(row.Org.Type),

@@ -65,7 +65,7 @@ func TestWriteRecordsWithHXL(t *testing.T) {
 		"country_code": "NER", "org_acronym": "ICRC", "status": "expelled", "flagged": "true", "status_since": "2025-06-05",
 		"status_since_precision": "day", "people_reached": "2000000", "people_lost": "2000000", "people_basis": "cumulative",
 		"presence_since": "1990", "last_reviewed": "2025-06", "summary": `Expelled, "after 35 years"`,
-		"source_publisher": "AP\nICRC", "source_title": "\nStatement", "source_date": "", "updated_at": "2026-03-01T11:00:00Z",
+		"source_publisher": "AP\nICRC", "source_title": "\nStatement", "source_date": "", "updated_at": "2026-03-01T00:00:00Z",
 	} {
 		if got := cell(2, name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)

@@ -1,6 +1,6 @@
 // Package e2e helps tests that drive real external programs: a headless
-// Chromium and a Prometheus server. Such a test skips with a clear message
-// when the program is not installed, unless ACCESSWATCH_REQUIRE_E2E=1 (set by
+// Chromium, a Prometheus server and LibreOffice (soffice). Such a test
+// skips with a clear message when the program is not installed, unless ACCESSWATCH_REQUIRE_E2E=1 (set by
 // .ci/run), in which case it fails: in CI a missing browser is an error,
 // not a reason to pass.
 package e2e
@@ -59,6 +59,12 @@ func Chromium(t testing.TB) string {
 func Prometheus(t testing.TB) (prometheus, promtool string) {
 	t.Helper()
 	return need(t, "Prometheus", "prometheus"), need(t, "promtool", "promtool")
+}
+
+// Soffice returns the path of LibreOffice's soffice, or skips the test.
+func Soffice(t testing.TB) string {
+	t.Helper()
+	return need(t, "LibreOffice", "soffice", "libreoffice", "/usr/lib/libreoffice/program/soffice")
 }
 
 // Browser starts a headless Chromium for the test and returns a chromedp

@@ -40,7 +40,7 @@ func TestEveryCodeHasALabel(t *testing.T) {
 	for _, v := range access.SourceTypes {
 		keys = append(keys, "sourcetype."+string(v))
 	}
-	for _, code := range []string{access.CodeRequired, access.CodeTooLong, access.CodeInvalidUTF8, access.CodeControlChars,
+	for _, code := range []string{access.CodeRequired, access.CodeTooLong, access.CodeInvalidUTF8, access.CodeControlChars, access.CodeInvisibleChars,
 		access.CodeUnknownValue, access.CodeDateFormat, access.CodeDateFuture, access.CodeNotHTTPURL, access.CodeSlugFormat,
 		access.CodeCountryFormat, access.CodeOutOfRange, access.CodeNotANumber, access.CodeBasisRequired, access.CodeClassLevel,
 		access.CodeSourceRequired} {

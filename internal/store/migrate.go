@@ -52,37 +52,41 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 	return ms, nil
 }
 
-// migrate applies the migrations the database lacks, each in its own
-// transaction together with its row in schema_migrations, so that a crash
-// leaves the schema at a known version. It refuses a database whose schema is
-// newer than this binary knows.
+// migrate brings the schema up to date in ONE write transaction: it
+// creates schema_migrations if missing, reads the version, and applies
+// every migration the database lacks, each with its row in
+// schema_migrations. The writer's BEGIN IMMEDIATE takes the write lock
+// before the version is read, so two processes opening a new file at once
+// (the first `serve` and a `user add` beside it) cannot both see version 0
+// and both try to create the tables: the second waits for the first and
+// then finds nothing to do. A failure or a crash leaves the schema as it
+// was. It refuses a database whose schema is newer than this binary knows.
 func migrate(ctx context.Context, db *sql.DB, ms []migration, now string) (from int, err error) {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	err = inTx(ctx, db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
 	) STRICT`); err != nil {
-		return 0, fmt.Errorf("create schema_migrations: %w", err)
-	}
-	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&from); err != nil {
-		return 0, fmt.Errorf("read schema version: %w", err)
-	}
-	if from > len(ms) {
-		return from, fmt.Errorf("%w: the database is at schema version %d, this accesswatch knows up to %d; use a newer accesswatch or restore a backup", ErrSchemaTooNew, from, len(ms))
-	}
-	for _, m := range ms[from:] {
-		err := inTx(ctx, db, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, now)
-			return err
-		})
-		if err != nil {
-			return from, fmt.Errorf("migration %d_%s: %w", m.Version, m.Name, err)
+			return fmt.Errorf("create schema_migrations: %w", err)
 		}
-	}
-	return from, nil
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&from); err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if from > len(ms) {
+			return fmt.Errorf("%w: the database is at schema version %d, this accesswatch knows up to %d; use a newer accesswatch or restore a backup", ErrSchemaTooNew, from, len(ms))
+		}
+		for _, m := range ms[from:] {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %d_%s: %w", m.Version, m.Name, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, now); err != nil {
+				return fmt.Errorf("migration %d_%s: %w", m.Version, m.Name, err)
+			}
+		}
+		return nil
+	})
+	return from, err
 }
 
 // inTx runs fn in a transaction, committing if it returns nil. The writer's

@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -72,6 +73,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	s := &Store{path: path, now: opt.Now}
 	var err error
 	if s.writer, err = sql.Open("sqlite3", writerDSN(path)); err != nil {
@@ -83,6 +87,10 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	s.writer.SetConnMaxIdleTime(0)
 
 	if err := s.check(ctx); err != nil {
+		s.writer.Close()
+		return nil, err
+	}
+	if err := privateSidecars(path); err != nil {
 		s.writer.Close()
 		return nil, err
 	}
@@ -108,6 +116,42 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	s.version.raise(v)
 	return s, nil
+}
+
+// createPrivate creates the database file, if it does not exist yet, with
+// permissions 0600 — readable by the server's user only: it holds password
+// hashes and who recorded what. The mode is set explicitly, so the umask
+// does not matter. An existing file keeps the permissions it has.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	defer f.Close()
+	if err := f.Chmod(0o600); err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return nil
+}
+
+// privateSidecars gives the -wal and -shm files beside the database the
+// database file's own permissions (0600 for a file Open created), so the
+// data they hold is no more readable than the database. SQLite does the
+// same when it creates them; this also covers files left with another mode.
+func privateSidecars(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("database file permissions: %w", err)
+	}
+	for _, p := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, fi.Mode().Perm()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("database file permissions: %w", err)
+		}
+	}
+	return nil
 }
 
 // writerDSN: WAL so readers never block the writer; synchronous=FULL so a

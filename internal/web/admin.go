@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -266,26 +264,6 @@ func safeNext(next string) string {
 		}
 	}
 	return next
-}
-
-// clientAddress is the address a login comes from, for the per-address
-// throttle. Behind a TLS proxy (BehindTLS) it is the last address in
-// X-Forwarded-For — the one the proxy itself appended, which a client
-// cannot forge — else the connection's address.
-func (s *Server) clientAddress(r *http.Request) string {
-	if s.tls {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			parts := strings.Split(xff[len(xff)-1], ",")
-			if a, err := netip.ParseAddr(strings.TrimSpace(parts[len(parts)-1])); err == nil {
-				return a.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // pageParam reads the page query parameter: 1 when absent; an error for

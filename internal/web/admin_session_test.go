@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -225,11 +226,11 @@ func TestLoginThrottlePerAddress(t *testing.T) {
 	}
 }
 
-// TestClientAddressBehindAProxy: behind a TLS proxy the address is the one
-// the proxy appended to X-Forwarded-For; what the client wrote before it
-// does not matter.
+// TestClientAddressBehindAProxy: behind a trusted proxy the address is the
+// one the proxy appended to X-Forwarded-For; what the client wrote before
+// it does not matter.
 func TestClientAddressBehindAProxy(t *testing.T) {
-	f := newAdminFixtureWith(t, Options{BehindTLS: true})
+	f := newAdminFixtureWith(t, Options{BehindTLS: true, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 	try := func(xff, pw string) int {
 		return f.do(request{method: http.MethodPost, target: "/admin/login", form: loginForm("ed", pw), remote: "10.0.0.1:5000",
 			header: map[string]string{"X-Forwarded-For": xff}}).Code

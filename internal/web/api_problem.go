@@ -155,6 +155,11 @@ func (s *Server) serveProblem(w http.ResponseWriter, r *http.Request, err error)
 	} else {
 		s.log.DebugContext(r.Context(), "request rejected", "method", r.Method, "path", r.URL.Path, "status", ae.status, "err", err)
 	}
+	s.writeProblem(w, r, ae)
+}
+
+// writeProblem writes a problem answer (without logging it).
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, ae *apiError) {
 	p := problem{Type: problemTypeBase + ae.kind, Title: s.l.T("api.problem." + ae.kind), Status: ae.status,
 		Detail: ae.detail, Instance: r.URL.RequestURI(), Errors: ae.params}
 	body, _ := marshalJSON(p)

@@ -44,12 +44,20 @@ func optionalInt(n int) *int {
 	return &n
 }
 
+// timestampJSON writes when an editor did something (entered an event,
+// updated a record) at day precision: midnight UTC of the day, in RFC 3339.
+// Public outputs never tell the hour an editor works (see publicDay).
 func timestampJSON(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return publicDay(t).Format(time.RFC3339)
 }
+
+// publicDay is t at the precision public outputs give editors' activity:
+// the start (00:00:00 UTC) of its day. An hour or second would tell anyone
+// watching when, and so perhaps who, recorded a government's measure.
+func publicDay(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 
 type countryRefJSON struct {
 	Code string `json:"code"`

@@ -160,7 +160,8 @@ func (s *Server) cached(h handlerFunc) http.Handler { return s.cachedBy(h, false
 // a request that came with another.
 func (s *Server) cachedPerOrigin(h handlerFunc) http.Handler { return s.cachedBy(h, true) }
 
-// cachedBy implements cached and cachedPerOrigin. An entry is fresh while
+// cachedBy implements cached and cachedPerOrigin. A miss counts against
+// the client's render limit (see allowRender); a hit is free. An entry is fresh while
 // the store generation and the store clock's day are those it was rendered
 // at: pages count "the last 90 days" and "years present" from today, so
 // they go stale at midnight (UTC) even when nothing was committed.
@@ -174,6 +175,9 @@ func (s *Server) cachedBy(h handlerFunc, perOrigin bool) http.Handler {
 		}
 		if e := s.cache.get(key, gen); e != nil && e.day == day {
 			serveCached(w, r, e)
+			return
+		}
+		if !s.allowRender(w, r) {
 			return
 		}
 		buf := &bufferedResponse{header: http.Header{}}

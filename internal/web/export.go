@@ -37,6 +37,13 @@ func (s *Server) exportCSV(kind string) http.Handler {
 		if err != nil {
 			return err
 		}
+		// An export is the most expensive answer: only exportSlots render
+		// at once, whoever asks.
+		release, ok := s.acquireExport(w, r)
+		if !ok {
+			return nil
+		}
+		defer release()
 		// Render whole before answering, so that a failure half-way is a
 		// clean error rather than a truncated file.
 		var buf bytes.Buffer

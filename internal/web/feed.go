@@ -179,7 +179,9 @@ func feedLink(e store.EventView) string {
 	return templates.RecordURL(e.CountryCode, e.OrgSlug) + "#" + templates.EventAnchor(e.ID)
 }
 
-func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// atomTime writes an Atom date (RFC 3339, which requires a time of day) at
+// day precision: midnight UTC of t's day (see publicDay).
+func atomTime(t time.Time) string { return publicDay(t).Format(time.RFC3339) }
 
 var dnsName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`)
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -47,13 +48,26 @@ type Options struct {
 	Locale *i18n.Locale
 	Assets Assets
 	// BehindTLS says the server is reached over HTTPS (directly or through
-	// a TLS-terminating proxy): HSTS is sent.
+	// a TLS-terminating proxy): HSTS is sent and cookies are Secure. It
+	// says nothing about client addresses: see TrustedProxies.
 	BehindTLS bool
+	// TrustedProxies are the networks of the reverse proxies whose
+	// X-Forwarded-For header is believed (see clientResolver); none by
+	// default: the client is the connection's peer.
+	TrustedProxies []netip.Prefix
 	// Now is the one clock of the site (session lifetimes, throttling,
 	// trend periods, "today", the day the page cache keys on); nil means the
 	// store's own (Store.Now), so that pages and the store never disagree
 	// on the date.
 	Now func() time.Time
+	// ClientRate and ClientBurst limit how often one client (an IPv4
+	// address or an IPv6 /64, see TrustedProxies) may make the server
+	// render a public page, API answer or export afresh: a token bucket of
+	// ClientBurst refilled at ClientRate per second. Cached answers are
+	// free; clients on loopback are not limited. Zero means the defaults
+	// (DefaultClientRate, DefaultClientBurst); a negative rate, no limit.
+	ClientRate  float64
+	ClientBurst int
 	// Metrics, if not nil, serves GET /metrics (the Prometheus exporter,
 	// which brings its own authorisation).
 	Metrics http.Handler
@@ -72,6 +86,12 @@ type Server struct {
 	admin   *adminState
 	now     func() time.Time
 	world   func() (*geo.World, error) // the projected map, built once on first use
+	clients clientResolver
+	limiter *clientLimiter // nil: no per-client limit
+	// exports holds a token per CSV export being rendered (at most
+	// exportSlots); exportWait is how long another waits for a slot.
+	exports    chan struct{}
+	exportWait time.Duration
 }
 
 // Page cache bounds: enough for every page of a large deployment's common
@@ -94,7 +114,15 @@ func New(st Store, opt Options) *Server {
 	}
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, assets: opt.Assets, tls: opt.BehindTLS,
 		cache: newPageCache(cacheEntries, cacheBytes), now: opt.Now, world: sync.OnceValues(embeddedWorld),
-		metrics: opt.Metrics}
+		metrics: opt.Metrics, clients: clientResolver{trusted: opt.TrustedProxies}}
+	if opt.ClientRate == 0 {
+		opt.ClientRate = DefaultClientRate
+	}
+	if opt.ClientBurst <= 0 {
+		opt.ClientBurst = DefaultClientBurst
+	}
+	s.limiter = newClientLimiter(opt.ClientRate, opt.ClientBurst)
+	s.exports, s.exportWait = make(chan struct{}, exportSlots), exportWait
 	s.admin = newAdminState(st, opt.Now, opt.Logger)
 	s.handler = s.routes()
 	return s

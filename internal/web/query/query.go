@@ -319,7 +319,9 @@ func (q *Query) set(name, v string, spec Spec) *Problem {
 		}
 	case UpdatedSince:
 		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			q.UpdatedSince = t.UTC()
+			// Updates are public at day precision only: a finer bound would
+			// let anyone find the second of an update by bisection.
+			q.UpdatedSince = t.UTC().Truncate(24 * time.Hour)
 			return nil
 		}
 		d, ok := date(v, true)

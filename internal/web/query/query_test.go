@@ -66,7 +66,8 @@ func TestParseAccepts(t *testing.T) {
 				UpdatedSince: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Limit: 0, Offset: 20})},
 		{recordsSpec, "flagged=1", api(Query{Flagged: true, Limit: DefaultLimit})},
 		{recordsSpec, "flagged=false", api(Query{Limit: DefaultLimit})},
-		{recordsSpec, "updated_since=2025-06-05T10:00:00%2B02:00", api(Query{UpdatedSince: time.Date(2025, 6, 5, 8, 0, 0, 0, time.UTC), Limit: DefaultLimit})},
+		{recordsSpec, "updated_since=2025-06-05T10:00:00%2B02:00", api(Query{UpdatedSince: time.Date(2025, 6, 5, 0, 0, 0, 0, time.UTC), Limit: DefaultLimit})}, // to its UTC day: updates are public at day precision
+		{recordsSpec, "updated_since=2025-06-05T01:00:00%2B02:00", api(Query{UpdatedSince: time.Date(2025, 6, 4, 0, 0, 0, 0, time.UTC), Limit: DefaultLimit})},
 		{eventsSpec, "since=2025&until=2025-06-05&event=staff_departed&event=offices_closed&type=ingo&q=red&limit=1000&offset=1000000000",
 			api(Query{Since: access.MustParseDate("2025"), Until: access.MustParseDate("2025-06-05"), OrgType: access.OrgINGO, Text: "red",
 				Events: []access.EventType{"offices_closed", "staff_departed"}, Limit: 1000, Offset: MaxOffset})},
