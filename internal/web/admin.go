@@ -146,7 +146,7 @@ func (s *Server) guard(rt adminRoute) http.Handler {
 		}
 		a := &adminRequest{token: s.sessionToken(r)}
 		if rt.access != openToAll {
-			sess, err := s.admin.auth.AuthenticateFrom(r.Context(), a.token, s.clientAddress(r))
+			sess, err := s.admin.auth.AuthenticateFrom(r.Context(), a.token, s.clientKey(r))
 			if errors.Is(err, auth.ErrNoSession) {
 				to := "/admin/login?next=" + url.QueryEscape(loginNext(r))
 				if a.token != "" {

@@ -34,7 +34,7 @@ func (s *Server) formView(values map[string]string, problems access.Errors) temp
 // loginPage shows the login form, or sends a logged-in editor on.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	next := safeNext(r.URL.Query().Get("next"))
-	if _, err := s.admin.auth.AuthenticateFrom(r.Context(), a.token, s.clientAddress(r)); err == nil {
+	if _, err := s.admin.auth.AuthenticateFrom(r.Context(), a.token, s.clientKey(r)); err == nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
@@ -69,7 +69,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, a *adminRequest) 
 		return nil
 	}
 	token, _, err := s.admin.auth.Login(r.Context(), auth.LoginAttempt{
-		Name: f["username"], Password: f["password"], Address: s.clientAddress(r), Previous: a.token,
+		Name: f["username"], Password: f["password"], Address: s.clientKey(r), Previous: a.token,
 	})
 	var throttled *auth.ThrottledError
 	switch {
@@ -102,7 +102,7 @@ func retryAfter(w http.ResponseWriter, d time.Duration) int {
 
 // logout ends the session and its cookie.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	if err := s.admin.auth.Logout(r.Context(), a.token, s.clientAddress(r)); err != nil {
+	if err := s.admin.auth.Logout(r.Context(), a.token, s.clientKey(r)); err != nil {
 		return err
 	}
 	s.clearSessionCookie(w, r)

@@ -285,7 +285,7 @@ func (s *Server) userFromPath(r *http.Request) (store.User, error) {
 // ones, or no free password-check slot, are errors that answer 429 or 503.
 // Every try is throttled and recorded like a login.
 func (s *Server) confirmCurrent(w http.ResponseWriter, r *http.Request, a *adminRequest, current string) (access.Errors, error) {
-	err := s.admin.auth.ConfirmPassword(r.Context(), a.session.User, current, s.clientAddress(r))
+	err := s.admin.auth.ConfirmPassword(r.Context(), a.session.User, current, s.clientKey(r))
 	if errors.Is(err, auth.ErrBadCredentials) {
 		return access.Errors{{Field: "current_password", Code: CodeWrongPassword}}, nil
 	}

@@ -248,6 +248,27 @@ func TestClientAddressBehindAProxy(t *testing.T) {
 	}
 }
 
+// TestLoginThrottleKnowsIPv6ClientsBy64: one IPv6 client owns its whole
+// /64, so hopping between its addresses does not reset the login throttle,
+// while a client of another /64 is not held up.
+func TestLoginThrottleKnowsIPv6ClientsBy64(t *testing.T) {
+	f := newAdminFixture(t)
+	try := func(remote, pw string) int {
+		return f.do(request{method: http.MethodPost, target: "/admin/login", form: loginForm("ed", pw), remote: remote}).Code
+	}
+	for i := range auth.FreeAddressFailures {
+		if code := try("[2001:db8:1:2::"+strconv.Itoa(i+1)+"]:5000", "wrong"); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, code)
+		}
+	}
+	if code := try("[2001:db8:1:2:ffff::9]:5000", testPassword); code != http.StatusTooManyRequests {
+		t.Errorf("another address of the same /64: %d, want 429", code)
+	}
+	if code := try("[2001:db8:1:3::1]:5000", testPassword); code != http.StatusSeeOther {
+		t.Errorf("a client of the next /64: %d, want 303", code)
+	}
+}
+
 func TestLoginRedirectStaysInTheAdminArea(t *testing.T) {
 	f := newAdminFixture(t)
 	for next, want := range map[string]string{

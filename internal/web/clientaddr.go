@@ -156,17 +156,9 @@ func (s *Server) clientAddr(r *http.Request) (netip.Addr, bool) {
 	return s.clients.resolve(r.RemoteAddr, r.Header.Values("X-Forwarded-For"))
 }
 
-// clientAddress is the client address of r as text, for logs and the login
-// trail; r.RemoteAddr as it is when that is not an address.
-func (s *Server) clientAddress(r *http.Request) string {
-	if a, ok := s.clientAddr(r); ok {
-		return a.String()
-	}
-	return r.RemoteAddr
-}
-
-// clientKey is the throttling key of r's client: its address, or its /64
-// for IPv6 (see throttleKey).
+// clientKey is how r's client is known to throttling and to the login
+// trail: its IPv4 address, or its /64 for IPv6 (see throttleKey), since one
+// IPv6 client can use every address of its /64.
 func (s *Server) clientKey(r *http.Request) string {
 	if a, ok := s.clientAddr(r); ok {
 		return throttleKey(a)
