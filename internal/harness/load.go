@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -213,6 +214,13 @@ func (l *Load) read(ctx context.Context, seed uint64) {
 		}
 		start := time.Now()
 		resp, err := do(ctx, client, http.MethodGet, l.opt.Base+r.Path, gzipHeader, "")
+		if err == nil && shedding(resp) {
+			// The server refused on purpose and said when to come back:
+			// counted apart, and honoured (briefly, so the run goes on).
+			l.opt.Stats.Shed()
+			l.backOff(ctx, resp)
+			continue
+		}
 		if err == nil && resp.status != http.StatusOK {
 			err = fmt.Errorf("status %d", resp.status)
 		}
@@ -240,6 +248,25 @@ func firstOfClass(reads []Read, n int) (Read, bool) {
 		seen[r.Class] = true
 	}
 	return Read{}, false
+}
+
+// shedding reports whether an answer is a designed refusal of work: 429
+// (per-client limit) or 503 (every export slot taken) with Retry-After.
+func shedding(resp response) bool {
+	return (resp.status == http.StatusTooManyRequests || resp.status == http.StatusServiceUnavailable) &&
+		resp.header.Get("Retry-After") != ""
+}
+
+// backOff waits as a shed answer asks, at most a second.
+func (l *Load) backOff(ctx context.Context, resp response) {
+	wait := time.Second
+	if n, err := strconv.Atoi(resp.header.Get("Retry-After")); err == nil && n >= 0 {
+		wait = min(wait, time.Duration(n)*time.Second)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(wait):
+	}
 }
 
 // pause keeps a client from spinning on a server that is going away.

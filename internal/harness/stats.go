@@ -26,6 +26,7 @@ type Stats struct {
 	latencies map[string][]time.Duration
 	errors    map[string]int
 	conflicts int
+	shed      int
 }
 
 // NewStats returns empty Stats.
@@ -55,6 +56,15 @@ func (s *Stats) Conflict() {
 	s.mu.Unlock()
 }
 
+// Shed records an answer that refused work on purpose and said when to come
+// back (429 or 503 with Retry-After: the per-client limit, or every export
+// slot taken): the server shedding load as designed, not an error.
+func (s *Stats) Shed() {
+	s.mu.Lock()
+	s.shed++
+	s.mu.Unlock()
+}
+
 // Errors returns the number of errors so far and their kinds.
 func (s *Stats) Errors() (int, map[string]int) {
 	s.mu.Lock()
@@ -71,6 +81,7 @@ type Summary struct {
 	Classes   map[string]Latency
 	Errors    map[string]int
 	Conflicts int
+	Shed      int // refusals with Retry-After (see Stats.Shed)
 }
 
 // Latency is one class's figures.
@@ -83,7 +94,7 @@ type Latency struct {
 func (s *Stats) Summary() Summary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := Summary{Classes: map[string]Latency{}, Errors: maps.Clone(s.errors), Conflicts: s.conflicts}
+	out := Summary{Classes: map[string]Latency{}, Errors: maps.Clone(s.errors), Conflicts: s.conflicts, Shed: s.shed}
 	for class, ds := range s.latencies {
 		out.Classes[class] = latencyOf(ds)
 	}
@@ -127,7 +138,8 @@ func (s Summary) Print(w io.Writer, elapsed time.Duration) {
 		fmt.Fprintf(w, "%-8s %9d %8.1f %9s %9s %9s %9s\n", c, l.Count, float64(l.Count)/elapsed.Seconds(),
 			round(l.P50), round(l.P90), round(l.P99), round(l.Max))
 	}
-	fmt.Fprintf(w, "requests: %d ok, %d errors, %d conflicts (409, retried)\n", s.Requests(), s.ErrorCount(), s.Conflicts)
+	fmt.Fprintf(w, "requests: %d ok, %d errors, %d conflicts (409, retried), %d shed (429/503 with Retry-After, retried later)\n",
+		s.Requests(), s.ErrorCount(), s.Conflicts, s.Shed)
 	kinds := slices.Collect(maps.Keys(s.Errors))
 	sort.Slice(kinds, func(i, j int) bool { return s.Errors[kinds[i]] > s.Errors[kinds[j]] })
 	for _, k := range kinds {
