@@ -18,8 +18,8 @@ import (
 type openDataStore interface {
 	ExportStore
 	Orgs(ctx context.Context) ([]access.Org, error)
-	Record(ctx context.Context, country, slug string) (store.RecordView, error)
-	Events(ctx context.Context, f store.EventFilter) ([]store.EventView, int, error)
+	Record(ctx context.Context, country, slug string) (access.RecordView, error)
+	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
 	opendata.Recorder // the import upload
 }
 
@@ -121,7 +121,7 @@ func (s *Server) apiCountries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.recordCounts(ctx, func(rec store.RecordView) string { return rec.CountryCode })
+	counts, err := s.recordCounts(ctx, func(rec access.RecordView) string { return rec.CountryCode })
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) apiCountries(w http.ResponseWriter, r *http.Request) error {
 }
 
 // recordCounts summarises every record, grouped by key.
-func (s *Server) recordCounts(ctx context.Context, key func(store.RecordView) string) (map[string]countsJSON, error) {
+func (s *Server) recordCounts(ctx context.Context, key func(access.RecordView) string) (map[string]countsJSON, error) {
 	records, _, err := s.store.Records(ctx, store.RecordFilter{})
 	if err != nil {
 		return nil, err
@@ -191,7 +191,7 @@ func (s *Server) findOrg(ctx context.Context, slug string) (access.Org, error) {
 
 // recordPage is a list of records and their JSON views.
 type recordPage struct {
-	views []store.RecordView
+	views []access.RecordView
 	json  []recordJSON
 	total int
 }
@@ -229,7 +229,7 @@ func (s *Server) apiOrgs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.recordCounts(ctx, func(rec store.RecordView) string { return rec.OrgSlug })
+	counts, err := s.recordCounts(ctx, func(rec access.RecordView) string { return rec.OrgSlug })
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ type countrySummary struct {
 // worst current state by access.Rank: flagged statuses first, then the most
 // severe. The result is ordered most alarming first (rank, flagged count,
 // then name).
-func summariseCountries(records []store.RecordView) []countrySummary {
+func summariseCountries(records []access.RecordView) []countrySummary {
 	idx := map[string]int{}
 	var out []countrySummary
 	for _, r := range records {

@@ -49,7 +49,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) error {
 // is) and for how many years. Expelled, banned and withdrawn end the
 // presence at the status date; an order to leave or a suspension does not
 // by itself.
-func presence(rec store.RecordView, thisYear int) (until, years int) {
+func presence(rec access.RecordView, thisYear int) (until, years int) {
 	if rec.PresenceSince == 0 {
 		return 0, 0
 	}

@@ -47,15 +47,15 @@ func newVisualServerOver(t testing.TB, st Store) *Server {
 		Now: func() time.Time { return storetest.Start }})
 }
 
-func recordView(country, name, slug string, s access.Status, by access.InitiatedBy) store.RecordView {
-	v := store.RecordView{CountryName: name}
+func recordView(country, name, slug string, s access.Status, by access.InitiatedBy) access.RecordView {
+	v := access.RecordView{CountryName: name}
 	v.CountryCode, v.OrgSlug, v.Status, v.StatusInitiatedBy = country, slug, s, by
 	return v
 }
 
 func TestSummariseCountriesShadesByWorstStatusFlaggedFirst(t *testing.T) {
 	auth, own := access.InitiatedByAuthority, access.InitiatedByOrganisation
-	got := summariseCountries([]store.RecordView{
+	got := summariseCountries([]access.RecordView{
 		recordView("NER", "Niger", "a", access.StatusWithdrawn, own),
 		recordView("NER", "Niger", "b", access.StatusBanned, auth),
 		recordView("NER", "Niger", "c", access.StatusExpelled, auth),
