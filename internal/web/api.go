@@ -9,8 +9,8 @@ import (
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // openDataStore is what the JSON API, the CSV exports and the import need

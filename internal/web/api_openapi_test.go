@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/accesswatch/accesswatch/internal/web/query"
+	"github.com/accesswatch/accesswatch/internal/query"
 )
 
 // openAPI is the part of an OpenAPI 3.1 document the tests read.

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // The public contract, spelt out independently of the handlers' types: a

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
-	"github.com/accesswatch/accesswatch/internal/web/query"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 

@@ -8,7 +8,7 @@ import (
 	"net/http"
 
 	"github.com/accesswatch/accesswatch/internal/opendata"
-	"github.com/accesswatch/accesswatch/internal/web/query"
+	"github.com/accesswatch/accesswatch/internal/query"
 )
 
 // exportSpecs are the CSV exports and the filters each accepts: the JSON

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/dataset"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // getCSV fetches an export and checks it is offered as a CSV file.

@@ -5,8 +5,8 @@ import (
 	"net/http"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
