@@ -25,7 +25,7 @@ type openDataStore interface {
 
 // ExportStore is what the CSV exports need from the database.
 type ExportStore interface {
-	refStore
+	opendata.RefStore
 	opendata.Source
 }
 
@@ -71,13 +71,13 @@ func (s *Server) query(r *http.Request, spec query.Spec) (query.Query, error) {
 
 // parseChecked parses a raw query string for spec and checks that what it
 // names exists. Problems are returned together as a *QueryError.
-func parseChecked(ctx context.Context, st refStore, l *i18n.Locale, spec query.Spec, raw string) (query.Query, error) {
+func parseChecked(ctx context.Context, st opendata.RefStore, l *i18n.Locale, spec query.Spec, raw string) (query.Query, error) {
 	q, qe := query.Parse(raw, spec)
 	if qe == nil {
 		qe = &query.Error{}
 	}
 	if !qe.Has(query.CodeMalformed) {
-		if err := checkRefs(ctx, st, &q, qe); err != nil {
+		if err := opendata.CheckRefs(ctx, st, &q, qe); err != nil {
 			return query.Query{}, err
 		}
 	}
@@ -268,7 +268,7 @@ func (s *Server) apiRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := recordFilter(q)
+	f := opendata.RecordSelection(q)
 	if q.Limit == 0 {
 		// limit=0 asks for the total alone. The store reads "no limit" from
 		// 0, so ask it for one row (which also makes it count) and drop it.
@@ -325,7 +325,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := eventSelection(q)
+	f := opendata.EventSelection(q)
 	f.OldestFirst, f.Limit, f.Offset = true, q.Limit, q.Offset
 	if q.Limit == 0 {
 		f.Limit = 1 // the total alone; see apiRecords
