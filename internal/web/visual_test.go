@@ -47,12 +47,6 @@ func newVisualServerOver(t testing.TB, st Store) *Server {
 		Now: func() time.Time { return storetest.Start }})
 }
 
-func recordView(country, name, slug string, s access.Status, by access.InitiatedBy) access.RecordView {
-	v := access.RecordView{CountryName: name}
-	v.CountryCode, v.OrgSlug, v.Status, v.StatusInitiatedBy = country, slug, s, by
-	return v
-}
-
 func renderDoc(t *testing.T, c interface {
 	Render(context.Context, io.Writer) error
 }) *goquery.Document {
