@@ -9,7 +9,7 @@ package templates
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/accesswatch/accesswatch/internal/store"
+import "github.com/accesswatch/accesswatch/internal/access"
 
 // EventFormPage is the form that records an event on a record, confirms a
 // record is still accurate, or creates a record with its first event.
@@ -59,7 +59,7 @@ func EventFormPage(p AdminPage, v EventFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Mode != ModeCreate {
+			if v.Mode != access.EditCreate {
 				templ_7745c5c3_Err = recordSummary(p, v.Record).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -121,7 +121,7 @@ func eventForm(p AdminPage, v EventFormView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if v.Mode == ModeCreate {
+		if v.Mode == access.EditCreate {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<fieldset><legend>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -152,7 +152,7 @@ func eventForm(p AdminPage, v EventFormView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if v.Mode == ModeReview {
+		if v.Mode == access.EditReview {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -312,7 +312,7 @@ func eventForm(p AdminPage, v EventFormView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if v.Mode != ModeCreate {
+		if v.Mode != access.EditCreate {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<input type=\"hidden\" name=\"version\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -533,7 +533,7 @@ func ConflictPage(p AdminPage, v ConflictView) templ.Component {
 	})
 }
 
-func changeItem(p AdminPage, e store.EventView) templ.Component {
+func changeItem(p AdminPage, e access.EventView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -9,7 +9,7 @@ package templates
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/accesswatch/accesswatch/internal/store"
+import "github.com/accesswatch/accesswatch/internal/access"
 
 // LoginPage asks for a name and password. message, if set, says why the
 // last try failed, in words that do not tell which part was wrong.
@@ -570,7 +570,7 @@ func AdminDashboard(p AdminPage, v DashboardView) templ.Component {
 }
 
 // recordSummary states a record's current status, for the top of its forms.
-func recordSummary(p AdminPage, r store.RecordView) templ.Component {
+func recordSummary(p AdminPage, r access.RecordView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

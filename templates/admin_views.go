@@ -7,7 +7,6 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
-	"github.com/accesswatch/accesswatch/internal/store"
 )
 
 // AdminPage is the frame of every admin page. Admin pages have their own
@@ -64,11 +63,8 @@ func vocabOptions[T ~string](values []T, label func(T) string, blank string) []O
 	return out
 }
 
-// StatusUnchanged is the status field's value for "this event changes no status".
-const StatusUnchanged = "unchanged"
-
 func statusOptions(l *i18n.Locale) []Option {
-	return append([]Option{{"", l.T("admin.choose")}, {StatusUnchanged, l.T("admin.status.unchanged")}},
+	return append([]Option{{"", l.T("admin.choose")}, {access.StatusUnchanged, l.T("admin.status.unchanged")}},
 		vocabOptions(access.Statuses, l.Status, "")...)
 }
 
@@ -101,7 +97,7 @@ func orgTypeOptions(l *i18n.Locale) []Option {
 }
 
 func roleOptions(l *i18n.Locale) []Option {
-	return vocabOptions(store.Roles, func(r store.Role) string { return l.T("admin.role." + string(r)) }, "")
+	return vocabOptions(access.Roles, func(r access.Role) string { return l.T("admin.role." + string(r)) }, "")
 }
 
 func countryOptions(l *i18n.Locale, cs []access.Country) []Option {
@@ -173,30 +169,17 @@ type AdminPager struct {
 // DashboardView is the admin front page: records to edit.
 type DashboardView struct {
 	Query   string
-	Records []store.RecordView
+	Records []access.RecordView
 	Pager   AdminPager
 }
 
-// EventFormMode says which form EventFormPage shows.
-type EventFormMode int
-
-// Event form modes.
-const (
-	// ModeEvent records an event on an existing record.
-	ModeEvent EventFormMode = iota
-	// ModeReview confirms that a record is still accurate.
-	ModeReview
-	// ModeCreate creates a record with its first event.
-	ModeCreate
-)
-
 // EventFormView is the record-an-event, review and create-record form.
 type EventFormView struct {
-	Mode   EventFormMode
+	Mode   access.RecordEdit
 	Action string
-	Record store.RecordView // the record (ModeEvent, ModeReview)
+	Record access.RecordView // the record (EditEvent, EditReview)
 	Form   Form
-	// Countries and Orgs are the choices of ModeCreate.
+	// Countries and Orgs are the choices of EditCreate.
 	Countries []access.Country
 	Orgs      []access.Org
 }
@@ -205,8 +188,8 @@ type EventFormView struct {
 // the form. It shows what changed and the editor's input again, set to the
 // current version so that it can be resubmitted after reading.
 type ConflictView struct {
-	Record  store.RecordView
-	Changes []store.EventView
+	Record  access.RecordView
+	Changes []access.EventView
 	Form    EventFormView
 }
 
@@ -244,7 +227,7 @@ type AuditChange struct {
 
 // UsersView is the account management page.
 type UsersView struct {
-	Users []store.User
+	Users []access.User
 	Self  string
 	Add   Form
 }

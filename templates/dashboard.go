@@ -6,7 +6,6 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
-	"github.com/accesswatch/accesswatch/internal/store"
 )
 
 // The public dashboard's view values. Handlers fill them; the components in
@@ -57,21 +56,21 @@ func (f Filters) Has(field string) bool { return slices.Contains(f.Fields, field
 
 // OverviewView is what the overview page shows.
 type OverviewView struct {
-	Headline store.Headline
+	Headline access.Headline
 	// RecentDays is the window of Headline.RecentChanges.
 	RecentDays int
 	// Flagged are the most severe flagged records; FlaggedTotal counts all.
-	Flagged      []store.RecordView
+	Flagged      []access.RecordView
 	FlaggedTotal int
 	// StatusSources are the sources of the event behind each flagged
 	// record's status, by event id.
 	StatusSources map[int64][]access.Source
 	// Countries are the countries with the most flagged records and reach
 	// lost; CountriesTotal counts every country with a flagged record.
-	Countries      []store.CountrySummary
+	Countries      []access.CountrySummary
 	CountriesTotal int
 	// Latest are the latest status changes and class-level measures.
-	Latest []store.EventView
+	Latest []access.EventView
 	// Others are the records that are not flagged, grouped by country;
 	// OthersShown of OthersTotal are shown.
 	Others                   []CountryRecords
@@ -87,28 +86,28 @@ type OverviewView struct {
 // CountryRecords is one country's records.
 type CountryRecords struct {
 	Code, Name string
-	Records    []store.RecordView
+	Records    []access.RecordView
 }
 
 // CountriesView is the country list.
 type CountriesView struct {
 	Filters   Filters
 	Pager     Pager
-	Countries []store.CountrySummary
+	Countries []access.CountrySummary
 	// Trends mark each country with records against six months earlier.
 	Trends map[string]access.Direction
 }
 
 // CountryView is one country's page.
 type CountryView struct {
-	Summary store.CountrySummary
+	Summary access.CountrySummary
 	// Records are the organisations' records the filters select, one page.
 	Filters Filters
 	Pager   Pager
-	Records []store.RecordView
+	Records []access.RecordView
 	// Timeline is the country's latest events, oldest first: TimelineTotal
 	// in all, the rest on ChangesURL.
-	Timeline      []store.EventView
+	Timeline      []access.EventView
 	TimelineTotal int
 	ChangesURL    string
 	// Trend is the country against six months earlier ("" without
@@ -121,38 +120,38 @@ type CountryView struct {
 type OrgsView struct {
 	Filters Filters
 	Pager   Pager
-	Orgs    []store.OrgSummary
+	Orgs    []access.OrgSummary
 }
 
 // OrgView is one organisation's page.
 type OrgView struct {
-	Summary store.OrgSummary
+	Summary access.OrgSummary
 	Filters Filters
 	Pager   Pager
-	Records []store.RecordView
+	Records []access.RecordView
 	// Latest are the organisation's latest events, oldest first: LatestTotal
 	// in all, the rest on ChangesURL.
-	Latest      []store.EventView
+	Latest      []access.EventView
 	LatestTotal int
 	ChangesURL  string
 }
 
 // RecordPageView is one organisation in one country.
 type RecordPageView struct {
-	Record store.RecordView
+	Record access.RecordView
 	// Presence: since Record.PresenceSince until PresenceUntil (0 while the
 	// organisation is still there), Years in all.
 	PresenceUntil int
 	PresenceYears int
 	// Timeline is every event of the record, oldest first.
-	Timeline []store.EventView
+	Timeline []access.EventView
 }
 
 // ChangesView is the change log.
 type ChangesView struct {
 	Filters Filters
 	Pager   Pager
-	Events  []store.EventView
+	Events  []access.EventView
 	FeedURL string
 }
 
@@ -184,7 +183,7 @@ func flagSummary(l *i18n.Locale, flags map[access.Status]int) []string {
 
 // subjectURL links an event to its record, or a class-level measure to its
 // country, at the event's anchor.
-func subjectURL(e store.EventView) string {
+func subjectURL(e access.EventView) string {
 	if e.ClassLevel() {
 		return CountryURL(e.CountryCode) + "#" + EventAnchor(e.ID)
 	}
@@ -198,7 +197,7 @@ func EventAnchor(id int64) string { return "event-" + strconv.FormatInt(id, 10) 
 func sortLabel(l *i18n.Locale, sort string) string { return l.T("dash.sort." + sort) }
 
 // reachPeople is a record's latest reach figure, or 0.
-func reachPeople(r store.RecordView) int64 {
+func reachPeople(r access.RecordView) int64 {
 	if r.Reach == nil {
 		return 0
 	}
@@ -206,7 +205,7 @@ func reachPeople(r store.RecordView) int64 {
 }
 
 // flaggedEvent says whether an event set a flagged status.
-func flaggedEvent(e store.EventView) bool {
+func flaggedEvent(e access.EventView) bool {
 	return e.StatusAfter != "" && e.StatusAfter.Flagged(e.InitiatedBy)
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
-	"github.com/accesswatch/accesswatch/internal/store"
 )
 
 var en = i18n.English()
@@ -40,7 +39,7 @@ func render(t *testing.T, c templ.Component) *goquery.Document {
 func flat(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
 
 func TestCountryFiguresShowTheSeverityScoreWithItsSource(t *testing.T) {
-	v := CountryView{Summary: store.CountrySummary{
+	v := CountryView{Summary: access.CountrySummary{
 		Country: access.Country{Code: "NER", Name: "Niger", Region: "Africa", Subregion: "Western Africa",
 			Severity: &access.SeverityScore{Score: 4, Date: access.MustParseDate("2025-09"), Publisher: "ACAPS", URL: "https://www.acaps.org/x"}},
 		Flagged: 3, ReachLost: 3_000_000, Records: 3,
@@ -126,7 +125,7 @@ func TestFilterFormShowsOnlyItsFieldsAndTheirState(t *testing.T) {
 }
 
 func TestTimelineModes(t *testing.T) {
-	events := []store.EventView{
+	events := []access.EventView{
 		{Event: access.Event{ID: 7, CountryCode: "NER", OrgSlug: "icrc", Date: access.MustParseDate("2025-06-05"), Type: access.EventOfficesClosed,
 			StatusAfter: access.StatusExpelled, InitiatedBy: access.InitiatedByAuthority, Authority: "Military government",
 			Reach:   &access.Reach{People: 2_000_000, Basis: access.ReachCumulative, Period: "1990–2025"},
@@ -172,7 +171,7 @@ func TestTimelineModes(t *testing.T) {
 }
 
 func TestRecordPagePresence(t *testing.T) {
-	rec := store.RecordView{Record: access.Record{CountryCode: "NER", OrgSlug: "x", RecordState: access.RecordState{Status: access.StatusUnknown}},
+	rec := access.RecordView{Record: access.Record{CountryCode: "NER", OrgSlug: "x", RecordState: access.RecordState{Status: access.StatusUnknown}},
 		Org: access.Org{Slug: "x", Name: "X"}, CountryName: "Niger"}
 	doc := render(t, RecordPage(testPage(), RecordPageView{Record: rec}))
 	if !strings.Contains(flat(doc.Find("#record-facts")), "not recorded") {
@@ -190,9 +189,9 @@ func TestRecordPagePresence(t *testing.T) {
 
 func TestOverviewSaysWhenItShowsOnlyTheHeadOfALongList(t *testing.T) {
 	v := OverviewView{
-		Flagged:      []store.RecordView{{Record: access.Record{CountryCode: "NER", OrgSlug: "a", RecordState: access.RecordState{Status: access.StatusBanned}}}},
+		Flagged:      []access.RecordView{{Record: access.Record{CountryCode: "NER", OrgSlug: "a", RecordState: access.RecordState{Status: access.StatusBanned}}}},
 		FlaggedTotal: 250, OthersShown: 200, OthersTotal: 900,
-		Others: []CountryRecords{{Code: "AFG", Name: "Afghanistan", Records: []store.RecordView{{Record: access.Record{CountryCode: "AFG", OrgSlug: "b"}}}}},
+		Others: []CountryRecords{{Code: "AFG", Name: "Afghanistan", Records: []access.RecordView{{Record: access.Record{CountryCode: "AFG", OrgSlug: "b"}}}}},
 	}
 	doc := render(t, Overview(testPage(), v))
 	text := flat(doc.Find("main"))

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -70,7 +71,7 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 			return usageError("%s", strings.Join(i18n.English().Problems(err), " "))
 		}
 	}
-	if sub == "add" && !store.Role(role).Valid() {
+	if sub == "add" && !access.Role(role).Valid() {
 		return usageError("--role must be admin or editor")
 	}
 
@@ -85,7 +86,7 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 	}
 	switch sub {
 	case "add":
-		return addUser(ctx, env, st, name, store.Role(role), actor)
+		return addUser(ctx, env, st, name, access.Role(role), actor)
 	case "list":
 		return listUsers(ctx, env, st)
 	case "disable":
@@ -120,7 +121,7 @@ func unlockUser(ctx context.Context, env *environment, st *store.Store, name, ac
 	return nil
 }
 
-func addUser(ctx context.Context, env *environment, st *store.Store, name string, role store.Role, actor string) error {
+func addUser(ctx context.Context, env *environment, st *store.Store, name string, role access.Role, actor string) error {
 	if _, err := st.UserByName(ctx, name); err == nil {
 		return fmt.Errorf("an account named %q exists already", name)
 	}

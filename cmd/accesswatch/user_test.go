@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
 	"github.com/accesswatch/accesswatch/internal/store"
 )
@@ -52,7 +53,7 @@ func TestUserCommands(t *testing.T) {
 	st := openUsers(t, db)
 	ctx := context.Background()
 	alice, err := st.UserByName(ctx, "alice")
-	if err != nil || alice.Role != store.RoleAdmin {
+	if err != nil || alice.Role != access.RoleAdmin {
 		t.Fatalf("alice: %+v %v", alice, err)
 	}
 	if ok, _ := auth.VerifyPassword(alice.PasswordHash, long); !ok {
@@ -157,11 +158,11 @@ func TestUnlockAndPasswdForgetFailedLogins(t *testing.T) {
 		if code != 0 || !strings.Contains(out, c.says) {
 			t.Fatalf("user %v: %d %q %q", c.args, code, out, errOut)
 		}
-		if th, _ := st.LoginThrottleState(ctx, "alice", "192.0.2.1", time.Now().Add(-time.Hour)); th != (store.LoginThrottle{}) {
+		if th, _ := st.LoginThrottleState(ctx, "alice", "192.0.2.1", time.Now().Add(-time.Hour)); th != (access.LoginThrottle{}) {
 			t.Errorf("user %v left failures: %+v", c.args, th)
 		}
 	}
-	rows, _, err := st.SecurityLog(ctx, store.SecurityFilter{Name: "alice", Outcome: store.OutcomeUnlock})
+	rows, _, err := st.SecurityLog(ctx, store.SecurityFilter{Name: "alice", Outcome: access.OutcomeUnlock})
 	if err != nil || len(rows) != 2 || rows[1].Address != "cli" || !strings.Contains(rows[1].Detail, "unlocked by cli:operator") ||
 		!strings.Contains(rows[0].Detail, "password changed by cli:operator") {
 		t.Errorf("trail: %+v %v", rows, err)

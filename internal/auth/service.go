@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/access"
 )
 
 // Session lifetimes: a session ends after IdleTimeout without a request, and
@@ -24,13 +24,13 @@ const (
 
 // Store is what the service needs from the database.
 type Store interface {
-	UserByName(ctx context.Context, name string) (store.User, error)
-	LoginThrottleState(ctx context.Context, name, address string, since time.Time) (store.LoginThrottle, error)
+	UserByName(ctx context.Context, name string) (access.User, error)
+	LoginThrottleState(ctx context.Context, name, address string, since time.Time) (access.LoginThrottle, error)
 	AddLoginFailure(ctx context.Context, name, address string, at, forgetBefore time.Time) error
 	ClearLoginFailures(ctx context.Context, name, address string) (int, error)
-	AddSecurityEvent(ctx context.Context, e store.SecurityEvent) error
-	CreateSession(ctx context.Context, sess store.Session, replaces []byte) error
-	SessionUser(ctx context.Context, tokenHash []byte) (store.Session, store.User, error)
+	AddSecurityEvent(ctx context.Context, e access.SecurityEvent) error
+	CreateSession(ctx context.Context, sess access.Session, replaces []byte) error
+	SessionUser(ctx context.Context, tokenHash []byte) (access.Session, access.User, error)
 	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 }
@@ -100,7 +100,7 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 
 // Session is a live session and its account.
 type Session struct {
-	User      store.User
+	User      access.User
 	TokenHash []byte
 	CreatedAt time.Time
 }
@@ -134,51 +134,51 @@ func throttleKey(typed string) string {
 // disabled account, after the same work: a password check against a dummy
 // hash stands in for a missing account), *ThrottledError or ErrBusy. Every
 // outcome is written to the login trail.
-func (s *Service) Login(ctx context.Context, a LoginAttempt) (string, store.User, error) {
+func (s *Service) Login(ctx context.Context, a LoginAttempt) (string, access.User, error) {
 	now := s.now()
 	key := throttleKey(a.Name)
 	if err := s.admit(ctx, key, a.Address, now); err != nil {
-		return "", store.User{}, err
+		return "", access.User{}, err
 	}
 
 	hash, usable := dummyHash, false
-	var user store.User
+	var user access.User
 	if key != "" {
 		var err error
 		user, err = s.st.UserByName(ctx, key)
 		switch {
 		case err == nil:
 			hash, usable = user.PasswordHash, !user.Disabled
-		case !errors.Is(err, store.ErrNotFound):
-			return "", store.User{}, err
+		case !errors.Is(err, access.ErrNotFound):
+			return "", access.User{}, err
 		}
 	}
 	ok, err := s.verify(ctx, key, a.Address, hash, a.Password)
 	if err != nil {
-		return "", store.User{}, err
+		return "", access.User{}, err
 	}
 	if !ok || !usable {
-		return "", store.User{}, s.failed(ctx, key, a.Address, now, "login")
+		return "", access.User{}, s.failed(ctx, key, a.Address, now, "login")
 	}
 
 	s.addrs.succeed(a.Address)
 	if _, err := s.st.ClearLoginFailures(ctx, key, a.Address); err != nil {
-		return "", store.User{}, err
+		return "", access.User{}, err
 	}
 	token, err := NewToken()
 	if err != nil {
-		return "", store.User{}, err
+		return "", access.User{}, err
 	}
 	var replaces []byte
 	if wellFormedToken(a.Previous) {
 		replaces = HashToken(a.Previous)
 	}
-	sess := store.Session{TokenHash: HashToken(token), UserID: user.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(AbsoluteTimeout)}
+	sess := access.Session{TokenHash: HashToken(token), UserID: user.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(AbsoluteTimeout)}
 	if err := s.st.CreateSession(ctx, sess, replaces); err != nil {
-		return "", store.User{}, err
+		return "", access.User{}, err
 	}
-	if err := s.trail(ctx, slog.LevelInfo, store.SecurityEvent{At: now, Name: key, Address: a.Address, Outcome: store.OutcomeLogin}); err != nil {
-		return "", store.User{}, err
+	if err := s.trail(ctx, slog.LevelInfo, access.SecurityEvent{At: now, Name: key, Address: a.Address, Outcome: access.OutcomeLogin}); err != nil {
+		return "", access.User{}, err
 	}
 	return token, user, nil
 }
@@ -199,7 +199,7 @@ func (s *Service) admit(ctx context.Context, name, address string, now time.Time
 	}
 	if d := accountDelay(th.Recent); d > 0 {
 		if s.reported.due("delay|"+name, now) {
-			e := store.SecurityEvent{At: now, Name: name, Address: address, Outcome: store.OutcomeThrottled,
+			e := access.SecurityEvent{At: now, Name: name, Address: address, Outcome: access.OutcomeThrottled,
 				Detail: fmt.Sprintf("account delay %s after %d recent failures", d, th.Recent)}
 			if err := s.trail(ctx, slog.LevelWarn, e); err != nil {
 				return err
@@ -221,7 +221,7 @@ func (s *Service) throttled(ctx context.Context, name, address string, now time.
 		key += "|" + name
 	}
 	if s.reported.due(key, now) {
-		e := store.SecurityEvent{At: now, Name: name, Address: address, Outcome: store.OutcomeThrottled,
+		e := access.SecurityEvent{At: now, Name: name, Address: address, Outcome: access.OutcomeThrottled,
 			Detail: fmt.Sprintf("%s must wait %s", layer, wait.Round(time.Second))}
 		if err := s.trail(ctx, slog.LevelWarn, e); err != nil {
 			return err
@@ -237,7 +237,7 @@ func (s *Service) failed(ctx context.Context, name, address string, now time.Tim
 	if err := s.st.AddLoginFailure(ctx, name, address, now, now.Add(-PairForget)); err != nil {
 		return err
 	}
-	e := store.SecurityEvent{At: now, Name: name, Address: address, Outcome: store.OutcomeFailure, Detail: what}
+	e := access.SecurityEvent{At: now, Name: name, Address: address, Outcome: access.OutcomeFailure, Detail: what}
 	if err := s.trail(ctx, slog.LevelWarn, e); err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (s *Service) failed(ctx context.Context, name, address string, now time.Tim
 }
 
 // trail writes one event to the login trail and the structured log.
-func (s *Service) trail(ctx context.Context, level slog.Level, e store.SecurityEvent) error {
+func (s *Service) trail(ctx context.Context, level slog.Level, e access.SecurityEvent) error {
 	s.log.Log(ctx, level, "login trail", "outcome", string(e.Outcome), "account", e.Name, "address", e.Address, "detail", e.Detail)
 	if err := s.st.AddSecurityEvent(ctx, e); err != nil {
 		return fmt.Errorf("login trail: %w", err)
@@ -281,7 +281,7 @@ func (s *Service) release() { <-s.hashing }
 func (s *Service) verify(ctx context.Context, name, address, hash, pw string) (bool, error) {
 	if err := s.acquire(ctx); err != nil {
 		if errors.Is(err, ErrBusy) && s.reported.due("busy|"+address, s.now()) {
-			if terr := s.trail(ctx, slog.LevelWarn, store.SecurityEvent{At: s.now(), Name: name, Address: address, Outcome: store.OutcomeBusy}); terr != nil {
+			if terr := s.trail(ctx, slog.LevelWarn, access.SecurityEvent{At: s.now(), Name: name, Address: address, Outcome: access.OutcomeBusy}); terr != nil {
 				return false, terr
 			}
 		}
@@ -300,7 +300,7 @@ func (s *Service) verify(ctx context.Context, name, address, hash, pw string) (b
 // password or status). It is throttled and recorded like a login from
 // address: a wrong password is ErrBadCredentials and counts as a failure;
 // it may also fail with *ThrottledError or ErrBusy.
-func (s *Service) ConfirmPassword(ctx context.Context, u store.User, password, address string) error {
+func (s *Service) ConfirmPassword(ctx context.Context, u access.User, password, address string) error {
 	now := s.now()
 	if err := s.admit(ctx, u.Name, address, now); err != nil {
 		return err
@@ -345,7 +345,7 @@ func (s *Service) AuthenticateFrom(ctx context.Context, token, address string) (
 	}
 	th := HashToken(token)
 	sess, user, err := s.st.SessionUser(ctx, th)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, access.ErrNotFound) {
 		return Session{}, ErrNoSession
 	}
 	if err != nil {
@@ -365,7 +365,7 @@ func (s *Service) AuthenticateFrom(ctx context.Context, token, address string) (
 		if err := s.st.DeleteSession(ctx, th); err != nil {
 			return Session{}, err
 		}
-		if err := s.trail(ctx, slog.LevelInfo, store.SecurityEvent{At: now, Name: user.Name, Address: address, Outcome: store.OutcomeExpired, Detail: why}); err != nil {
+		if err := s.trail(ctx, slog.LevelInfo, access.SecurityEvent{At: now, Name: user.Name, Address: address, Outcome: access.OutcomeExpired, Detail: why}); err != nil {
 			return Session{}, err
 		}
 		return Session{}, ErrNoSession
@@ -386,7 +386,7 @@ func (s *Service) Logout(ctx context.Context, token, address string) error {
 	}
 	th := HashToken(token)
 	_, user, err := s.st.SessionUser(ctx, th)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, access.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -395,5 +395,5 @@ func (s *Service) Logout(ctx context.Context, token, address string) error {
 	if err := s.st.DeleteSession(ctx, th); err != nil {
 		return err
 	}
-	return s.trail(ctx, slog.LevelInfo, store.SecurityEvent{At: s.now(), Name: user.Name, Address: address, Outcome: store.OutcomeLogout})
+	return s.trail(ctx, slog.LevelInfo, access.SecurityEvent{At: s.now(), Name: user.Name, Address: address, Outcome: access.OutcomeLogout})
 }

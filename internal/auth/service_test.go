@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
 )
@@ -20,7 +21,7 @@ const testPassword = "a long enough passphrase"
 func newTestService(t *testing.T) (*Service, *store.Store, *storetest.Clock) {
 	t.Helper()
 	st, clock := storetest.Open(t)
-	addUser(t, st, "alice", store.RoleEditor, testPassword)
+	addUser(t, st, "alice", access.RoleEditor, testPassword)
 	return newService(st, clock), st, clock
 }
 
@@ -42,13 +43,13 @@ func addCheapUser(t *testing.T, st *store.Store, name, pw string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateUser(context.Background(), store.NewUser{Name: name, Role: store.RoleEditor, PasswordHash: h}, "test"); err != nil {
+	if _, err := st.CreateUser(context.Background(), store.NewUser{Name: name, Role: access.RoleEditor, PasswordHash: h}, "test"); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // trail returns the outcomes of the login trail for a name, oldest first.
-func trail(t *testing.T, st *store.Store, name string) []store.SecurityEvent {
+func trail(t *testing.T, st *store.Store, name string) []access.SecurityEvent {
 	t.Helper()
 	rows, _, err := st.SecurityLog(context.Background(), store.SecurityFilter{Name: name})
 	if err != nil {
@@ -58,15 +59,15 @@ func trail(t *testing.T, st *store.Store, name string) []store.SecurityEvent {
 	return rows
 }
 
-func outcomes(rows []store.SecurityEvent) []store.SecurityOutcome {
-	var out []store.SecurityOutcome
+func outcomes(rows []access.SecurityEvent) []access.SecurityOutcome {
+	var out []access.SecurityOutcome
 	for _, r := range rows {
 		out = append(out, r.Outcome)
 	}
 	return out
 }
 
-func addUser(t *testing.T, st *store.Store, name string, role store.Role, pw string) {
+func addUser(t *testing.T, st *store.Store, name string, role access.Role, pw string) {
 	t.Helper()
 	h, err := HashPassword(pw)
 	if err != nil {
@@ -88,7 +89,7 @@ func TestLoginStartsASessionThatLogoutEnds(t *testing.T) {
 		t.Errorf("user %q, token %q", user.Name, token)
 	}
 	sess, err := svc.Authenticate(ctx, token)
-	if err != nil || sess.User.Name != "alice" || sess.User.Role != store.RoleEditor {
+	if err != nil || sess.User.Name != "alice" || sess.User.Role != access.RoleEditor {
 		t.Fatalf("authenticate: %+v %v", sess, err)
 	}
 	if err := svc.Logout(ctx, token, "192.0.2.1"); err != nil {
@@ -197,7 +198,7 @@ func TestDisablingAUserEndsTheirSessions(t *testing.T) {
 
 func TestLoginFailuresLookAlike(t *testing.T) {
 	svc, st, _ := newTestService(t)
-	addUser(t, st, "bob", store.RoleAdmin, testPassword)
+	addUser(t, st, "bob", access.RoleAdmin, testPassword)
 	if err := st.DisableUser(context.Background(), "bob", "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +271,7 @@ func TestStrangersCannotLockTheOwnerOut(t *testing.T) {
 	if n := strings.Count(fmt.Sprint(got), "failure"); n != 500 {
 		t.Errorf("the trail has %d failures, want 500", n)
 	}
-	if !slices.Contains(got, store.OutcomeThrottled) || got[len(got)-1] != store.OutcomeThrottled || got[len(got)-2] != store.OutcomeLogin {
+	if !slices.Contains(got, access.OutcomeThrottled) || got[len(got)-1] != access.OutcomeThrottled || got[len(got)-2] != access.OutcomeLogin {
 		t.Errorf("trail ends %v; want ... throttled, login, throttled", got[max(0, len(got)-3):])
 	}
 }
@@ -353,8 +354,8 @@ func TestTrailRecordsEveryOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := trail(t, st, "alice")
-	want := []store.SecurityOutcome{store.OutcomeLogin, store.OutcomeLogout, "failure", "failure", "failure", "failure", "failure",
-		store.OutcomeThrottled, store.OutcomeLogin, store.OutcomeExpired}
+	want := []access.SecurityOutcome{access.OutcomeLogin, access.OutcomeLogout, "failure", "failure", "failure", "failure", "failure",
+		access.OutcomeThrottled, access.OutcomeLogin, access.OutcomeExpired}
 	if !slices.Equal(outcomes(rows), want) {
 		t.Fatalf("trail %v, want %v", outcomes(rows), want)
 	}
@@ -383,7 +384,7 @@ func TestHashingIsBoundedGlobally(t *testing.T) {
 	if _, err := svc.HashPassword(context.Background(), "a new long passphrase"); !errors.Is(err, ErrBusy) {
 		t.Errorf("hashing a new password with every slot taken: %v, want ErrBusy", err)
 	}
-	if got := outcomes(trail(t, st, "alice")); !slices.Equal(got, []store.SecurityOutcome{store.OutcomeBusy}) {
+	if got := outcomes(trail(t, st, "alice")); !slices.Equal(got, []access.SecurityOutcome{access.OutcomeBusy}) {
 		t.Errorf("trail %v", got)
 	}
 	<-svc.hashing
@@ -419,7 +420,7 @@ func TestConfirmPassword(t *testing.T) {
 		t.Errorf("after the wait: %v", err)
 	}
 	rows := trail(t, st, "alice")
-	if rows[0].Outcome != store.OutcomeFailure || rows[0].Detail != "current password" {
+	if rows[0].Outcome != access.OutcomeFailure || rows[0].Detail != "current password" {
 		t.Errorf("first trail row %+v", rows[0])
 	}
 }
@@ -467,7 +468,7 @@ func BenchmarkLoginFailure(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := st.CreateUser(context.Background(), store.NewUser{Name: "alice", Role: store.RoleEditor, PasswordHash: h}, "test"); err != nil {
+	if _, err := st.CreateUser(context.Background(), store.NewUser{Name: "alice", Role: access.RoleEditor, PasswordHash: h}, "test"); err != nil {
 		b.Fatal(err)
 	}
 	svc := newService(st, clock)
@@ -507,7 +508,7 @@ func TestRefusalsAreRecordedSparingly(t *testing.T) {
 			t.Fatalf("attempt %d: %v, want throttled", i, err)
 		}
 	}
-	_, n, err := st.SecurityLog(ctx, store.SecurityFilter{Outcome: store.OutcomeThrottled})
+	_, n, err := st.SecurityLog(ctx, store.SecurityFilter{Outcome: access.OutcomeThrottled})
 	if err != nil || n != 1 {
 		t.Errorf("%d throttled rows for 200 refused attempts in a minute, want 1 (%v)", n, err)
 	}
@@ -516,7 +517,7 @@ func TestRefusalsAreRecordedSparingly(t *testing.T) {
 	if _, _, err := svc.Login(ctx, LoginAttempt{Name: "alice", Password: "wrong", Address: "192.0.2.66"}); err == nil {
 		t.Fatal("not throttled")
 	}
-	if _, n, _ := st.SecurityLog(ctx, store.SecurityFilter{Outcome: store.OutcomeThrottled}); n != 2 {
+	if _, n, _ := st.SecurityLog(ctx, store.SecurityFilter{Outcome: access.OutcomeThrottled}); n != 2 {
 		t.Errorf("%d throttled rows a minute later, want 2", n)
 	}
 }
@@ -525,7 +526,7 @@ func TestRefusalsAreRecordedSparingly(t *testing.T) {
 // info for a login and warn for a failure, with account and address.
 func TestTrailGoesToTheStructuredLog(t *testing.T) {
 	st, clock := storetest.Open(t)
-	addUser(t, st, "alice", store.RoleEditor, testPassword)
+	addUser(t, st, "alice", access.RoleEditor, testPassword)
 	var buf strings.Builder
 	svc := NewService(st, clock.Now, slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	ctx := context.Background()

@@ -16,8 +16,8 @@ var Kinds = []string{"records", "events"}
 
 // Source is what the exports read from the database.
 type Source interface {
-	Records(ctx context.Context, f store.RecordFilter) ([]store.RecordView, int, error)
-	Changes(ctx context.Context, f store.ChangeFilter) ([]store.EventView, int, error)
+	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
+	Changes(ctx context.Context, f store.ChangeFilter) ([]access.EventView, int, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
 }
 

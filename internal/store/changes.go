@@ -152,7 +152,7 @@ func (f ChangeFilter) args() []any {
 // Changes returns the events f selects, with their sources, newest first
 // (or oldest first), and how many match in all (ignoring Limit and Offset;
 // unless f.NoTotal).
-func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]EventView, int, error) {
+func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]access.EventView, int, error) {
 	queries := changeQueries[f.scope()]
 	query := queries[0]
 	if f.OldestFirst {

@@ -13,20 +13,6 @@ import (
 
 // ---- countries
 
-// CountrySummary is a country with what its records add up to.
-type CountrySummary struct {
-	access.Country
-	Records   int   // records (organisations) in the country
-	Flagged   int   // of which flagged
-	ReachLost int64 // people whose aid was lost
-	Measures  int   // class-level measures recorded
-	// LastChange is the date of the latest event that changed a status or
-	// was a class-level measure; zero when there is none.
-	LastChange access.Date
-	// Flags counts the flagged records by status.
-	Flags map[access.Status]int
-}
-
 // CountrySort orders a country list.
 type CountrySort string
 
@@ -143,7 +129,7 @@ func (f CountryFilter) args(code string) []any {
 
 // CountrySummaries returns the countries f selects, in f.Sort order, and how
 // many match in all (ignoring Limit and Offset).
-func (s *Store) CountrySummaries(ctx context.Context, f CountryFilter) ([]CountrySummary, int, error) {
+func (s *Store) CountrySummaries(ctx context.Context, f CountryFilter) ([]access.CountrySummary, int, error) {
 	if f.Sort == "" {
 		f.Sort = CountryByFlagged
 	}
@@ -161,32 +147,32 @@ func (s *Store) CountrySummaries(ctx context.Context, f CountryFilter) ([]Countr
 // CountrySummary returns one country's summary over all its records. A
 // country in the list without any record or measure has a summary of
 // zeros; an unknown code is ErrNotFound.
-func (s *Store) CountrySummary(ctx context.Context, code string) (CountrySummary, error) {
+func (s *Store) CountrySummary(ctx context.Context, code string) (access.CountrySummary, error) {
 	out, _, err := s.countrySummaries(ctx, countrySummaryOne, CountryFilter{}, code)
 	if err != nil {
-		return CountrySummary{}, fmt.Errorf("country summary %q: %w", code, err)
+		return access.CountrySummary{}, fmt.Errorf("country summary %q: %w", code, err)
 	}
 	if len(out) == 1 {
 		return out[0], nil
 	}
 	c, err := s.Country(ctx, code)
 	if err != nil {
-		return CountrySummary{}, err
+		return access.CountrySummary{}, err
 	}
-	return CountrySummary{Country: c}, nil
+	return access.CountrySummary{Country: c}, nil
 }
 
-func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFilter, code string) ([]CountrySummary, int, error) {
+func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFilter, code string) ([]access.CountrySummary, int, error) {
 	args := f.args(code)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []CountrySummary
+	var out []access.CountrySummary
 	total := 0
 	for rows.Next() {
-		var v CountrySummary
+		var v access.CountrySummary
 		var last string
 		v.Country, err = scanCountry(withExtra{rows, []any{&v.Records, &v.Flagged, &v.ReachLost, &v.Measures, &last, &total}})
 		if err != nil {

@@ -37,7 +37,7 @@ func TestHeadlineAddsUpTheRecords(t *testing.T) {
 			recent++
 		}
 	}
-	want := Headline{FlaggedOrgs: len(orgs), FlaggedRecords: flagged, CountriesAffected: len(countries), PeopleLost: lost, RecentChanges: recent}
+	want := access.Headline{FlaggedOrgs: len(orgs), FlaggedRecords: flagged, CountriesAffected: len(countries), PeopleLost: lost, RecentChanges: recent}
 	if h != want {
 		t.Errorf("headline %+v, want %+v", h, want)
 	}
@@ -71,7 +71,7 @@ func TestCountrySummaries(t *testing.T) {
 	if total != len(all) {
 		t.Fatalf("total %d, rows %d", total, len(all))
 	}
-	byCode := map[string]CountrySummary{}
+	byCode := map[string]access.CountrySummary{}
 	for _, c := range all {
 		byCode[c.Code] = c
 	}
@@ -121,12 +121,12 @@ func TestCountrySummaries(t *testing.T) {
 	tests := []struct {
 		name  string
 		f     CountryFilter
-		check func(CountrySummary) bool
+		check func(access.CountrySummary) bool
 	}{
-		{"flagged", CountryFilter{FlaggedOnly: true}, func(c CountrySummary) bool { return c.Flagged > 0 }},
-		{"region", CountryFilter{Region: "Asia"}, func(c CountrySummary) bool { return c.Region == "Asia" }},
-		{"text", CountryFilter{Query: "nig"}, func(c CountrySummary) bool { return strings.Contains(strings.ToLower(c.Name), "nig") }},
-		{"org type", CountryFilter{OrgType: access.OrgNationalNGO}, func(c CountrySummary) bool { return c.Code == "NER" }},
+		{"flagged", CountryFilter{FlaggedOnly: true}, func(c access.CountrySummary) bool { return c.Flagged > 0 }},
+		{"region", CountryFilter{Region: "Asia"}, func(c access.CountrySummary) bool { return c.Region == "Asia" }},
+		{"text", CountryFilter{Query: "nig"}, func(c access.CountrySummary) bool { return strings.Contains(strings.ToLower(c.Name), "nig") }},
+		{"org type", CountryFilter{OrgType: access.OrgNationalNGO}, func(c access.CountrySummary) bool { return c.Code == "NER" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,7 +218,7 @@ func TestOrgSummaries(t *testing.T) {
 			t.Errorf("%s: %+v; countries %d flagged %d lost %d", o.Slug, o, len(recs), flagged, lost)
 		}
 	}
-	nrc := all[slices.IndexFunc(all, func(o OrgSummary) bool { return o.Slug == "nrc" })]
+	nrc := all[slices.IndexFunc(all, func(o access.OrgSummary) bool { return o.Slug == "nrc" })]
 	// Sudan expelled it and Ethiopia suspended it; its own suspension in
 	// Afghanistan is not flagged.
 	if nrc.Countries != 3 || nrc.Flagged != 2 || nrc.Flags[access.StatusExpelled] != 1 || nrc.Flags[access.StatusSuspended] != 1 {
@@ -245,7 +245,7 @@ func TestOrgSummaries(t *testing.T) {
 		}
 	}
 	byName, _, _ := s.OrgSummaries(ctx, OrgFilter{Sort: OrgByName})
-	if !slices.IsSortedFunc(byName, func(a, b OrgSummary) int { return strings.Compare(a.Name, b.Name) }) {
+	if !slices.IsSortedFunc(byName, func(a, b access.OrgSummary) int { return strings.Compare(a.Name, b.Name) }) {
 		t.Error("not in name order")
 	}
 }
@@ -318,22 +318,22 @@ func TestChangesFilters(t *testing.T) {
 	tests := []struct {
 		name  string
 		f     ChangeFilter
-		check func(EventView) bool
+		check func(access.EventView) bool
 	}{
-		{"country", ChangeFilter{Country: "MLI"}, func(e EventView) bool { return e.CountryCode == "MLI" }},
-		{"org", ChangeFilter{Org: "icrc"}, func(e EventView) bool { return e.OrgSlug == "icrc" }},
-		{"statuses", ChangeFilter{Statuses: []access.Status{access.StatusSuspended}}, func(e EventView) bool { return e.StatusAfter == access.StatusSuspended }},
-		{"flagged", ChangeFilter{FlaggedOnly: true}, func(e EventView) bool { return e.StatusAfter.Flagged(e.InitiatedBy) }},
-		{"region", ChangeFilter{Region: "Asia"}, func(e EventView) bool { return region[e.CountryCode] == "Asia" }},
-		{"org type", ChangeFilter{OrgType: access.OrgRedCross}, func(e EventView) bool { return e.Org.Type == access.OrgRedCross }},
-		{"types", ChangeFilter{Types: []access.EventType{access.EventClassBanAnnounced, access.EventStaffDetained}}, func(e EventView) bool {
+		{"country", ChangeFilter{Country: "MLI"}, func(e access.EventView) bool { return e.CountryCode == "MLI" }},
+		{"org", ChangeFilter{Org: "icrc"}, func(e access.EventView) bool { return e.OrgSlug == "icrc" }},
+		{"statuses", ChangeFilter{Statuses: []access.Status{access.StatusSuspended}}, func(e access.EventView) bool { return e.StatusAfter == access.StatusSuspended }},
+		{"flagged", ChangeFilter{FlaggedOnly: true}, func(e access.EventView) bool { return e.StatusAfter.Flagged(e.InitiatedBy) }},
+		{"region", ChangeFilter{Region: "Asia"}, func(e access.EventView) bool { return region[e.CountryCode] == "Asia" }},
+		{"org type", ChangeFilter{OrgType: access.OrgRedCross}, func(e access.EventView) bool { return e.Org.Type == access.OrgRedCross }},
+		{"types", ChangeFilter{Types: []access.EventType{access.EventClassBanAnnounced, access.EventStaffDetained}}, func(e access.EventView) bool {
 			return e.Type == access.EventClassBanAnnounced || e.Type == access.EventStaffDetained
 		}},
-		{"text", ChangeFilter{Query: "toumba"}, func(e EventView) bool { return strings.Contains(e.Authority, "Toumba") }},
-		{"dates", ChangeFilter{Since: access.MustParseDate("2025"), Until: access.MustParseDate("2025-06")}, func(e EventView) bool {
+		{"text", ChangeFilter{Query: "toumba"}, func(e access.EventView) bool { return strings.Contains(e.Authority, "Toumba") }},
+		{"dates", ChangeFilter{Since: access.MustParseDate("2025"), Until: access.MustParseDate("2025-06")}, func(e access.EventView) bool {
 			return e.Date.ISO() >= "2025" && e.Date.ISO() < "2025-07"
 		}},
-		{"changes only", ChangeFilter{ChangesOnly: true}, func(e EventView) bool { return e.StatusAfter != "" || e.ClassLevel() }},
+		{"changes only", ChangeFilter{ChangesOnly: true}, func(e access.EventView) bool { return e.StatusAfter != "" || e.ClassLevel() }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

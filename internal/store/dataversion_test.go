@@ -40,7 +40,7 @@ func TestEveryWritePath(t *testing.T) {
 
 	ctx := context.Background()
 	s, clock := openTest(t)
-	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleAdmin, PasswordHash: "$argon2id$x"}, "cli")
+	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleAdmin, PasswordHash: "$argon2id$x"}, "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,14 +92,14 @@ func TestEveryWritePath(t *testing.T) {
 			return err
 		}},
 		{"CreateUser", false, func() error {
-			_, err := s.CreateUser(ctx, NewUser{Name: "bob", Role: RoleEditor, PasswordHash: "$argon2id$y"}, "alice")
+			_, err := s.CreateUser(ctx, NewUser{Name: "bob", Role: access.RoleEditor, PasswordHash: "$argon2id$y"}, "alice")
 			return err
 		}},
 		{"SetUserPassword", false, func() error { return s.SetUserPassword(ctx, "bob", "$argon2id$z", "alice") }},
 		{"DisableUser", false, func() error { return s.DisableUser(ctx, "bob", "alice") }},
 		{"CreateSession", false, func() error {
 			now := clock.Now()
-			return s.CreateSession(ctx, Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)
+			return s.CreateSession(ctx, access.Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)
 		}},
 		{"TouchSession", false, func() error { return s.TouchSession(ctx, th, clock.Now()) }},
 		{"DeleteSession", false, func() error { return s.DeleteSession(ctx, th) }},

@@ -9,16 +9,6 @@ import (
 	"github.com/accesswatch/accesswatch/internal/access"
 )
 
-// EventView is an event with the names it joins: its organisation (zero for
-// a class-level measure) and its country.
-type EventView struct {
-	access.Event
-	RecordID      int64 // 0 for a class-level measure
-	RecordVersion int64 // the version the record reached with this event
-	Org           access.Org
-	CountryName   string
-}
-
 // EventFilter selects events. Zero fields do not filter.
 type EventFilter struct {
 	Country string // ISO3
@@ -112,8 +102,8 @@ func boundary(t time.Time) string {
 	return access.Date{Year: t.Year(), Month: t.Month(), Day: t.Day(), Precision: p}.ISO()
 }
 
-func scanEvent(row interface{ Scan(...any) error }) (EventView, error) {
-	var v EventView
+func scanEvent(row interface{ Scan(...any) error }) (access.EventView, error) {
+	var v access.EventView
 	var d, entered string
 	var people sql.NullInt64
 	var basis, period string
@@ -131,7 +121,7 @@ func scanEvent(row interface{ Scan(...any) error }) (EventView, error) {
 
 // Events returns the events f selects with their sources, and how many
 // events match in all (ignoring Limit and Offset).
-func (s *Store) Events(ctx context.Context, f EventFilter) ([]EventView, int, error) {
+func (s *Store) Events(ctx context.Context, f EventFilter) ([]access.EventView, int, error) {
 	query := eventsNewestFirst
 	if f.OldestFirst {
 		query = eventsOldestFirst
@@ -151,14 +141,14 @@ func (s *Store) Events(ctx context.Context, f EventFilter) ([]EventView, int, er
 }
 
 // Event returns one event with its sources.
-func (s *Store) Event(ctx context.Context, id int64) (EventView, error) {
+func (s *Store) Event(ctx context.Context, id int64) (access.EventView, error) {
 	out, err := s.queryEvents(ctx, s.reader, eventSelect+`
 WHERE e.id = ?`, id)
 	if err != nil {
-		return EventView{}, fmt.Errorf("event %d: %w", id, err)
+		return access.EventView{}, fmt.Errorf("event %d: %w", id, err)
 	}
 	if len(out) == 0 {
-		return EventView{}, fmt.Errorf("event %d: %w", id, ErrNotFound)
+		return access.EventView{}, fmt.Errorf("event %d: %w", id, ErrNotFound)
 	}
 	return out[0], nil
 }
@@ -169,13 +159,13 @@ type querier interface {
 
 // queryEvents runs an event query and attaches every event's sources with
 // one more query.
-func (s *Store) queryEvents(ctx context.Context, q querier, query string, args ...any) ([]EventView, error) {
+func (s *Store) queryEvents(ctx context.Context, q querier, query string, args ...any) ([]access.EventView, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []EventView
+	var out []access.EventView
 	for rows.Next() {
 		v, err := scanEvent(rows)
 		if err != nil {

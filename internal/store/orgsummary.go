@@ -13,16 +13,6 @@ import (
 
 // ---- organisations
 
-// OrgSummary is an organisation with what its records add up to.
-type OrgSummary struct {
-	access.Org
-	Countries int   // countries where it has a record
-	Flagged   int   // of which flagged
-	ReachLost int64 // people whose aid was lost
-	// Flags counts the flagged records by status.
-	Flags map[access.Status]int
-}
-
 // OrgSort orders an organisation list.
 type OrgSort string
 
@@ -95,7 +85,7 @@ GROUP BY o.slug, r.status`
 
 // OrgSummaries returns the organisations f selects, in f.Sort order, and
 // how many match in all (ignoring Limit and Offset).
-func (s *Store) OrgSummaries(ctx context.Context, f OrgFilter) ([]OrgSummary, int, error) {
+func (s *Store) OrgSummaries(ctx context.Context, f OrgFilter) ([]access.OrgSummary, int, error) {
 	if f.Sort == "" {
 		f.Sort = OrgByFlagged
 	}
@@ -112,22 +102,22 @@ func (s *Store) OrgSummaries(ctx context.Context, f OrgFilter) ([]OrgSummary, in
 
 // OrgSummary returns one organisation's summary over all its records; an
 // unknown slug is ErrNotFound.
-func (s *Store) OrgSummary(ctx context.Context, slug string) (OrgSummary, error) {
+func (s *Store) OrgSummary(ctx context.Context, slug string) (access.OrgSummary, error) {
 	out, _, err := s.orgSummaries(ctx, orgSummaryQueries[OrgByName], OrgFilter{}, slug)
 	if err != nil {
-		return OrgSummary{}, fmt.Errorf("organisation summary %q: %w", slug, err)
+		return access.OrgSummary{}, fmt.Errorf("organisation summary %q: %w", slug, err)
 	}
 	if len(out) == 1 {
 		return out[0], nil
 	}
 	o, err := s.Org(ctx, slug)
 	if err != nil {
-		return OrgSummary{}, err
+		return access.OrgSummary{}, err
 	}
-	return OrgSummary{Org: o}, nil
+	return access.OrgSummary{Org: o}, nil
 }
 
-func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slug string) ([]OrgSummary, int, error) {
+func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slug string) ([]access.OrgSummary, int, error) {
 	args := []any{
 		sql.Named("slug", slug),
 		sql.Named("statuses", jsonList(f.Statuses)),
@@ -143,10 +133,10 @@ func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slu
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []OrgSummary
+	var out []access.OrgSummary
 	total := 0
 	for rows.Next() {
-		var v OrgSummary
+		var v access.OrgSummary
 		if v.Org, err = scanOrg(withExtra{rows, []any{&v.Countries, &v.Flagged, &v.ReachLost, &total}}); err != nil {
 			return nil, 0, err
 		}

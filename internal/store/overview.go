@@ -12,20 +12,11 @@ import (
 // overview lists besides the flagged ones. Like records.go, every order has
 // its own complete query text; input only ever reaches SQL as parameters.
 
-// Headline holds the overview's headline figures.
-type Headline struct {
-	FlaggedOrgs       int   // distinct organisations with at least one flagged record
-	FlaggedRecords    int   // flagged records (an organisation in a country)
-	CountriesAffected int   // countries with at least one flagged record
-	PeopleLost        int64 // sum of the reach lost over every record
-	RecentChanges     int   // status-changing events dated on or after the day given to Headline
-}
-
 // Headline computes the headline figures. recentSince is the first day that
 // counts towards RecentChanges (an event counts when its date, at its
 // precision, starts on or after that day).
-func (s *Store) Headline(ctx context.Context, recentSince access.Date) (Headline, error) {
-	var h Headline
+func (s *Store) Headline(ctx context.Context, recentSince access.Date) (access.Headline, error) {
+	var h access.Headline
 	err := s.reader.QueryRowContext(ctx, `SELECT
 	(SELECT COUNT(DISTINCT org_id) FROM records WHERE flagged = 1),
 	(SELECT COUNT(*) FROM records WHERE flagged = 1),
@@ -34,7 +25,7 @@ func (s *Store) Headline(ctx context.Context, recentSince access.Date) (Headline
 	(SELECT COUNT(*) FROM events WHERE status_after <> '' AND date >= :since)`,
 		sql.Named("since", recentSince.ISO())).Scan(&h.FlaggedOrgs, &h.FlaggedRecords, &h.CountriesAffected, &h.PeopleLost, &h.RecentChanges)
 	if err != nil {
-		return Headline{}, fmt.Errorf("headline figures: %w", err)
+		return access.Headline{}, fmt.Errorf("headline figures: %w", err)
 	}
 	return h, nil
 }
@@ -44,7 +35,7 @@ func (s *Store) Headline(ctx context.Context, recentSince access.Date) (Headline
 // UnflaggedRecords returns records that are not flagged, by country name,
 // then most severe status first, at most limit of them (<= 0: all), and
 // how many there are in all.
-func (s *Store) UnflaggedRecords(ctx context.Context, limit int) ([]RecordView, int, error) {
+func (s *Store) UnflaggedRecords(ctx context.Context, limit int) ([]access.RecordView, int, error) {
 	rows, err := s.reader.QueryContext(ctx, recordSelect+`
 WHERE r.flagged = 0
 ORDER BY c.name, r.severity DESC, r.reach_lost DESC, o.name, r.id
@@ -53,7 +44,7 @@ LIMIT :limit`, sql.Named("limit", pageLimit(limit)))
 		return nil, 0, fmt.Errorf("list unflagged records: %w", err)
 	}
 	defer rows.Close()
-	var out []RecordView
+	var out []access.RecordView
 	for rows.Next() {
 		v, err := scanRecord(rows)
 		if err != nil {

@@ -33,18 +33,18 @@ func TestRecordsFilters(t *testing.T) {
 	tests := []struct {
 		name  string
 		f     RecordFilter
-		check func(RecordView) bool
+		check func(access.RecordView) bool
 	}{
-		{"country", RecordFilter{Country: "NER"}, func(r RecordView) bool { return r.CountryCode == "NER" }},
-		{"org", RecordFilter{Org: "nrc"}, func(r RecordView) bool { return r.OrgSlug == "nrc" }},
-		{"statuses", RecordFilter{Statuses: []access.Status{access.StatusBanned, access.StatusExpelled}}, func(r RecordView) bool {
+		{"country", RecordFilter{Country: "NER"}, func(r access.RecordView) bool { return r.CountryCode == "NER" }},
+		{"org", RecordFilter{Org: "nrc"}, func(r access.RecordView) bool { return r.OrgSlug == "nrc" }},
+		{"statuses", RecordFilter{Statuses: []access.Status{access.StatusBanned, access.StatusExpelled}}, func(r access.RecordView) bool {
 			return r.Status == access.StatusBanned || r.Status == access.StatusExpelled
 		}},
-		{"flagged", RecordFilter{FlaggedOnly: true}, func(r RecordView) bool { return r.Flagged() }},
-		{"region", RecordFilter{Region: "Asia"}, func(r RecordView) bool { return r.Region == "Asia" }},
-		{"org type", RecordFilter{OrgType: access.OrgNationalNGO}, func(r RecordView) bool { return r.Org.Type == access.OrgNationalNGO }},
-		{"text", RecordFilter{Query: "red cross"}, func(r RecordView) bool { return r.OrgSlug == "icrc" }},
-		{"text in country", RecordFilter{Query: "niger"}, func(r RecordView) bool { return r.CountryCode == "NER" || r.CountryCode == "NGA" }},
+		{"flagged", RecordFilter{FlaggedOnly: true}, func(r access.RecordView) bool { return r.Flagged() }},
+		{"region", RecordFilter{Region: "Asia"}, func(r access.RecordView) bool { return r.Region == "Asia" }},
+		{"org type", RecordFilter{OrgType: access.OrgNationalNGO}, func(r access.RecordView) bool { return r.Org.Type == access.OrgNationalNGO }},
+		{"text", RecordFilter{Query: "red cross"}, func(r access.RecordView) bool { return r.OrgSlug == "icrc" }},
+		{"text in country", RecordFilter{Query: "niger"}, func(r access.RecordView) bool { return r.CountryCode == "NER" || r.CountryCode == "NGA" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,7 +78,7 @@ func TestRecordsFilters(t *testing.T) {
 	}
 
 	// Pages follow one stable order and report the full total.
-	var paged []RecordView
+	var paged []access.RecordView
 	for off := 0; off < len(all); off += 4 {
 		page, total, err := s.Records(ctx, RecordFilter{Limit: 4, Offset: off})
 		if err != nil || total != len(all) {

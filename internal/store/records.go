@@ -13,14 +13,6 @@ import (
 	"github.com/accesswatch/accesswatch/internal/access"
 )
 
-// RecordView is a record with the organisation and country it joins.
-type RecordView struct {
-	access.Record
-	Org         access.Org
-	CountryName string
-	Region      string
-}
-
 // RecordSort orders a record list.
 type RecordSort string
 
@@ -141,8 +133,8 @@ func likePattern(q string) string {
 	return "%" + r.Replace(q) + "%"
 }
 
-func scanRecord(row interface{ Scan(...any) error }) (RecordView, error) {
-	var v RecordView
+func scanRecord(row interface{ Scan(...any) error }) (access.RecordView, error) {
+	var v access.RecordView
 	var since, reachDate, reviewed, updated string
 	var people sql.NullInt64
 	var basis, period string
@@ -158,7 +150,7 @@ func scanRecord(row interface{ Scan(...any) error }) (RecordView, error) {
 
 // Records returns the records f selects, in f.Sort order, and how many
 // records match in all (ignoring Limit and Offset).
-func (s *Store) Records(ctx context.Context, f RecordFilter) ([]RecordView, int, error) {
+func (s *Store) Records(ctx context.Context, f RecordFilter) ([]access.RecordView, int, error) {
 	if f.Sort == "" {
 		f.Sort = SortSeverity
 	}
@@ -172,7 +164,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) ([]RecordView, int,
 		return nil, 0, fmt.Errorf("list records: %w", err)
 	}
 	defer rows.Close()
-	var out []RecordView
+	var out []access.RecordView
 	for rows.Next() {
 		v, err := scanRecord(rows)
 		if err != nil {
@@ -193,7 +185,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) ([]RecordView, int,
 }
 
 // Record returns the record of an organisation in a country.
-func (s *Store) Record(ctx context.Context, country, slug string) (RecordView, error) {
+func (s *Store) Record(ctx context.Context, country, slug string) (access.RecordView, error) {
 	v, err := scanRecord(s.reader.QueryRowContext(ctx, recordSelect+`
 WHERE r.country_code = ? AND o.slug = ?`, country, slug))
 	if errors.Is(err, sql.ErrNoRows) {

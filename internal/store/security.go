@@ -5,52 +5,17 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
 )
-
-// SecurityOutcome is what happened in one row of the login trail.
-type SecurityOutcome string
-
-// Outcomes of the login trail.
-const (
-	OutcomeLogin     SecurityOutcome = "login"     // a successful login
-	OutcomeFailure   SecurityOutcome = "failure"   // a wrong name or password (or a wrong current password on a form)
-	OutcomeThrottled SecurityOutcome = "throttled" // an attempt refused, or slowed, by the login throttle
-	OutcomeBusy      SecurityOutcome = "busy"      // an attempt refused because too many passwords were being checked at once
-	OutcomeUnlock    SecurityOutcome = "unlock"    // an account's failed logins were forgotten (user unlock, a password change)
-	OutcomeLogout    SecurityOutcome = "logout"    // a session ended by its user
-	OutcomeExpired   SecurityOutcome = "expired"   // a session ended by its idle or absolute limit
-)
-
-// SecurityOutcomes lists every outcome, in the order filters offer them.
-var SecurityOutcomes = []SecurityOutcome{OutcomeLogin, OutcomeFailure, OutcomeThrottled, OutcomeBusy, OutcomeUnlock, OutcomeLogout, OutcomeExpired}
-
-// Valid reports whether o is one of SecurityOutcomes.
-func (o SecurityOutcome) Valid() bool {
-	for _, v := range SecurityOutcomes {
-		if o == v {
-			return true
-		}
-	}
-	return false
-}
 
 // SecurityLogRetention is how long the login trail keeps a row.
 const SecurityLogRetention = 90 * 24 * time.Hour
 
-// SecurityEvent is one row of the login trail.
-type SecurityEvent struct {
-	ID      int64
-	At      time.Time
-	Name    string // the account name as tried, normalised
-	Address string // the client address; "cli" for the command line
-	Outcome SecurityOutcome
-	Detail  string // a short machine-made note, never a password
-}
-
 // AddSecurityEvent appends a row to the login trail and, in the same
 // transaction, deletes rows older than SecurityLogRetention before e.At.
 // Like session writes, it does not change Generation.
-func (s *Store) AddSecurityEvent(ctx context.Context, e SecurityEvent) error {
+func (s *Store) AddSecurityEvent(ctx context.Context, e access.SecurityEvent) error {
 	if !e.Outcome.Valid() {
 		return fmt.Errorf("security event: unknown outcome %q", e.Outcome)
 	}
@@ -59,7 +24,7 @@ func (s *Store) AddSecurityEvent(ctx context.Context, e SecurityEvent) error {
 	})
 }
 
-func addSecurityEvent(ctx context.Context, tx *sql.Tx, e SecurityEvent) error {
+func addSecurityEvent(ctx context.Context, tx *sql.Tx, e access.SecurityEvent) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM security_log WHERE at < ?`, timestamp(e.At.Add(-SecurityLogRetention))); err != nil {
 		return fmt.Errorf("prune security log: %w", err)
 	}
@@ -74,14 +39,14 @@ func addSecurityEvent(ctx context.Context, tx *sql.Tx, e SecurityEvent) error {
 // do not filter.
 type SecurityFilter struct {
 	Name    string
-	Outcome SecurityOutcome
+	Outcome access.SecurityOutcome
 	Limit   int // <= 0: no limit
 	Offset  int
 }
 
 // SecurityLog returns the rows of the login trail f selects, newest first,
 // and how many rows match in all (ignoring Limit and Offset).
-func (s *Store) SecurityLog(ctx context.Context, f SecurityFilter) ([]SecurityEvent, int, error) {
+func (s *Store) SecurityLog(ctx context.Context, f SecurityFilter) ([]access.SecurityEvent, int, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1
@@ -99,14 +64,14 @@ func (s *Store) SecurityLog(ctx context.Context, f SecurityFilter) ([]SecurityEv
 		return nil, 0, fmt.Errorf("list security log: %w", err)
 	}
 	defer rows.Close()
-	var out []SecurityEvent
+	var out []access.SecurityEvent
 	for rows.Next() {
-		var e SecurityEvent
+		var e access.SecurityEvent
 		var at, outcome string
 		if err := rows.Scan(&e.ID, &at, &e.Name, &e.Address, &outcome, &e.Detail); err != nil {
 			return nil, 0, fmt.Errorf("list security log: %w", err)
 		}
-		e.At, e.Outcome = parseTimestamp(at), SecurityOutcome(outcome)
+		e.At, e.Outcome = parseTimestamp(at), access.SecurityOutcome(outcome)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -127,7 +92,7 @@ func (s *Store) UnlockUser(ctx context.Context, name, address, detail string) (i
 		if n, err = clearLoginFailures(ctx, tx, name, ""); err != nil {
 			return err
 		}
-		return addSecurityEvent(ctx, tx, SecurityEvent{At: s.now(), Name: name, Address: address, Outcome: OutcomeUnlock,
+		return addSecurityEvent(ctx, tx, access.SecurityEvent{At: s.now(), Name: name, Address: address, Outcome: access.OutcomeUnlock,
 			Detail: fmt.Sprintf("%s; %d failures forgotten", detail, n)})
 	})
 	return n, err

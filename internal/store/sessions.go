@@ -6,26 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Session is a logged-in browser, known by the SHA-256 of its token.
-//
-// Session, login-failure and login-trail writes do not change Generation:
-// they change nothing that public pages show, and must not empty the page
-// cache on every admin request or failed login.
-type Session struct {
-	TokenHash  []byte
-	UserID     int64
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time // the absolute limit
-}
+	"github.com/accesswatch/accesswatch/internal/access"
+)
 
 // CreateSession stores a new session. In the same transaction it deletes
 // the session whose token hash is replaces (the browser's previous session,
 // so that a token from before a login is worthless after it) and every
 // session that expired before the new one was created.
-func (s *Store) CreateSession(ctx context.Context, sess Session, replaces []byte) error {
+func (s *Store) CreateSession(ctx context.Context, sess access.Session, replaces []byte) error {
 	return inTx(ctx, s.writer, func(tx *sql.Tx) error {
 		if len(replaces) > 0 {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, replaces); err != nil {
@@ -47,17 +36,17 @@ func (s *Store) CreateSession(ctx context.Context, sess Session, replaces []byte
 // SessionUser returns the session with the given token hash and its
 // account; ErrNotFound if there is none. Whether it is still valid (expiry,
 // idleness, a disabled account) is the caller's judgement.
-func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (Session, User, error) {
-	var sess Session
+func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (access.Session, access.User, error) {
+	var sess access.Session
 	var created, seen, expires string
 	u, err := scanUser(s.reader.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, `+
 		userColumns+` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, tokenHash),
 		&sess.TokenHash, &sess.UserID, &created, &seen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, User{}, fmt.Errorf("session: %w", ErrNotFound)
+		return access.Session{}, access.User{}, fmt.Errorf("session: %w", ErrNotFound)
 	}
 	if err != nil {
-		return Session{}, User{}, fmt.Errorf("session: %w", err)
+		return access.Session{}, access.User{}, fmt.Errorf("session: %w", err)
 	}
 	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = parseTimestamp(created), parseTimestamp(seen), parseTimestamp(expires)
 	return sess, u, nil
@@ -79,22 +68,10 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	return nil
 }
 
-// LoginThrottle is what the database knows of recent failed logins for a
-// name: those from one client address, and those from every address.
-type LoginThrottle struct {
-	// Failures is the number of failures for the name from the address
-	// since the pair's state was last cleared; LastFailure the latest.
-	Failures    int
-	LastFailure time.Time
-	// Recent counts the failures for the name from any address whose pair
-	// failed at or after the since time given to LoginThrottleState.
-	Recent int
-}
-
 // LoginThrottleState reads the failed logins for name from address, and the
 // failures for name from every address that failed at or after since.
-func (s *Store) LoginThrottleState(ctx context.Context, name, address string, since time.Time) (LoginThrottle, error) {
-	var t LoginThrottle
+func (s *Store) LoginThrottleState(ctx context.Context, name, address string, since time.Time) (access.LoginThrottle, error) {
+	var t access.LoginThrottle
 	var last sql.NullString
 	err := s.reader.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN address = :address THEN failures END), 0),
@@ -103,7 +80,7 @@ func (s *Store) LoginThrottleState(ctx context.Context, name, address string, si
 		FROM login_throttle WHERE name = :name`,
 		sql.Named("name", name), sql.Named("address", address), sql.Named("since", timestamp(since))).Scan(&t.Failures, &last, &t.Recent)
 	if err != nil {
-		return LoginThrottle{}, fmt.Errorf("read login throttle: %w", err)
+		return access.LoginThrottle{}, fmt.Errorf("read login throttle: %w", err)
 	}
 	if last.Valid {
 		t.LastFailure = parseTimestamp(last.String)

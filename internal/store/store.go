@@ -18,13 +18,16 @@ import (
 
 	"time"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/mattn/go-sqlite3"
 )
 
 // Errors callers can test for with errors.Is.
 var (
-	// ErrNotFound: no such country, organisation, record or event.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound: no such country, organisation, record, event, account or
+	// session. It is access.ErrNotFound, so callers that know no store
+	// (internal/auth) can test for it.
+	ErrNotFound = access.ErrNotFound
 	// ErrConflict: the record changed since the caller read it (see ConflictError).
 	ErrConflict = errors.New("the record was changed by someone else")
 	// ErrSchemaTooNew: the database was written by a newer accesswatch.

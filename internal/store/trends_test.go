@@ -25,13 +25,13 @@ func TestTrendEventsAreTheRecordEvents(t *testing.T) {
 		}
 		// In no particular order: compare by entry.
 		slices.SortFunc(got, func(a, b access.Event) int { return cmp.Compare(a.ID, b.ID) })
-		var want []EventView
+		var want []access.EventView
 		for _, e := range full {
 			if !e.ClassLevel() && (country == "" || e.CountryCode == country) {
 				want = append(want, e)
 			}
 		}
-		slices.SortFunc(want, func(a, b EventView) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(want, func(a, b access.EventView) int { return cmp.Compare(a.ID, b.ID) })
 		if len(got) != len(want) {
 			t.Fatalf("country %q: %d trend events, want %d record events", country, len(got), len(want))
 		}

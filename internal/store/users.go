@@ -5,43 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/mattn/go-sqlite3"
 )
-
-// Role is what an account may do.
-type Role string
-
-// Roles. Editors record events, records, organisations and severity scores;
-// admins also read the audit log and manage accounts.
-const (
-	RoleAdmin  Role = "admin"
-	RoleEditor Role = "editor"
-)
-
-// Roles lists every role.
-var Roles = []Role{RoleAdmin, RoleEditor}
-
-// Valid reports whether r is one of Roles.
-func (r Role) Valid() bool { return r == RoleAdmin || r == RoleEditor }
-
-// User is an account.
-type User struct {
-	ID           int64
-	Name         string
-	Role         Role
-	PasswordHash string // PHC string; never the password
-	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-}
 
 // NewUser asks for an account. Name and password hash are prepared by the
 // caller (internal/auth normalises names and hashes passwords).
 type NewUser struct {
 	Name         string
-	Role         Role
+	Role         access.Role
 	PasswordHash string
 }
 
@@ -52,8 +25,8 @@ const userColumns = `u.id, u.name, u.role, u.password_hash, u.disabled, u.create
 
 // scanUser reads userColumns, after the destinations in lead if a query
 // selects other columns first.
-func scanUser(row interface{ Scan(...any) error }, lead ...any) (User, error) {
-	var u User
+func scanUser(row interface{ Scan(...any) error }, lead ...any) (access.User, error) {
+	var u access.User
 	var created, updated string
 	err := row.Scan(append(lead, &u.ID, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &created, &updated)...)
 	u.CreatedAt, u.UpdatedAt = parseTimestamp(created), parseTimestamp(updated)
@@ -61,18 +34,18 @@ func scanUser(row interface{ Scan(...any) error }, lead ...any) (User, error) {
 }
 
 // userAudit is what the audit log keeps of an account: never the hash.
-func userAudit(u User) map[string]any {
+func userAudit(u access.User) map[string]any {
 	return map[string]any{"name": u.Name, "role": u.Role, "disabled": u.Disabled}
 }
 
 // CreateUser adds an account, audited. It fails with ErrUserExists when the
 // name is taken.
-func (s *Store) CreateUser(ctx context.Context, nu NewUser, actor string) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, nu NewUser, actor string) (access.User, error) {
 	if !nu.Role.Valid() || nu.Name == "" || nu.PasswordHash == "" {
-		return User{}, fmt.Errorf("create user: incomplete account %q (role %q)", nu.Name, nu.Role)
+		return access.User{}, fmt.Errorf("create user: incomplete account %q (role %q)", nu.Name, nu.Role)
 	}
 	now := s.now()
-	u := User{Name: nu.Name, Role: nu.Role, PasswordHash: nu.PasswordHash, CreatedAt: now, UpdatedAt: now}
+	u := access.User{Name: nu.Name, Role: nu.Role, PasswordHash: nu.PasswordHash, CreatedAt: now, UpdatedAt: now}
 	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 			u.Name, u.Role, u.PasswordHash, timestamp(now), timestamp(now))
@@ -89,19 +62,19 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser, actor string) (User,
 		return s.audit(ctx, tx, actor, "user.create", "user", u.Name, nil, userAudit(u))
 	})
 	if err != nil {
-		return User{}, err
+		return access.User{}, err
 	}
 	return u, nil
 }
 
 // Users returns every account, by name.
-func (s *Store) Users(ctx context.Context) ([]User, error) {
+func (s *Store) Users(ctx context.Context) ([]access.User, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
-	var out []User
+	var out []access.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -113,13 +86,13 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 }
 
 // UserByName returns an account, disabled or not; ErrNotFound if none.
-func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
+func (s *Store) UserByName(ctx context.Context, name string) (access.User, error) {
 	u, err := scanUser(s.reader.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("user %q: %w", name, ErrNotFound)
+		return access.User{}, fmt.Errorf("user %q: %w", name, ErrNotFound)
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("user %q: %w", name, err)
+		return access.User{}, fmt.Errorf("user %q: %w", name, err)
 	}
 	return u, nil
 }
@@ -128,7 +101,7 @@ func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 // transaction with its audit row. Disabling a disabled account changes
 // nothing and writes no audit row.
 func (s *Store) DisableUser(ctx context.Context, name, actor string) error {
-	return s.changeUser(ctx, name, actor, "user.disable", func(ctx context.Context, tx *sql.Tx, u User) (before, after map[string]any, err error) {
+	return s.changeUser(ctx, name, actor, "user.disable", func(ctx context.Context, tx *sql.Tx, u access.User) (before, after map[string]any, err error) {
 		if u.Disabled {
 			return nil, nil, nil
 		}
@@ -147,7 +120,7 @@ func (s *Store) SetUserPassword(ctx context.Context, name, hash, actor string) e
 	if hash == "" {
 		return fmt.Errorf("set password of %q: empty hash", name)
 	}
-	return s.changeUser(ctx, name, actor, "user.password", func(ctx context.Context, tx *sql.Tx, u User) (before, after map[string]any, err error) {
+	return s.changeUser(ctx, name, actor, "user.password", func(ctx context.Context, tx *sql.Tx, u access.User) (before, after map[string]any, err error) {
 		now := s.now()
 		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, timestamp(now), u.ID); err != nil {
 			return nil, nil, err
@@ -156,7 +129,7 @@ func (s *Store) SetUserPassword(ctx context.Context, name, hash, actor string) e
 		if err != nil {
 			return nil, nil, err
 		}
-		err = addSecurityEvent(ctx, tx, SecurityEvent{At: now, Name: u.Name, Outcome: OutcomeUnlock,
+		err = addSecurityEvent(ctx, tx, access.SecurityEvent{At: now, Name: u.Name, Outcome: access.OutcomeUnlock,
 			Detail: fmt.Sprintf("password changed by %s; %d failures forgotten", actor, n)})
 		return map[string]any{"password": "(previous)"}, map[string]any{"password": "(replaced)"}, err
 	})
@@ -165,11 +138,11 @@ func (s *Store) SetUserPassword(ctx context.Context, name, hash, actor string) e
 // SetUserRole changes an account's role, audited. Setting the role it has
 // changes nothing and writes no audit row. The account's sessions end, so
 // that no session keeps rights it should no longer have.
-func (s *Store) SetUserRole(ctx context.Context, name string, role Role, actor string) error {
+func (s *Store) SetUserRole(ctx context.Context, name string, role access.Role, actor string) error {
 	if !role.Valid() {
 		return fmt.Errorf("set role of %q: unknown role %q", name, role)
 	}
-	return s.changeUser(ctx, name, actor, "user.role", func(ctx context.Context, tx *sql.Tx, u User) (before, after map[string]any, err error) {
+	return s.changeUser(ctx, name, actor, "user.role", func(ctx context.Context, tx *sql.Tx, u access.User) (before, after map[string]any, err error) {
 		if u.Role == role {
 			return nil, nil, nil
 		}
@@ -185,7 +158,7 @@ func (s *Store) SetUserRole(ctx context.Context, name string, role Role, actor s
 // before and after (nil when nothing changed); then it ends the account's
 // sessions and writes the audit row.
 func (s *Store) changeUser(ctx context.Context, name, actor, action string,
-	change func(context.Context, *sql.Tx, User) (before, after map[string]any, err error)) error {
+	change func(context.Context, *sql.Tx, access.User) (before, after map[string]any, err error)) error {
 	return inTx(ctx, s.writer, func(tx *sql.Tx) error {
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE name = ?`, name))
 		if errors.Is(err, sql.ErrNoRows) {

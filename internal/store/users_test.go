@@ -17,20 +17,20 @@ func TestUsers(t *testing.T) {
 	if us, err := s.Users(ctx); err != nil || len(us) != 0 {
 		t.Fatalf("a new database has accounts: %v %v", us, err)
 	}
-	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleAdmin, PasswordHash: "$argon2id$x"}, "cli")
+	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleAdmin, PasswordHash: "$argon2id$x"}, "cli")
 	if err != nil || u.ID == 0 {
 		t.Fatalf("create: %+v %v", u, err)
 	}
-	if _, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleEditor, PasswordHash: "$argon2id$y"}, "cli"); !errors.Is(err, ErrUserExists) {
+	if _, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleEditor, PasswordHash: "$argon2id$y"}, "cli"); !errors.Is(err, ErrUserExists) {
 		t.Errorf("duplicate name: %v", err)
 	}
-	for _, bad := range []NewUser{{Name: "bob", Role: "root", PasswordHash: "h"}, {Name: "", Role: RoleEditor, PasswordHash: "h"}, {Name: "bob", Role: RoleEditor}} {
+	for _, bad := range []NewUser{{Name: "bob", Role: "root", PasswordHash: "h"}, {Name: "", Role: access.RoleEditor, PasswordHash: "h"}, {Name: "bob", Role: access.RoleEditor}} {
 		if _, err := s.CreateUser(ctx, bad, "cli"); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}
 	}
 	got, err := s.UserByName(ctx, "alice")
-	if err != nil || got.Role != RoleAdmin || got.PasswordHash != "$argon2id$x" || got.Disabled || got.CreatedAt.IsZero() {
+	if err != nil || got.Role != access.RoleAdmin || got.PasswordHash != "$argon2id$x" || got.Disabled || got.CreatedAt.IsZero() {
 		t.Errorf("read back: %+v %v", got, err)
 	}
 	if _, err := s.UserByName(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
@@ -44,14 +44,14 @@ func TestUsers(t *testing.T) {
 func TestDisableAndPasswordEndSessions(t *testing.T) {
 	s, clock := openTest(t)
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleEditor, PasswordHash: "h1"}, "cli")
+	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleEditor, PasswordHash: "h1"}, "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
 	newSession := func(b byte) []byte {
 		th := bytes.Repeat([]byte{b}, 32)
 		now := clock.Now()
-		if err := s.CreateSession(ctx, Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil); err != nil {
+		if err := s.CreateSession(ctx, access.Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil); err != nil {
 			t.Fatal(err)
 		}
 		return th
@@ -107,13 +107,13 @@ func TestDisableAndPasswordEndSessions(t *testing.T) {
 func TestCreateSessionReplacesAndSweeps(t *testing.T) {
 	s, clock := openTest(t)
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleEditor, PasswordHash: "h"}, "cli")
+	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleEditor, PasswordHash: "h"}, "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := clock.Now()
 	old, expired, fresh := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32), bytes.Repeat([]byte{3}, 32)
-	for _, sess := range []Session{
+	for _, sess := range []access.Session{
 		{TokenHash: old, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)},
 		{TokenHash: expired, UserID: u.ID, CreatedAt: now.Add(-2 * time.Hour), LastSeenAt: now, ExpiresAt: now.Add(-time.Hour)},
 	} {
@@ -121,7 +121,7 @@ func TestCreateSessionReplacesAndSweeps(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.CreateSession(ctx, Session{TokenHash: fresh, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, old); err != nil {
+	if err := s.CreateSession(ctx, access.Session{TokenHash: fresh, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, old); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, s, `SELECT COUNT(*) FROM sessions`); n != 1 {
@@ -159,7 +159,7 @@ func TestLoginThrottleState(t *testing.T) {
 	if th, _ := s.LoginThrottleState(ctx, "alice", "c", now.Add(-time.Hour)); th.Failures != 0 || !th.LastFailure.IsZero() || th.Recent != 5 {
 		t.Errorf("alice from a fresh address: %+v; want no failures of its own, 5 recent", th)
 	}
-	if th, _ := s.LoginThrottleState(ctx, "bob", "a", now.Add(-time.Hour)); th != (LoginThrottle{}) {
+	if th, _ := s.LoginThrottleState(ctx, "bob", "a", now.Add(-time.Hour)); th != (access.LoginThrottle{}) {
 		t.Errorf("bob: %+v", th)
 	}
 	// A later failure sweeps away pairs whose last failure is older than its horizon.
@@ -189,7 +189,7 @@ func TestLoginThrottleState(t *testing.T) {
 	if c := count(t, s, `SELECT COUNT(*) FROM login_throttle`); c != 0 {
 		t.Errorf("%d pairs left after unlocking bob", c)
 	}
-	rows, _, err := s.SecurityLog(ctx, SecurityFilter{Name: "bob", Outcome: OutcomeUnlock})
+	rows, _, err := s.SecurityLog(ctx, SecurityFilter{Name: "bob", Outcome: access.OutcomeUnlock})
 	if err != nil || len(rows) != 1 || rows[0].Address != "cli" || !strings.Contains(rows[0].Detail, "3 failures") {
 		t.Errorf("unlock trail: %+v %v", rows, err)
 	}
@@ -201,7 +201,7 @@ func TestLoginThrottleState(t *testing.T) {
 func TestSetUserPasswordForgetsFailures(t *testing.T) {
 	s, clock := openTest(t)
 	ctx := context.Background()
-	if _, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleEditor, PasswordHash: "h1"}, "test"); err != nil {
+	if _, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleEditor, PasswordHash: "h1"}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	now := clock.Now()
@@ -217,7 +217,7 @@ func TestSetUserPasswordForgetsFailures(t *testing.T) {
 		t.Errorf("after a password change: %+v", th)
 	}
 	rows, _, _ := s.SecurityLog(ctx, SecurityFilter{Name: "alice"})
-	if len(rows) != 1 || rows[0].Outcome != OutcomeUnlock || !strings.Contains(rows[0].Detail, "password changed by admin") {
+	if len(rows) != 1 || rows[0].Outcome != access.OutcomeUnlock || !strings.Contains(rows[0].Detail, "password changed by admin") {
 		t.Errorf("trail: %+v", rows)
 	}
 }
@@ -226,30 +226,30 @@ func TestSecurityLogFilterPageAndPrune(t *testing.T) {
 	s, clock := openTest(t)
 	ctx := context.Background()
 	start := clock.Now()
-	add := func(name string, o SecurityOutcome, at time.Time) {
+	add := func(name string, o access.SecurityOutcome, at time.Time) {
 		t.Helper()
-		if err := s.AddSecurityEvent(ctx, SecurityEvent{At: at, Name: name, Address: "192.0.2.1", Outcome: o}); err != nil {
+		if err := s.AddSecurityEvent(ctx, access.SecurityEvent{At: at, Name: name, Address: "192.0.2.1", Outcome: o}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	add("old", OutcomeLogin, start)
+	add("old", access.OutcomeLogin, start)
 	for i := range 5 {
-		add("alice", OutcomeFailure, start.Add(time.Duration(i)*time.Minute))
+		add("alice", access.OutcomeFailure, start.Add(time.Duration(i)*time.Minute))
 	}
-	add("bob", OutcomeLogin, start.Add(10*time.Minute))
-	rows, total, err := s.SecurityLog(ctx, SecurityFilter{Name: "alice", Outcome: OutcomeFailure, Limit: 2, Offset: 2})
+	add("bob", access.OutcomeLogin, start.Add(10*time.Minute))
+	rows, total, err := s.SecurityLog(ctx, SecurityFilter{Name: "alice", Outcome: access.OutcomeFailure, Limit: 2, Offset: 2})
 	if err != nil || total != 5 || len(rows) != 2 || !rows[0].At.Equal(start.Add(2*time.Minute)) || rows[0].Address != "192.0.2.1" {
 		t.Fatalf("alice's failures, page 2: %+v, total %d, %v", rows, total, err)
 	}
-	if _, total, _ := s.SecurityLog(ctx, SecurityFilter{Outcome: OutcomeLogin}); total != 2 {
+	if _, total, _ := s.SecurityLog(ctx, SecurityFilter{Outcome: access.OutcomeLogin}); total != 2 {
 		t.Errorf("logins: %d, want 2", total)
 	}
-	if err := s.AddSecurityEvent(ctx, SecurityEvent{At: start, Name: "x", Outcome: "root"}); err == nil {
+	if err := s.AddSecurityEvent(ctx, access.SecurityEvent{At: start, Name: "x", Outcome: "root"}); err == nil {
 		t.Error("an unknown outcome was recorded")
 	}
 	// A row written 90 days and 3 minutes after the first ones prunes every
 	// row older than 3 minutes after the start.
-	add("carol", OutcomeLogout, start.Add(SecurityLogRetention+3*time.Minute))
+	add("carol", access.OutcomeLogout, start.Add(SecurityLogRetention+3*time.Minute))
 	if _, total, _ := s.SecurityLog(ctx, SecurityFilter{}); total != 4 {
 		t.Errorf("%d rows after pruning; want 4: alice's failures at 3 and 4 minutes, bob's login, carol's logout", total)
 	}
@@ -266,7 +266,7 @@ func TestSecurityLogFilterPageAndPrune(t *testing.T) {
 func TestLoginWritesLeaveTheGenerationAlone(t *testing.T) {
 	s, clock := openSeeded(t)
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: RoleEditor, PasswordHash: "h"}, "cli")
+	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleEditor, PasswordHash: "h"}, "cli")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,10 +277,10 @@ func TestLoginWritesLeaveTheGenerationAlone(t *testing.T) {
 	writes := []func() error{
 		func() error { return s.AddLoginFailure(ctx, "alice", "192.0.2.1", now, now.Add(-time.Hour)) },
 		func() error {
-			return s.AddSecurityEvent(ctx, SecurityEvent{At: now, Name: "alice", Address: "192.0.2.1", Outcome: OutcomeFailure})
+			return s.AddSecurityEvent(ctx, access.SecurityEvent{At: now, Name: "alice", Address: "192.0.2.1", Outcome: access.OutcomeFailure})
 		},
 		func() error {
-			return s.CreateSession(ctx, Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)
+			return s.CreateSession(ctx, access.Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)
 		},
 		func() error { return s.TouchSession(ctx, th, now.Add(time.Minute)) },
 		func() error { _, err := s.ClearLoginFailures(ctx, "alice", "192.0.2.1"); return err },

@@ -30,7 +30,7 @@ type NewEvent struct {
 // Recorded is what RecordEvent wrote.
 type Recorded struct {
 	EventID int64
-	Record  *RecordView // the record after the event; nil for a class-level measure
+	Record  *access.RecordView // the record after the event; nil for a class-level measure
 }
 
 // ConflictError is returned (wrapping ErrConflict) when the record is not at
@@ -38,7 +38,7 @@ type Recorded struct {
 // Nothing was written.
 type ConflictError struct {
 	Expected int64
-	Current  *RecordView // nil when the record does not exist
+	Current  *access.RecordView // nil when the record does not exist
 }
 
 func (e *ConflictError) Error() string {
@@ -238,7 +238,7 @@ type recordAuditValues struct {
 }
 
 // recordAudit is what the audit log keeps of a record's state.
-func recordAudit(r RecordView, eventID int64) recordAuditValues {
+func recordAudit(r access.RecordView, eventID int64) recordAuditValues {
 	v := recordAuditValues{EventID: eventID, InitiatedBy: r.StatusInitiatedBy, LastReviewed: r.LastReviewed.ISO(),
 		Status: r.Status, StatusSince: r.StatusSince.ISO(), Version: r.Version}
 	if r.Reach != nil {

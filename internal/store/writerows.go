@@ -41,8 +41,8 @@ func orgInTx(ctx context.Context, tx *sql.Tx, slug string) (access.Org, int64, e
 
 // recordRowInTx reads the record of an organisation (by row id) in a
 // country, without its organisation and country; ErrNotFound if absent.
-func recordRowInTx(ctx context.Context, tx *sql.Tx, country string, orgID int64) (RecordView, error) {
-	var v RecordView
+func recordRowInTx(ctx context.Context, tx *sql.Tx, country string, orgID int64) (access.RecordView, error) {
+	var v access.RecordView
 	var since, reachDate, reviewed, updated, basis, period string
 	var people sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT id, status, status_since, status_initiated_by, status_event_id, presence_since,
@@ -62,24 +62,24 @@ func recordRowInTx(ctx context.Context, tx *sql.Tx, country string, orgID int64)
 
 // insertRecord creates a record with no events yet (status unknown,
 // version 0) and returns it as a read would.
-func insertRecord(ctx context.Context, tx *sql.Tx, country string, orgID int64, now time.Time, actor string) (RecordView, error) {
+func insertRecord(ctx context.Context, tx *sql.Tx, country string, orgID int64, now time.Time, actor string) (access.RecordView, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO records (country_code, org_id, status, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)`,
 		country, orgID, access.StatusUnknown, timestamp(now), actor)
 	if err != nil {
-		return RecordView{}, fmt.Errorf("create record: %w", err)
+		return access.RecordView{}, fmt.Errorf("create record: %w", err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return RecordView{}, fmt.Errorf("create record: %w", err)
+		return access.RecordView{}, fmt.Errorf("create record: %w", err)
 	}
-	v := RecordView{Record: access.Record{ID: id, CountryCode: country, UpdatedAt: parseTimestamp(timestamp(now)), UpdatedBy: actor}}
+	v := access.RecordView{Record: access.Record{ID: id, CountryCode: country, UpdatedAt: parseTimestamp(timestamp(now)), UpdatedBy: actor}}
 	v.Status = access.StatusUnknown
 	return v, nil
 }
 
 // updateRecord stores a record's derived state, version and bookkeeping,
 // if the record is still at version was.
-func updateRecord(ctx context.Context, tx *sql.Tx, r RecordView, was int64) error {
+func updateRecord(ctx context.Context, tx *sql.Tx, r access.RecordView, was int64) error {
 	people, basis, period := reachColumns(r.Reach)
 	res, err := tx.ExecContext(ctx, `UPDATE records SET status = ?, status_since = ?, status_initiated_by = ?,
 		status_event_id = ?, presence_since = ?, reach_people = ?, reach_basis = ?, reach_period = ?, reach_date = ?, last_reviewed = ?,

@@ -53,7 +53,7 @@ func TestRecordEventReturnsTheRecordAsStored(t *testing.T) {
 // The audit values are a struct for speed; their JSON must stay what the
 // map they replaced encoded to, since the audit log already holds such rows.
 func TestRecordAuditJSONKeepsItsShape(t *testing.T) {
-	r := RecordView{Record: access.Record{Version: 3, RecordState: access.RecordState{Status: access.StatusBanned,
+	r := access.RecordView{Record: access.Record{Version: 3, RecordState: access.RecordState{Status: access.StatusBanned,
 		StatusSince: access.MustParseDate("2024-11-12"), StatusInitiatedBy: access.InitiatedByAuthority,
 		LastReviewed: access.MustParseDate("2025-01"), Reach: &access.Reach{People: 0, Basis: access.ReachAnnual}}}}
 	for _, eventID := range []int64{0, 42} {

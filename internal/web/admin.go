@@ -19,8 +19,8 @@ import (
 // adminStore is what the admin area needs from the database.
 type adminStore interface {
 	auth.Store
-	Record(ctx context.Context, country, slug string) (store.RecordView, error)
-	Events(ctx context.Context, f store.EventFilter) ([]store.EventView, int, error)
+	Record(ctx context.Context, country, slug string) (access.RecordView, error)
+	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
 	Countries(ctx context.Context) ([]access.Country, error)
 	Country(ctx context.Context, code string) (access.Country, error)
 	Orgs(ctx context.Context) ([]access.Org, error)
@@ -30,12 +30,12 @@ type adminStore interface {
 	UpdateOrg(ctx context.Context, o access.Org, actor string) error
 	SetSeverity(ctx context.Context, code string, sc access.SeverityScore, actor string) error
 	AuditLog(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, int, error)
-	Users(ctx context.Context) ([]store.User, error)
-	CreateUser(ctx context.Context, nu store.NewUser, actor string) (store.User, error)
+	Users(ctx context.Context) ([]access.User, error)
+	CreateUser(ctx context.Context, nu store.NewUser, actor string) (access.User, error)
 	DisableUser(ctx context.Context, name, actor string) error
 	SetUserPassword(ctx context.Context, name, hash, actor string) error
-	SetUserRole(ctx context.Context, name string, role store.Role, actor string) error
-	SecurityLog(ctx context.Context, f store.SecurityFilter) ([]store.SecurityEvent, int, error)
+	SetUserRole(ctx context.Context, name string, role access.Role, actor string) error
+	SecurityLog(ctx context.Context, f store.SecurityFilter) ([]access.SecurityEvent, int, error)
 }
 
 // adminState is the admin area's part of the Server.
@@ -161,7 +161,7 @@ func (s *Server) guard(rt adminRoute) http.Handler {
 				return
 			}
 			a.session = sess
-			if rt.access == adminsOnly && sess.User.Role != store.RoleAdmin {
+			if rt.access == adminsOnly && sess.User.Role != access.RoleAdmin {
 				s.serveError(w, r, &httpError{status: http.StatusForbidden, heading: s.l.T("admin.error.forbidden"),
 					details: []string{s.l.T("admin.error.forbidden.detail")}})
 				return
@@ -175,7 +175,7 @@ func (s *Server) guard(rt adminRoute) http.Handler {
 
 // adminPage returns the admin layout values for a page.
 func (s *Server) adminPage(a *adminRequest, title, section string, r *http.Request) templates.AdminPage {
-	p := templates.AdminPage{Page: s.page(title, section), User: a.session.User.Name, IsAdmin: a.session.User.Role == store.RoleAdmin}
+	p := templates.AdminPage{Page: s.page(title, section), User: a.session.User.Name, IsAdmin: a.session.User.Role == access.RoleAdmin}
 	if n := r.URL.Query().Get("done"); n != "" && s.l.Has("admin.done."+n) && isNoticeKey(n) {
 		p.Notice = s.l.T("admin.done." + n)
 	}

@@ -50,10 +50,10 @@ func (s *Server) adminDashboard(w http.ResponseWriter, r *http.Request, a *admin
 
 // recordFromPath loads the record named by the {iso3} and {slug} of the
 // path; 404 if there is none.
-func (s *Server) recordFromPath(r *http.Request) (store.RecordView, error) {
+func (s *Server) recordFromPath(r *http.Request) (access.RecordView, error) {
 	iso3, slug := r.PathValue("iso3"), r.PathValue("slug")
 	if !access.ValidCountryCode(iso3) || !access.ValidSlug(slug) {
-		return store.RecordView{}, s.notFoundError(nil)
+		return access.RecordView{}, s.notFoundError(nil)
 	}
 	return s.store.Record(r.Context(), iso3, slug)
 }
@@ -63,15 +63,15 @@ func (s *Server) today() string { return access.DayOf(s.now().UTC()).ISO() }
 
 // eventForm shows the record-an-event form at the record's current version.
 func (s *Server) eventForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	return s.showRecordForm(w, r, a, templates.ModeEvent)
+	return s.showRecordForm(w, r, a, access.EditEvent)
 }
 
 // reviewForm shows the form that confirms a record is still accurate.
 func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	return s.showRecordForm(w, r, a, templates.ModeReview)
+	return s.showRecordForm(w, r, a, access.EditReview)
 }
 
-func (s *Server) showRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, mode templates.EventFormMode) error {
+func (s *Server) showRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, mode access.RecordEdit) error {
 	rec, err := s.recordFromPath(r)
 	if err != nil {
 		return err
@@ -83,16 +83,16 @@ func (s *Server) showRecordForm(w http.ResponseWriter, r *http.Request, a *admin
 // recordEvent records an event on a record, against the version the form
 // was loaded at.
 func (s *Server) recordEvent(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	return s.submitRecordForm(w, r, a, templates.ModeEvent)
+	return s.submitRecordForm(w, r, a, access.EditEvent)
 }
 
 // recordReview records that an editor confirmed a record: an event that
 // changes nothing but the record's last-reviewed date.
 func (s *Server) recordReview(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	return s.submitRecordForm(w, r, a, templates.ModeReview)
+	return s.submitRecordForm(w, r, a, access.EditReview)
 }
 
-func (s *Server) submitRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, mode templates.EventFormMode) error {
+func (s *Server) submitRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, mode access.RecordEdit) error {
 	rec, err := s.recordFromPath(r)
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func (s *Server) submitRecordForm(w http.ResponseWriter, r *http.Request, a *adm
 // newRecordForm shows the form that creates a record with its first event.
 func (s *Server) newRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	form := templates.Form{Values: map[string]string{"date": s.today()}}
-	return s.renderEventForm(w, r, a, http.StatusOK, templates.EventFormView{Mode: templates.ModeCreate, Form: form})
+	return s.renderEventForm(w, r, a, http.StatusOK, templates.EventFormView{Mode: access.EditCreate, Form: form})
 }
 
 // createRecord creates a record (an existing organisation in a country) with
@@ -123,11 +123,11 @@ func (s *Server) createRecord(w http.ResponseWriter, r *http.Request, a *adminRe
 	if err != nil {
 		return err
 	}
-	in, problems, err := decodeEvent(values, templates.ModeCreate)
+	in, problems, err := decodeEvent(values, access.EditCreate)
 	if err != nil {
 		return s.refused(err)
 	}
-	return s.submitEvent(w, r, a, templates.EventFormView{Mode: templates.ModeCreate}, in, problems)
+	return s.submitEvent(w, r, a, templates.EventFormView{Mode: access.EditCreate}, in, problems)
 }
 
 // submitEvent validates a decoded event form and records it: problems
@@ -151,8 +151,8 @@ func (s *Server) submitEvent(w http.ResponseWriter, r *http.Request, a *adminReq
 			}
 			problems = errs
 		default:
-			done := map[templates.EventFormMode]string{templates.ModeEvent: "event_recorded", templates.ModeReview: "reviewed",
-				templates.ModeCreate: "record_created"}[v.Mode]
+			done := map[access.RecordEdit]string{access.EditEvent: "event_recorded", access.EditReview: "reviewed",
+				access.EditCreate: "record_created"}[v.Mode]
 			return redirectDone(w, r, "/admin/", done)
 		}
 	}
@@ -163,15 +163,15 @@ func (s *Server) submitEvent(w http.ResponseWriter, r *http.Request, a *adminReq
 // renderConflict answers 409: the record is at cur, not at the version the
 // editor saw. It lists the events recorded since, and shows the editor's
 // input again as a form on the current version.
-func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, a *adminRequest, mode templates.EventFormMode,
-	in eventInput, cur store.RecordView) error {
+func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, a *adminRequest, mode access.RecordEdit,
+	in eventInput, cur access.RecordView) error {
 	changes, _, err := s.store.Events(r.Context(), store.EventFilter{Country: cur.CountryCode, Org: cur.OrgSlug,
 		AfterVersion: in.Version, OldestFirst: true})
 	if err != nil {
 		return err
 	}
-	if mode == templates.ModeCreate {
-		mode = templates.ModeEvent // the record exists now: add to it
+	if mode == access.EditCreate {
+		mode = access.EditEvent // the record exists now: add to it
 	}
 	values := map[string]string{}
 	for k, v := range in.Fields {
@@ -186,11 +186,11 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, a *admin
 	return nil
 }
 
-func eventFormAction(mode templates.EventFormMode, rec store.RecordView) string {
+func eventFormAction(mode access.RecordEdit, rec access.RecordView) string {
 	switch mode {
-	case templates.ModeReview:
+	case access.EditReview:
 		return templates.AdminReviewURL(rec.CountryCode, rec.OrgSlug)
-	case templates.ModeCreate:
+	case access.EditCreate:
 		return "/admin/records/new"
 	}
 	return templates.AdminEventURL(rec.CountryCode, rec.OrgSlug)
@@ -200,7 +200,7 @@ func eventFormAction(mode templates.EventFormMode, rec store.RecordView) string 
 func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.EventFormView) error {
 	var title, section string
 	switch v.Mode {
-	case templates.ModeCreate:
+	case access.EditCreate:
 		title, section = s.l.T("admin.create.title"), "new-record"
 		var err error
 		if v.Countries, err = s.store.Countries(r.Context()); err != nil {
@@ -209,7 +209,7 @@ func (s *Server) renderEventForm(w http.ResponseWriter, r *http.Request, a *admi
 		if v.Orgs, err = s.store.Orgs(r.Context()); err != nil {
 			return err
 		}
-	case templates.ModeReview:
+	case access.EditReview:
 		title, section = s.l.Tf("admin.review.title", v.Record.Org.Label(), v.Record.CountryName), "records"
 	default:
 		title, section = s.l.Tf("admin.event.title", v.Record.Org.Label(), v.Record.CountryName), "records"

@@ -330,7 +330,7 @@ func TestAccountManagement(t *testing.T) {
 		t.Fatalf("add: %d %s", w.Code, problemsOf(w.Body.String()))
 	}
 	u, err := f.st.UserByName(context.Background(), "neweditor")
-	if err != nil || u.Role != store.RoleEditor || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
+	if err != nil || u.Role != access.RoleEditor || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
 		t.Fatalf("account %+v %v", u, err)
 	}
 	if w := f.post("/admin/login", loginForm("NewEditor", "a password long enough"), nil); w.Code != http.StatusSeeOther {

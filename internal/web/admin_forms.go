@@ -15,7 +15,6 @@ import (
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/templates"
 )
 
 // Admin form decoding. Every form has a strict field set: a field the form
@@ -250,22 +249,22 @@ func without(a formSpec, name string) formSpec {
 // eventInput is a decoded event form.
 type eventInput struct {
 	Event   access.Event
-	Version int64 // the record version the form was loaded at (not for ModeCreate)
+	Version int64 // the record version the form was loaded at (not for EditCreate)
 	Fields  map[string]string
 }
 
 // decodeEvent decodes an event form of the given mode. The event's
-// country and organisation come from the URL, except in ModeCreate.
+// country and organisation come from the URL, except in EditCreate.
 // Problems with values are returned as access.Errors; requests no form
 // sends as *formError.
-func decodeEvent(values url.Values, mode templates.EventFormMode) (eventInput, access.Errors, error) {
-	spec := map[templates.EventFormMode]formSpec{templates.ModeEvent: eventSpec, templates.ModeReview: reviewSpec, templates.ModeCreate: createSpec}[mode]
+func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.Errors, error) {
+	spec := map[access.RecordEdit]formSpec{access.EditEvent: eventSpec, access.EditReview: reviewSpec, access.EditCreate: createSpec}[mode]
 	f, problems, err := decodeFields(values, spec)
 	if err != nil {
 		return eventInput{}, nil, err
 	}
 	in := eventInput{Fields: f}
-	if mode != templates.ModeCreate {
+	if mode != access.EditCreate {
 		if in.Version, err = formVersion(f["version"]); err != nil {
 			return eventInput{}, nil, err
 		}
@@ -273,7 +272,7 @@ func decodeEvent(values url.Values, mode templates.EventFormMode) (eventInput, a
 	ev := &in.Event
 	ev.Date = formDate(&problems, "date", f["date"])
 	ev.Description = f["description"]
-	if mode == templates.ModeReview {
+	if mode == access.EditReview {
 		ev.Type = access.EventReviewed
 		src := access.Source{URL: strings.TrimSpace(f["source_url"]), Publisher: f["source_publisher"], Title: f["source_title"]}
 		if src.URL == "" {
@@ -283,7 +282,7 @@ func decodeEvent(values url.Values, mode templates.EventFormMode) (eventInput, a
 		return in, problems, nil
 	}
 
-	if mode == templates.ModeCreate {
+	if mode == access.EditCreate {
 		ev.CountryCode, ev.OrgSlug = strings.TrimSpace(f["country"]), strings.TrimSpace(f["org"])
 		if ev.CountryCode != "" && !access.ValidCountryCode(ev.CountryCode) {
 			problems.Add("country", access.CodeCountryFormat)
@@ -297,7 +296,7 @@ func decodeEvent(values url.Values, mode templates.EventFormMode) (eventInput, a
 		problems.Add("event_type", access.CodeUnknownValue)
 	}
 	switch st := f["status"]; st {
-	case "", templates.StatusUnchanged:
+	case "", access.StatusUnchanged:
 	default:
 		if ev.StatusAfter = access.Status(st); !ev.StatusAfter.Valid() {
 			problems.Add("status", access.CodeUnknownValue)
@@ -445,7 +444,7 @@ func decodeNewUser(values url.Values) (store.NewUser, string, map[string]string,
 	if err != nil {
 		return store.NewUser{}, "", nil, nil, err
 	}
-	nu := store.NewUser{Name: auth.NormalizeName(f["username"]), Role: store.Role(f["role"])}
+	nu := store.NewUser{Name: auth.NormalizeName(f["username"]), Role: access.Role(f["role"])}
 	problems = merge(problems, auth.CheckName(nu.Name))
 	if nu.Role != "" && !nu.Role.Valid() {
 		problems = merge(problems, access.Errors{{Field: "role", Code: access.CodeUnknownValue}})
@@ -465,12 +464,12 @@ func decodePassword(values url.Values) (password, current string, problems acces
 }
 
 // decodeRole decodes the change-role form.
-func decodeRole(values url.Values) (role store.Role, current string, fields map[string]string, problems access.Errors, err error) {
+func decodeRole(values url.Values) (role access.Role, current string, fields map[string]string, problems access.Errors, err error) {
 	f, problems, err := decodeFields(values, roleSpec)
 	if err != nil {
 		return "", "", nil, nil, err
 	}
-	role = store.Role(f["role"])
+	role = access.Role(f["role"])
 	if role != "" && !role.Valid() {
 		problems = merge(problems, access.Errors{{Field: "role", Code: access.CodeUnknownValue}})
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
-	"github.com/accesswatch/accesswatch/templates"
 )
 
 func TestDecodeFieldsIsStrict(t *testing.T) {
@@ -55,7 +54,7 @@ func TestDecodeEvent(t *testing.T) {
 	v := actedEvent("7")
 	v.Set("people", "1500")
 	v.Set("people_basis", "annual")
-	in, problems, err := decodeEvent(v, templates.ModeEvent)
+	in, problems, err := decodeEvent(v, access.EditEvent)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("%v %v", err, problems)
 	}
@@ -65,19 +64,19 @@ func TestDecodeEvent(t *testing.T) {
 		len(ev.Sources) != 1 || ev.Sources[0].Type != access.SourceNews {
 		t.Errorf("decoded %+v", in)
 	}
-	v.Set("status", templates.StatusUnchanged)
-	if in, _, _ := decodeEvent(v, templates.ModeEvent); in.Event.StatusAfter != "" {
+	v.Set("status", access.StatusUnchanged)
+	if in, _, _ := decodeEvent(v, access.EditEvent); in.Event.StatusAfter != "" {
 		t.Errorf("unchanged → %q", in.Event.StatusAfter)
 	}
 	// A review has a fixed type and no status; without a URL it is the
 	// editor's own check.
 	review := url.Values{"date": {"2026-03"}, "description": {""}, "source_url": {""}, "source_publisher": {""}, "source_title": {""}, "version": {"3"}}
-	in, problems, err = decodeEvent(review, templates.ModeReview)
+	in, problems, err = decodeEvent(review, access.EditReview)
 	if err != nil || len(problems) > 0 || in.Event.Type != access.EventReviewed || in.Event.StatusAfter != "" ||
 		in.Event.Sources[0].Type != access.SourceInternalReport || in.Event.Date.Precision != access.PrecisionMonth {
 		t.Errorf("review %+v %v %v", in, problems, err)
 	}
-	if _, _, err := decodeEvent(actedEvent("3"), templates.ModeReview); err == nil {
+	if _, _, err := decodeEvent(actedEvent("3"), access.EditReview); err == nil {
 		t.Error("the review form accepted the event form's fields")
 	}
 }
@@ -126,9 +125,9 @@ func FuzzDecodeEvent(f *testing.F) {
 		if err != nil {
 			return
 		}
-		mode := templates.EventFormMode(m % 3)
+		mode := access.RecordEdit(m % 3)
 		in, problems, err := decodeEvent(values, mode)
-		spec := map[templates.EventFormMode]formSpec{templates.ModeEvent: eventSpec, templates.ModeReview: reviewSpec, templates.ModeCreate: createSpec}[mode]
+		spec := map[access.RecordEdit]formSpec{access.EditEvent: eventSpec, access.EditReview: reviewSpec, access.EditCreate: createSpec}[mode]
 		checkDecoded(t, body, spec, in.Fields, problems, err)
 		if err == nil {
 			_ = in.Event.Validate(fuzzNow) // must not panic either

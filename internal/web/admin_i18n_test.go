@@ -50,7 +50,7 @@ func TestAdminWordsAreInTheCatalogue(t *testing.T) {
 	for _, code := range []string{"unexpected_field", "duplicate_field", "malformed", "bad_value"} {
 		keys = append(keys, "admin.form."+code)
 	}
-	for _, r := range store.Roles {
+	for _, r := range access.Roles {
 		keys = append(keys, "admin.role."+string(r))
 	}
 	for _, code := range []string{auth.CodeTooShort, auth.CodeNameFormat, store.CodeTaken} {

@@ -234,7 +234,7 @@ func auditValue(v any, ok bool) string {
 
 // usersPage lists accounts with the add-account form.
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	return s.renderUsers(w, r, a, http.StatusOK, templates.Form{Values: map[string]string{"role": string(store.RoleEditor)}})
+	return s.renderUsers(w, r, a, http.StatusOK, templates.Form{Values: map[string]string{"role": string(access.RoleEditor)}})
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, add templates.Form) error {
@@ -275,7 +275,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, a *adminRequest
 }
 
 // userFromPath loads the account named by {name}.
-func (s *Server) userFromPath(r *http.Request) (store.User, error) {
+func (s *Server) userFromPath(r *http.Request) (access.User, error) {
 	return fromPath(s, r, "name", auth.ValidName, s.store.UserByName)
 }
 
@@ -392,13 +392,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a *admin
 // otherUserFromPath loads the account named by {name} for a change that
 // an admin may not make to their own account (disable, role): the form
 // answers 409 with heading and detail keys for one's own.
-func (s *Server) otherUserFromPath(r *http.Request, a *adminRequest, selfKey string) (store.User, error) {
+func (s *Server) otherUserFromPath(r *http.Request, a *adminRequest, selfKey string) (access.User, error) {
 	u, err := s.userFromPath(r)
 	if err != nil {
-		return store.User{}, err
+		return access.User{}, err
 	}
 	if u.Name == a.session.User.Name {
-		return store.User{}, &httpError{status: http.StatusConflict, heading: s.l.T(selfKey), details: []string{s.l.T(selfKey + ".detail")}}
+		return access.User{}, &httpError{status: http.StatusConflict, heading: s.l.T(selfKey), details: []string{s.l.T(selfKey + ".detail")}}
 	}
 	return u, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
@@ -20,7 +21,7 @@ func (s *Server) securityPage(w http.ResponseWriter, r *http.Request, a *adminRe
 	}
 	q := r.URL.Query()
 	name := auth.NormalizeName(q.Get("name"))
-	outcome := store.SecurityOutcome(q.Get("outcome"))
+	outcome := access.SecurityOutcome(q.Get("outcome"))
 	if (name != "" && !auth.ValidName(name)) || (outcome != "" && !outcome.Valid()) || len(q["name"]) > 1 || len(q["outcome"]) > 1 {
 		return s.badRequest(s.l.T("admin.error.security_filter"))
 	}
@@ -42,7 +43,7 @@ func (s *Server) securityPage(w http.ResponseWriter, r *http.Request, a *adminRe
 	}
 	v := templates.SecurityView{Name: name, Outcome: string(outcome), Pager: pager(page, adminPageSize, total, link),
 		Outcomes: []templates.Option{{Value: "", Label: s.l.T("admin.security.any")}}}
-	for _, o := range store.SecurityOutcomes {
+	for _, o := range access.SecurityOutcomes {
 		v.Outcomes = append(v.Outcomes, templates.Option{Value: string(o), Label: s.l.T("admin.security.outcome." + string(o))})
 	}
 	for _, e := range rows {

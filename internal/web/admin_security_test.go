@@ -10,8 +10,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
-	"github.com/accesswatch/accesswatch/internal/store"
 )
 
 // TestEditorsChangeTheirOwnPassword: /admin/account works for an editor,
@@ -86,14 +86,14 @@ func TestChangesToAnotherAccountNeedTheCurrentPassword(t *testing.T) {
 	if f.checksum() != sum {
 		t.Error("changes without the right current password changed the database")
 	}
-	if ed, _ := f.st.UserByName(ctx, "ed"); ed.Role != store.RoleEditor || ed.Disabled {
+	if ed, _ := f.st.UserByName(ctx, "ed"); ed.Role != access.RoleEditor || ed.Disabled {
 		t.Errorf("ed was changed: %+v", ed)
 	}
 	w := f.post("/admin/users/ed/role", url.Values{"role": {"admin"}, "current_password": {testPassword}}, ada)
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("role change with the right password: %d %s", w.Code, problemsOf(w.Body.String()))
 	}
-	if ed, _ := f.st.UserByName(ctx, "ed"); ed.Role != store.RoleAdmin {
+	if ed, _ := f.st.UserByName(ctx, "ed"); ed.Role != access.RoleAdmin {
 		t.Errorf("ed's role is %s", ed.Role)
 	}
 	if w := f.post("/admin/users/ada/role", url.Values{"role": {"editor"}, "current_password": {testPassword}}, ada); w.Code != http.StatusConflict {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -51,12 +52,12 @@ func newAdminFixtureOver(t *testing.T, st *store.Store, clock *storetest.Clock, 
 	opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	opt.Locale, opt.Assets, opt.Now = i18n.English(), assets, clock.Now
 	f := &adminFixture{t: t, srv: New(st, opt), st: st, clock: clock}
-	f.addUser("ada", store.RoleAdmin)
-	f.addUser("ed", store.RoleEditor)
+	f.addUser("ada", access.RoleAdmin)
+	f.addUser("ed", access.RoleEditor)
 	return f
 }
 
-func (f *adminFixture) addUser(name string, role store.Role) {
+func (f *adminFixture) addUser(name string, role access.Role) {
 	f.t.Helper()
 	h, err := auth.HashPassword(testPassword)
 	if err != nil {

@@ -9,8 +9,8 @@ import (
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // openDataStore is what the JSON API, the CSV exports and the import need
@@ -18,14 +18,14 @@ import (
 type openDataStore interface {
 	ExportStore
 	Orgs(ctx context.Context) ([]access.Org, error)
-	Record(ctx context.Context, country, slug string) (store.RecordView, error)
-	Events(ctx context.Context, f store.EventFilter) ([]store.EventView, int, error)
+	Record(ctx context.Context, country, slug string) (access.RecordView, error)
+	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
 	opendata.Recorder // the import upload
 }
 
 // ExportStore is what the CSV exports need from the database.
 type ExportStore interface {
-	refStore
+	opendata.RefStore
 	opendata.Source
 }
 
@@ -71,13 +71,13 @@ func (s *Server) query(r *http.Request, spec query.Spec) (query.Query, error) {
 
 // parseChecked parses a raw query string for spec and checks that what it
 // names exists. Problems are returned together as a *QueryError.
-func parseChecked(ctx context.Context, st refStore, l *i18n.Locale, spec query.Spec, raw string) (query.Query, error) {
+func parseChecked(ctx context.Context, st opendata.RefStore, l *i18n.Locale, spec query.Spec, raw string) (query.Query, error) {
 	q, qe := query.Parse(raw, spec)
 	if qe == nil {
 		qe = &query.Error{}
 	}
 	if !qe.Has(query.CodeMalformed) {
-		if err := checkRefs(ctx, st, &q, qe); err != nil {
+		if err := opendata.CheckRefs(ctx, st, &q, qe); err != nil {
 			return query.Query{}, err
 		}
 	}
@@ -121,7 +121,7 @@ func (s *Server) apiCountries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.recordCounts(ctx, func(rec store.RecordView) string { return rec.CountryCode })
+	counts, err := s.recordCounts(ctx, func(rec access.RecordView) string { return rec.CountryCode })
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) apiCountries(w http.ResponseWriter, r *http.Request) error {
 }
 
 // recordCounts summarises every record, grouped by key.
-func (s *Server) recordCounts(ctx context.Context, key func(store.RecordView) string) (map[string]countsJSON, error) {
+func (s *Server) recordCounts(ctx context.Context, key func(access.RecordView) string) (map[string]countsJSON, error) {
 	records, _, err := s.store.Records(ctx, store.RecordFilter{})
 	if err != nil {
 		return nil, err
@@ -191,7 +191,7 @@ func (s *Server) findOrg(ctx context.Context, slug string) (access.Org, error) {
 
 // recordPage is a list of records and their JSON views.
 type recordPage struct {
-	views []store.RecordView
+	views []access.RecordView
 	json  []recordJSON
 	total int
 }
@@ -229,7 +229,7 @@ func (s *Server) apiOrgs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.recordCounts(ctx, func(rec store.RecordView) string { return rec.OrgSlug })
+	counts, err := s.recordCounts(ctx, func(rec access.RecordView) string { return rec.OrgSlug })
 	if err != nil {
 		return err
 	}
@@ -268,7 +268,7 @@ func (s *Server) apiRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := recordFilter(q)
+	f := opendata.RecordSelection(q)
 	if q.Limit == 0 {
 		// limit=0 asks for the total alone. The store reads "no limit" from
 		// 0, so ask it for one row (which also makes it count) and drop it.
@@ -325,7 +325,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := eventSelection(q)
+	f := opendata.EventSelection(q)
 	f.OldestFirst, f.Limit, f.Offset = true, q.Limit, q.Offset
 	if q.Limit == 0 {
 		f.Limit = 1 // the total alone; see apiRecords

@@ -12,7 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/accesswatch/accesswatch/internal/web/query"
+	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/query"
 )
 
 // openAPI is the part of an OpenAPI 3.1 document the tests read.
@@ -102,7 +103,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	// the order the parser lists them, and its path wildcards.
 	specs := map[string]query.Spec{
 		"/api/v1/records": recordListParams, "/api/v1/events": eventListParams,
-		"/export/records.csv": recordExportParams, "/export/events.csv": eventExportParams,
+		"/export/records.csv": opendata.RecordExportSpec, "/export/events.csv": opendata.EventExportSpec,
 	}
 	for path, ops := range doc.Paths {
 		op, ok := ops["get"]

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // problemTypes identify the kinds of API error (RFC 9457 "type"). They are

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // The public contract, spelt out independently of the handlers' types: a
@@ -281,7 +281,7 @@ func TestAPIRecordWithItsTimeline(t *testing.T) {
 }
 
 // allRecords reads every record from the store, in the API's order.
-func allRecords(t *testing.T, st *store.Store) []store.RecordView {
+func allRecords(t *testing.T, st *store.Store) []access.RecordView {
 	t.Helper()
 	rs, _, err := st.Records(context.Background(), store.RecordFilter{Sort: store.SortCountry})
 	if err != nil {
@@ -301,16 +301,16 @@ func keysOf(items []apiRecord) []string {
 func TestAPIRecordsFilters(t *testing.T) {
 	srv, st := newTestServer(t)
 	all := allRecords(t, st)
-	for raw, keep := range map[string]func(store.RecordView) bool{
-		"":                                 func(store.RecordView) bool { return true },
-		"country=NER":                      func(r store.RecordView) bool { return r.CountryCode == "NER" },
-		"org=nrc":                          func(r store.RecordView) bool { return r.OrgSlug == "nrc" },
-		"status=expelled":                  func(r store.RecordView) bool { return r.Status == access.StatusExpelled },
-		"status=banned&status=suspended":   func(r store.RecordView) bool { return r.Status == "banned" || r.Status == "suspended" },
-		"flagged=true":                     func(r store.RecordView) bool { return r.Flagged() },
-		"region=asia":                      func(r store.RecordView) bool { return r.Region == "Asia" },
-		"region=Africa&status=suspended":   func(r store.RecordView) bool { return r.Region == "Africa" && r.Status == "suspended" },
-		"country=SDN&flagged=true&org=nrc": func(r store.RecordView) bool { return r.CountryCode == "SDN" && r.Flagged() && r.OrgSlug == "nrc" },
+	for raw, keep := range map[string]func(access.RecordView) bool{
+		"":                                 func(access.RecordView) bool { return true },
+		"country=NER":                      func(r access.RecordView) bool { return r.CountryCode == "NER" },
+		"org=nrc":                          func(r access.RecordView) bool { return r.OrgSlug == "nrc" },
+		"status=expelled":                  func(r access.RecordView) bool { return r.Status == access.StatusExpelled },
+		"status=banned&status=suspended":   func(r access.RecordView) bool { return r.Status == "banned" || r.Status == "suspended" },
+		"flagged=true":                     func(r access.RecordView) bool { return r.Flagged() },
+		"region=asia":                      func(r access.RecordView) bool { return r.Region == "Asia" },
+		"region=Africa&status=suspended":   func(r access.RecordView) bool { return r.Region == "Africa" && r.Status == "suspended" },
+		"country=SDN&flagged=true&org=nrc": func(r access.RecordView) bool { return r.CountryCode == "SDN" && r.Flagged() && r.OrgSlug == "nrc" },
 	} {
 		var want []string
 		for _, r := range all {
@@ -443,18 +443,18 @@ func TestAPIEventsFilters(t *testing.T) {
 		return (since == "" || !dd.Start().Before(access.MustParseDate(since).Start())) &&
 			(until == "" || dd.Start().Before(access.MustParseDate(until).End()))
 	}
-	for query, keep := range map[string]func(store.EventView) bool{
-		"":                                  func(store.EventView) bool { return true },
-		"country=NER":                       func(e store.EventView) bool { return e.CountryCode == "NER" },
-		"org=icrc":                          func(e store.EventView) bool { return e.OrgSlug == "icrc" },
-		"since=2025":                        func(e store.EventView) bool { return in(e.Date.ISO(), "2025", "") },
-		"until=2022-12":                     func(e store.EventView) bool { return in(e.Date.ISO(), "", "2022-12") },
-		"since=2022-12-24&until=2022-12-25": func(e store.EventView) bool { return in(e.Date.ISO(), "2022-12-24", "2022-12-25") },
-		"type=class_ban_announced":          func(e store.EventView) bool { return e.ClassLevel() },
-		"type=offices_closed&type=self_suspension": func(e store.EventView) bool {
+	for query, keep := range map[string]func(access.EventView) bool{
+		"":                                  func(access.EventView) bool { return true },
+		"country=NER":                       func(e access.EventView) bool { return e.CountryCode == "NER" },
+		"org=icrc":                          func(e access.EventView) bool { return e.OrgSlug == "icrc" },
+		"since=2025":                        func(e access.EventView) bool { return in(e.Date.ISO(), "2025", "") },
+		"until=2022-12":                     func(e access.EventView) bool { return in(e.Date.ISO(), "", "2022-12") },
+		"since=2022-12-24&until=2022-12-25": func(e access.EventView) bool { return in(e.Date.ISO(), "2022-12-24", "2022-12-25") },
+		"type=class_ban_announced":          func(e access.EventView) bool { return e.ClassLevel() },
+		"type=offices_closed&type=self_suspension": func(e access.EventView) bool {
 			return e.Type == "offices_closed" || e.Type == "self_suspension"
 		},
-		"country=NER&type=authorisation_withdrawn&since=2024": func(e store.EventView) bool {
+		"country=NER&type=authorisation_withdrawn&since=2024": func(e access.EventView) bool {
 			return e.CountryCode == "NER" && e.Type == "authorisation_withdrawn"
 		},
 	} {
@@ -574,7 +574,7 @@ func TestAPIConditionalGETAndNumbers(t *testing.T) {
 // brokenEvents is a database whose event queries fail.
 type brokenEvents struct{ Store }
 
-func (brokenEvents) Changes(context.Context, store.ChangeFilter) ([]store.EventView, int, error) {
+func (brokenEvents) Changes(context.Context, store.ChangeFilter) ([]access.EventView, int, error) {
 	return nil, 0, errors.New("disk I/O error: secret path /var/lib/x")
 }
 

@@ -5,8 +5,7 @@ import (
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
-	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -161,7 +160,7 @@ type recordJSON struct {
 
 // jsonRecord builds a record's view; statusSources are the sources of the
 // event that set its status.
-func jsonRecord(r store.RecordView, statusSources []access.Source) recordJSON {
+func jsonRecord(r access.RecordView, statusSources []access.Source) recordJSON {
 	v := recordJSON{
 		Country:           countryRegionRefJSON{Code: r.CountryCode, Name: r.CountryName, Region: r.Region},
 		Org:               jsonOrgRef(r.Org),
@@ -218,7 +217,7 @@ type eventJSON struct {
 	Links              eventLinksJSON      `json:"links"`
 }
 
-func jsonEvent(e store.EventView) eventJSON {
+func jsonEvent(e access.EventView) eventJSON {
 	v := eventJSON{
 		ID:                 e.ID,
 		Country:            countryRefJSON{Code: e.CountryCode, Name: e.CountryName},
@@ -248,7 +247,7 @@ func jsonEvent(e store.EventView) eventJSON {
 	return v
 }
 
-func jsonEvents(events []store.EventView) []eventJSON {
+func jsonEvents(events []access.EventView) []eventJSON {
 	out := make([]eventJSON, len(events))
 	for i, e := range events {
 		out[i] = jsonEvent(e)
@@ -263,7 +262,7 @@ type countsJSON struct {
 	ReachLost int64 `json:"reach_lost"`
 }
 
-func (c *countsJSON) add(r store.RecordView) {
+func (c *countsJSON) add(r access.RecordView) {
 	c.Records++
 	if r.Flagged() {
 		c.Flagged++

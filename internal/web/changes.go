@@ -4,8 +4,9 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -40,13 +41,13 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) error {
 // something that does not exist is a mistake to report, not an empty list.
 func (s *Server) changeFilter(ctx context.Context, q query.Query) (store.ChangeFilter, error) {
 	qe := &query.Error{}
-	if err := checkRefs(ctx, s.store, &q, qe); err != nil {
+	if err := opendata.CheckRefs(ctx, s.store, &q, qe); err != nil {
 		return store.ChangeFilter{}, err
 	}
 	if len(qe.Problems) > 0 {
 		return store.ChangeFilter{}, s.queryRejected(qe)
 	}
-	f := eventSelection(q)
+	f := opendata.EventSelection(q)
 	f.OldestFirst = q.Sort == "oldest"
 	return f, nil
 }

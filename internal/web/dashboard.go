@@ -7,22 +7,22 @@ import (
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
 // dashboardStore is what the public dashboard pages read.
 type dashboardStore interface {
-	Headline(ctx context.Context, recentSince access.Date) (store.Headline, error)
+	Headline(ctx context.Context, recentSince access.Date) (access.Headline, error)
 	Regions(ctx context.Context) ([]string, error)
-	CountrySummaries(ctx context.Context, f store.CountryFilter) ([]store.CountrySummary, int, error)
-	CountrySummary(ctx context.Context, code string) (store.CountrySummary, error)
-	OrgSummaries(ctx context.Context, f store.OrgFilter) ([]store.OrgSummary, int, error)
-	OrgSummary(ctx context.Context, slug string) (store.OrgSummary, error)
-	UnflaggedRecords(ctx context.Context, limit int) ([]store.RecordView, int, error)
-	Changes(ctx context.Context, f store.ChangeFilter) ([]store.EventView, int, error)
-	Record(ctx context.Context, country, slug string) (store.RecordView, error)
+	CountrySummaries(ctx context.Context, f store.CountryFilter) ([]access.CountrySummary, int, error)
+	CountrySummary(ctx context.Context, code string) (access.CountrySummary, error)
+	OrgSummaries(ctx context.Context, f store.OrgFilter) ([]access.OrgSummary, int, error)
+	OrgSummary(ctx context.Context, slug string) (access.OrgSummary, error)
+	UnflaggedRecords(ctx context.Context, limit int) ([]access.RecordView, int, error)
+	Changes(ctx context.Context, f store.ChangeFilter) ([]access.EventView, int, error)
+	Record(ctx context.Context, country, slug string) (access.RecordView, error)
 	Country(ctx context.Context, code string) (access.Country, error)
 	Org(ctx context.Context, slug string) (access.Org, error)
 	// Now is the store's clock: "the last 90 days" and "years present" are

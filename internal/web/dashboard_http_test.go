@@ -313,7 +313,7 @@ type spyStore struct {
 	queries atomic.Int32
 }
 
-func (s *spyStore) Headline(ctx context.Context, since access.Date) (store.Headline, error) {
+func (s *spyStore) Headline(ctx context.Context, since access.Date) (access.Headline, error) {
 	s.queries.Add(1)
 	return s.Store.Headline(ctx, since)
 }
@@ -323,22 +323,22 @@ func (s *spyStore) Regions(ctx context.Context) ([]string, error) {
 	return s.Store.Regions(ctx)
 }
 
-func (s *spyStore) Records(ctx context.Context, f store.RecordFilter) ([]store.RecordView, int, error) {
+func (s *spyStore) Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error) {
 	s.queries.Add(1)
 	return s.Store.Records(ctx, f)
 }
 
-func (s *spyStore) Record(ctx context.Context, country, slug string) (store.RecordView, error) {
+func (s *spyStore) Record(ctx context.Context, country, slug string) (access.RecordView, error) {
 	s.queries.Add(1)
 	return s.Store.Record(ctx, country, slug)
 }
 
-func (s *spyStore) CountrySummary(ctx context.Context, code string) (store.CountrySummary, error) {
+func (s *spyStore) CountrySummary(ctx context.Context, code string) (access.CountrySummary, error) {
 	s.queries.Add(1)
 	return s.Store.CountrySummary(ctx, code)
 }
 
-func (s *spyStore) Changes(ctx context.Context, f store.ChangeFilter) ([]store.EventView, int, error) {
+func (s *spyStore) Changes(ctx context.Context, f store.ChangeFilter) ([]access.EventView, int, error) {
 	s.queries.Add(1)
 	return s.Store.Changes(ctx, f)
 }
@@ -389,18 +389,18 @@ type brokenStore struct{ *store.Store }
 
 var errDisk = errors.New("disk I/O error at /var/lib/secret/accesswatch.db")
 
-func (brokenStore) Headline(context.Context, access.Date) (store.Headline, error) {
-	return store.Headline{}, errDisk
+func (brokenStore) Headline(context.Context, access.Date) (access.Headline, error) {
+	return access.Headline{}, errDisk
 }
 func (brokenStore) Regions(context.Context) ([]string, error) { return nil, errDisk }
-func (brokenStore) CountrySummary(context.Context, string) (store.CountrySummary, error) {
-	return store.CountrySummary{}, errDisk
+func (brokenStore) CountrySummary(context.Context, string) (access.CountrySummary, error) {
+	return access.CountrySummary{}, errDisk
 }
-func (brokenStore) OrgSummary(context.Context, string) (store.OrgSummary, error) {
-	return store.OrgSummary{}, errDisk
+func (brokenStore) OrgSummary(context.Context, string) (access.OrgSummary, error) {
+	return access.OrgSummary{}, errDisk
 }
-func (brokenStore) Record(context.Context, string, string) (store.RecordView, error) {
-	return store.RecordView{}, errDisk
+func (brokenStore) Record(context.Context, string, string) (access.RecordView, error) {
+	return access.RecordView{}, errDisk
 }
 
 func TestDatabaseErrorsAreAGeneric500(t *testing.T) {

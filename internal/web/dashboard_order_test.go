@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/i18n"
-	"github.com/accesswatch/accesswatch/internal/web/query"
+	"github.com/accesswatch/accesswatch/internal/query"
 )
 
 func TestEveryOrderHasALabel(t *testing.T) {

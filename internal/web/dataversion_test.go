@@ -27,7 +27,7 @@ type countingStore struct {
 	headlines, metricsReads atomic.Int64
 }
 
-func (c *countingStore) Headline(ctx context.Context, since access.Date) (store.Headline, error) {
+func (c *countingStore) Headline(ctx context.Context, since access.Date) (access.Headline, error) {
 	c.headlines.Add(1)
 	return c.Store.Headline(ctx, since)
 }
@@ -81,7 +81,7 @@ func TestOnlyDomainWritesInvalidate(t *testing.T) {
 	}
 	f := &adminFixture{t: t, st: st, clock: clock, srv: New(cs, Options{Logger: slog.New(slog.DiscardHandler),
 		Locale: i18n.English(), Assets: assets, Now: clock.Now, Metrics: exp.Handler()})}
-	f.addUser("ada", store.RoleAdmin)
+	f.addUser("ada", access.RoleAdmin)
 
 	// state renders the overview and scrapes /metrics, and says how often
 	// each was built from the database so far.

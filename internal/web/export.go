@@ -2,30 +2,11 @@ package web
 
 import (
 	"bytes"
-	"context"
-	"io"
 	"mime"
 	"net/http"
 
 	"github.com/accesswatch/accesswatch/internal/opendata"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 )
-
-// exportSpecs are the CSV exports and the filters each accepts: the JSON
-// API's filters for the same things, without paging (an export is whole).
-var exportSpecs = map[string]query.Spec{
-	"records": recordExportParams,
-	"events":  eventExportParams,
-}
-
-// writeExport writes an export ("records" or "events") for a parsed
-// query: UTF-8, RFC 4180, a header row and an HXL hashtag row.
-func writeExport(ctx context.Context, st ExportStore, kind string, q query.Query, w io.Writer) error {
-	if kind == "records" {
-		return opendata.WriteRecords(ctx, st, recordFilter(q), w)
-	}
-	return opendata.WriteEvents(ctx, st, eventSelection(q), w)
-}
 
 // exportCSV serves /export/KIND.csv: open to any origin, through the page
 // cache, offered as a file to save. Events come in the order an import
@@ -33,7 +14,7 @@ func writeExport(ctx context.Context, st ExportStore, kind string, q query.Query
 // most severe first.
 func (s *Server) exportCSV(kind string) http.Handler {
 	h := s.cached(s.api(func(w http.ResponseWriter, r *http.Request) error {
-		q, err := s.query(r, exportSpecs[kind])
+		q, err := s.query(r, opendata.ExportSpecs[kind])
 		if err != nil {
 			return err
 		}
@@ -47,7 +28,7 @@ func (s *Server) exportCSV(kind string) http.Handler {
 		// Render whole before answering, so that a failure half-way is a
 		// clean error rather than a truncated file.
 		var buf bytes.Buffer
-		if err := writeExport(r.Context(), s.store, kind, q, &buf); err != nil {
+		if err := opendata.Export(r.Context(), s.store, kind, q, &buf); err != nil {
 			return err
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
@@ -55,7 +36,7 @@ func (s *Server) exportCSV(kind string) http.Handler {
 		return err
 	}))
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": "accesswatch-" + kind + ".csv"})
-	return deprecations(exportSpecs[kind], openData(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return deprecations(opendata.ExportSpecs[kind], openData(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(&headerOnOK{ResponseWriter: w, set: func(h http.Header) { h.Set("Content-Disposition", disposition) }}, r)
 	})))
 }

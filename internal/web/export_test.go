@@ -10,8 +10,9 @@ import (
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/dataset"
+	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
 // getCSV fetches an export and checks it is offered as a CSV file.
@@ -98,11 +99,11 @@ func TestExportEventsCSV(t *testing.T) {
 // eventFilterOf parses an events export query as the handler does.
 func eventFilterOf(t *testing.T, raw string) store.ChangeFilter {
 	t.Helper()
-	q, qe := query.Parse(raw, eventExportParams)
+	q, qe := query.Parse(raw, opendata.EventExportSpec)
 	if qe != nil {
 		t.Fatal(qe)
 	}
-	f := eventSelection(q)
+	f := opendata.EventSelection(q)
 	f.Limit = 1 // ask for the total
 	return f
 }

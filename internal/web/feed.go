@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -124,7 +124,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 
 // feedEntry is one event as an Atom entry, linked to its place in the
 // record's (or, for a class-level measure, the country's) timeline.
-func (s *Server) feedEntry(origin, tag string, e store.EventView) atomEntry {
+func (s *Server) feedEntry(origin, tag string, e access.EventView) atomEntry {
 	subject := s.l.Tf("dash.event.class_level_in", e.CountryName)
 	if !e.ClassLevel() {
 		subject = s.l.Tf("dash.event.org_in", e.Org.Label(), e.CountryName)
@@ -172,7 +172,7 @@ func (s *Server) feedEntry(origin, tag string, e store.EventView) atomEntry {
 }
 
 // feedLink is where an entry points: its record's or country's timeline.
-func feedLink(e store.EventView) string {
+func feedLink(e access.EventView) string {
 	if e.ClassLevel() {
 		return templates.CountryURL(e.CountryCode) + "#" + templates.EventAnchor(e.ID)
 	}

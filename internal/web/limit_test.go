@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
 )
@@ -159,7 +160,7 @@ type slowExports struct {
 	gate    chan struct{}
 }
 
-func (s *slowExports) Records(ctx context.Context, f store.RecordFilter) ([]store.RecordView, int, error) {
+func (s *slowExports) Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error) {
 	s.entered <- struct{}{}
 	<-s.gate
 	return s.Store.Records(ctx, f)

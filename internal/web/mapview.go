@@ -1,10 +1,8 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -14,50 +12,12 @@ import (
 	"github.com/accesswatch/accesswatch/templates"
 )
 
-// countrySummary is what the map shows of a country: its worst current
-// record and how many records it has, flagged and in all.
-type countrySummary struct {
-	Code, Name       string
-	Worst            access.RecordState // the record state with the highest access.Rank
-	Flagged, Records int
-}
-
-// summariseCountries groups records by country and picks each country's
-// worst current state by access.Rank: flagged statuses first, then the most
-// severe. The result is ordered most alarming first (rank, flagged count,
-// then name).
-func summariseCountries(records []store.RecordView) []countrySummary {
-	idx := map[string]int{}
-	var out []countrySummary
-	for _, r := range records {
-		i, ok := idx[r.CountryCode]
-		if !ok {
-			i = len(out)
-			idx[r.CountryCode] = i
-			out = append(out, countrySummary{Code: r.CountryCode, Name: r.CountryName, Worst: r.RecordState})
-		}
-		c := &out[i]
-		c.Records++
-		if r.Flagged() {
-			c.Flagged++
-		}
-		if access.Rank(r.RecordState) > access.Rank(c.Worst) {
-			c.Worst = r.RecordState
-		}
-	}
-	slices.SortFunc(out, func(a, b countrySummary) int {
-		return cmp.Or(cmp.Compare(access.Rank(b.Worst), access.Rank(a.Worst)), cmp.Compare(b.Flagged, a.Flagged),
-			strings.Compare(a.Name, b.Name))
-	})
-	return out
-}
-
 // buildMapView turns the projected world and the country summaries into the
 // map component's values: each country with records shaded by its worst
 // status, titled and linked to its page; the rest neutral.
-func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []countrySummary, trends map[string]access.Direction) templates.MapView {
+func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.CountryWorst, trends map[string]access.Direction) templates.MapView {
 	v := templates.MapView{ID: id, Title: l.T("map.title"), ViewBox: w.ViewBox(), Sphere: w.Sphere}
-	byCode := make(map[string]countrySummary, len(countries))
+	byCode := make(map[string]access.CountryWorst, len(countries))
 	for _, c := range countries {
 		byCode[c.Code] = c
 	}
@@ -87,7 +47,7 @@ func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []countrySu
 
 // countryTitle is a shaded country's hover and screen-reader text: "Niger:
 // 3 organisations flagged — worst status: Expelled".
-func countryTitle(l *i18n.Locale, name string, c countrySummary) string {
+func countryTitle(l *i18n.Locale, name string, c access.CountryWorst) string {
 	if c.Flagged > 0 {
 		return countOf(l, "map.country.flagged", c.Flagged, name, c.Flagged, l.Status(c.Worst.Status))
 	}
@@ -107,7 +67,7 @@ func (s *Server) worldMapView(ctx context.Context, id string, h *access.History)
 	if err != nil {
 		return templates.MapView{}, err
 	}
-	return buildMapView(s.l, id, w, summariseCountries(records), h.CountryTrends(s.now())), nil
+	return buildMapView(s.l, id, w, access.WorstByCountry(records), h.CountryTrends(s.now())), nil
 }
 
 // mapPage is /map: the large map with its table open, and the trends.

@@ -90,7 +90,7 @@ func TestStaticAssetsAreVersionedAndCached(t *testing.T) {
 // panicStore is a working store whose Records panics, as a bug would.
 type panicStore struct{ Store }
 
-func (panicStore) Records(context.Context, store.RecordFilter) ([]store.RecordView, int, error) {
+func (panicStore) Records(context.Context, store.RecordFilter) ([]access.RecordView, int, error) {
 	panic("bug")
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
 )
@@ -58,7 +59,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 }
 
 // groupByCountry groups records that come ordered by country.
-func groupByCountry(records []store.RecordView) []templates.CountryRecords {
+func groupByCountry(records []access.RecordView) []templates.CountryRecords {
 	var out []templates.CountryRecords
 	for _, rec := range records {
 		if n := len(out); n == 0 || out[n-1].Code != rec.CountryCode {

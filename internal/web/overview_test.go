@@ -101,14 +101,14 @@ func (f failingStore) fails(method string) error {
 	return nil
 }
 
-func (f failingStore) Headline(ctx context.Context, since access.Date) (store.Headline, error) {
+func (f failingStore) Headline(ctx context.Context, since access.Date) (access.Headline, error) {
 	if err := f.fails("Headline"); err != nil {
-		return store.Headline{}, err
+		return access.Headline{}, err
 	}
 	return f.Store.Headline(ctx, since)
 }
 
-func (f failingStore) Records(ctx context.Context, rf store.RecordFilter) ([]store.RecordView, int, error) {
+func (f failingStore) Records(ctx context.Context, rf store.RecordFilter) ([]access.RecordView, int, error) {
 	if err := f.fails("Records"); err != nil {
 		return nil, 0, err
 	}
@@ -122,21 +122,21 @@ func (f failingStore) Sources(ctx context.Context, ids []int64) (map[int64][]acc
 	return f.Store.Sources(ctx, ids)
 }
 
-func (f failingStore) CountrySummaries(ctx context.Context, cf store.CountryFilter) ([]store.CountrySummary, int, error) {
+func (f failingStore) CountrySummaries(ctx context.Context, cf store.CountryFilter) ([]access.CountrySummary, int, error) {
 	if err := f.fails("CountrySummaries"); err != nil {
 		return nil, 0, err
 	}
 	return f.Store.CountrySummaries(ctx, cf)
 }
 
-func (f failingStore) Changes(ctx context.Context, cf store.ChangeFilter) ([]store.EventView, int, error) {
+func (f failingStore) Changes(ctx context.Context, cf store.ChangeFilter) ([]access.EventView, int, error) {
 	if err := f.fails("Changes"); err != nil {
 		return nil, 0, err
 	}
 	return f.Store.Changes(ctx, cf)
 }
 
-func (f failingStore) UnflaggedRecords(ctx context.Context, limit int) ([]store.RecordView, int, error) {
+func (f failingStore) UnflaggedRecords(ctx context.Context, limit int) ([]access.RecordView, int, error) {
 	if err := f.fails("UnflaggedRecords"); err != nil {
 		return nil, 0, err
 	}

@@ -5,8 +5,8 @@ import (
 	"net/http"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
-	"github.com/accesswatch/accesswatch/internal/web/query"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -36,29 +36,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := templates.RecordPageView{Record: rec}
-	v.PresenceUntil, v.PresenceYears = presence(rec, s.now().UTC().Year())
+	v.PresenceUntil, v.PresenceYears = rec.Presence(s.now().UTC().Year())
 	if v.Timeline, _, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Org: slug, OldestFirst: true}); err != nil {
 		return err
 	}
 	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
 	s.render(w, r, http.StatusOK, templates.RecordPage(s.page(title, "countries"), v))
 	return nil
-}
-
-// presence works out until when an organisation was present (0: it still
-// is) and for how many years. Expelled, banned and withdrawn end the
-// presence at the status date; an order to leave or a suspension does not
-// by itself.
-func presence(rec store.RecordView, thisYear int) (until, years int) {
-	if rec.PresenceSince == 0 {
-		return 0, 0
-	}
-	end := thisYear
-	switch rec.Status {
-	case access.StatusExpelled, access.StatusBanned, access.StatusWithdrawn:
-		if !rec.StatusSince.IsZero() {
-			until, end = rec.StatusSince.Year, rec.StatusSince.Year
-		}
-	}
-	return until, max(end-rec.PresenceSince, 0)
 }

@@ -24,7 +24,7 @@ import (
 
 // Store is what the web layer needs from the database.
 type Store interface {
-	Records(ctx context.Context, f store.RecordFilter) ([]store.RecordView, int, error)
+	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
 	Ping(ctx context.Context) error
 	// Generation is the domain-data version: it changes whenever the data

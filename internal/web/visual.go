@@ -9,13 +9,12 @@ import (
 	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/geo"
 	"github.com/accesswatch/accesswatch/internal/i18n"
-	"github.com/accesswatch/accesswatch/internal/store"
 )
 
 // visualStore is what the map, the trend charts and the badges need beyond
 // Store's record list.
 type visualStore interface {
-	Record(ctx context.Context, country, slug string) (store.RecordView, error)
+	Record(ctx context.Context, country, slug string) (access.RecordView, error)
 	TrendEvents(ctx context.Context, country string) ([]access.Event, error)
 }
 

@@ -47,50 +47,6 @@ func newVisualServerOver(t testing.TB, st Store) *Server {
 		Now: func() time.Time { return storetest.Start }})
 }
 
-func recordView(country, name, slug string, s access.Status, by access.InitiatedBy) store.RecordView {
-	v := store.RecordView{CountryName: name}
-	v.CountryCode, v.OrgSlug, v.Status, v.StatusInitiatedBy = country, slug, s, by
-	return v
-}
-
-func TestSummariseCountriesShadesByWorstStatusFlaggedFirst(t *testing.T) {
-	auth, own := access.InitiatedByAuthority, access.InitiatedByOrganisation
-	got := summariseCountries([]store.RecordView{
-		recordView("NER", "Niger", "a", access.StatusWithdrawn, own),
-		recordView("NER", "Niger", "b", access.StatusBanned, auth),
-		recordView("NER", "Niger", "c", access.StatusExpelled, auth),
-		recordView("MLI", "Mali", "a", access.StatusOperating, ""),
-		recordView("MLI", "Mali", "b", access.StatusSuspended, own), // not flagged
-		recordView("SDN", "Sudan", "a", access.StatusWithdrawn, own),
-		recordView("SDN", "Sudan", "b", access.StatusSuspended, auth), // flagged: outranks withdrawn
-		recordView("BFA", "Burkina Faso", "a", access.StatusUnknown, ""),
-		recordView("BFA", "Burkina Faso", "b", access.StatusRestricted, auth),
-	})
-	type row struct {
-		code             string
-		worst            access.Status
-		flagged, records int
-	}
-	want := []row{ // most alarming first
-		{"NER", access.StatusExpelled, 2, 3},
-		{"SDN", access.StatusSuspended, 1, 2},
-		{"BFA", access.StatusUnknown, 0, 2},
-		{"MLI", access.StatusSuspended, 0, 2},
-	}
-	if len(got) != len(want) {
-		t.Fatalf("got %d countries: %+v", len(got), got)
-	}
-	for i, w := range want {
-		g := got[i]
-		if g.Code != w.code || g.Worst.Status != w.worst || g.Flagged != w.flagged || g.Records != w.records {
-			t.Errorf("row %d = %s %s flagged %d of %d, want %+v", i, g.Code, g.Worst.Status, g.Flagged, g.Records, w)
-		}
-	}
-	if !got[1].Worst.Flagged() || got[3].Worst.Flagged() {
-		t.Error("Sudan's suspension is the authorities' (flagged), Mali's its own (not)")
-	}
-}
-
 func renderDoc(t *testing.T, c interface {
 	Render(context.Context, io.Writer) error
 }) *goquery.Document {
@@ -117,7 +73,7 @@ func TestWorldMapComponentMarksNigerExpelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := i18n.English()
-	countries := summariseCountries(records)
+	countries := access.WorstByCountry(records)
 	v := buildMapView(l, "m", world, countries, map[string]access.Direction{"NER": access.Deteriorated})
 	doc := renderDoc(t, templates.WorldMap(l, v))
 

@@ -1,0 +1,121 @@
+package opendata
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
+	"github.com/accesswatch/accesswatch/internal/store"
+)
+
+// What an export selects, read by the shared parser (package query) in
+// strict mode: every other parameter is refused, so that a misspelt filter
+// is an error rather than silently ignored. /export/KIND.csv takes these
+// as query parameters and `accesswatch export KIND` as flags of the same
+// names, so one query selects the same rows in both. The events export
+// takes the filters of /changes and /api/v1/events, without paging (an
+// export is whole).
+var (
+	// RecordExportSpec is what the records export accepts.
+	RecordExportSpec = query.Spec{Strict: true, Params: []string{query.Country, query.Org, query.Status, query.Flagged,
+		query.Region, query.UpdatedSince}}
+	// EventExportSpec is what the events export accepts.
+	EventExportSpec = query.Spec{Strict: true, LegacyEventType: true, Params: []string{query.Country, query.Org,
+		query.Status, query.Flagged, query.Region, query.Type, query.Event, query.Since, query.Until, query.Text}}
+	// ExportSpecs are the exports by kind (see Kinds).
+	ExportSpecs = map[string]query.Spec{"records": RecordExportSpec, "events": EventExportSpec}
+)
+
+// RecordSelection is the store filter of a records query (an export, or an
+// API page of records): by country, then flagged and most severe first.
+func RecordSelection(q query.Query) store.RecordFilter {
+	return store.RecordFilter{Country: q.Country, Org: q.Org, Statuses: q.Statuses, FlaggedOnly: q.Flagged,
+		Region: q.Region, UpdatedSince: q.UpdatedSince, Sort: store.SortCountry, Limit: q.Limit, Offset: q.Offset}
+}
+
+// EventSelection is the store filter of an events query, the one
+// translation /changes, /changes.atom, /api/v1/events, /export/events.csv
+// and `accesswatch export events` share; callers set the order and paging.
+func EventSelection(q query.Query) store.ChangeFilter {
+	return store.ChangeFilter{
+		Country: q.Country, Org: q.Org, Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region,
+		OrgType: q.OrgType, Types: q.Events, Query: q.Text, Since: q.Since, Until: q.Until,
+	}
+}
+
+// Export writes the export of kind ("records" or "events") that a parsed
+// query selects: UTF-8, RFC 4180, a header row and an HXL hashtag row.
+// Events come in the order an import reproduces (see WriteEvents); records
+// by country, then flagged and most severe first.
+func Export(ctx context.Context, src Source, kind string, q query.Query, w io.Writer) error {
+	switch kind {
+	case "records":
+		return WriteRecords(ctx, src, RecordSelection(q), w)
+	case "events":
+		return WriteEvents(ctx, src, EventSelection(q), w)
+	}
+	return fmt.Errorf("export: unknown kind %q", kind)
+}
+
+// RefStore answers whether the things a query names exist.
+type RefStore interface {
+	Country(ctx context.Context, code string) (access.Country, error)
+	Org(ctx context.Context, slug string) (access.Org, error)
+	Countries(ctx context.Context) ([]access.Country, error)
+}
+
+// CheckRefs checks that the country, organisation and region a parsed query
+// names exist, adding a problem to qe for each that does not, and gives the
+// region its stored spelling (regions match whatever their case). A filter
+// naming nothing is an error, not an empty answer, so that a mistyped code
+// is not mistaken for "no data". Only a failing store is an error.
+func CheckRefs(ctx context.Context, st RefStore, q *query.Query, qe *query.Error) error {
+	if q.Country != "" {
+		if _, err := st.Country(ctx, q.Country); errors.Is(err, access.ErrNotFound) {
+			qe.Add(query.Problem{Param: query.Country, Value: q.Country, Code: query.CodeCountryUnknown, Allowed: []string{"NER"}})
+		} else if err != nil {
+			return err
+		}
+	}
+	if q.Org != "" {
+		if _, err := st.Org(ctx, q.Org); errors.Is(err, access.ErrNotFound) {
+			qe.Add(query.Problem{Param: query.Org, Value: q.Org, Code: query.CodeOrgUnknown, Allowed: []string{"icrc"}})
+		} else if err != nil {
+			return err
+		}
+	}
+	if q.Region != "" {
+		regions, err := knownRegions(ctx, st)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(regions, func(r string) bool { return strings.EqualFold(r, q.Region) })
+		if i < 0 {
+			qe.Add(query.Problem{Param: query.Region, Value: q.Region, Code: query.CodeRegion, Allowed: regions})
+		} else {
+			q.Region = regions[i]
+		}
+	}
+	return nil
+}
+
+// knownRegions lists the regions of the country list, sorted.
+func knownRegions(ctx context.Context, st RefStore) ([]string, error) {
+	countries, err := st.Countries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var regions []string
+	for _, c := range countries {
+		if c.Region != "" && !slices.Contains(regions, c.Region) {
+			regions = append(regions, c.Region)
+		}
+	}
+	slices.Sort(regions)
+	return regions, nil
+}
