@@ -11,6 +11,8 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/dataset"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/api"
+	"github.com/accesswatch/accesswatch/internal/web/httpkit"
 	"github.com/accesswatch/accesswatch/internal/web/query"
 )
 
@@ -98,11 +100,11 @@ func TestExportEventsCSV(t *testing.T) {
 // eventFilterOf parses an events export query as the handler does.
 func eventFilterOf(t *testing.T, raw string) store.ChangeFilter {
 	t.Helper()
-	q, qe := query.Parse(raw, eventExportParams)
+	q, qe := query.Parse(raw, api.EventExportParams)
 	if qe != nil {
 		t.Fatal(qe)
 	}
-	f := eventSelection(q)
+	f := httpkit.EventSelection(q)
 	f.Limit = 1 // ask for the total
 	return f
 }

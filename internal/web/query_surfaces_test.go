@@ -1,13 +1,14 @@
 package web
 
 import (
-	"github.com/accesswatch/accesswatch/internal/storetest"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/accesswatch/accesswatch/internal/storetest"
 )
 
 // eventAnchor finds the events listed on a /changes page.
