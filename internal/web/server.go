@@ -48,7 +48,7 @@ type Options struct {
 	// says nothing about client addresses: see TrustedProxies.
 	BehindTLS bool
 	// TrustedProxies are the networks of the reverse proxies whose
-	// X-Forwarded-For header is believed (see clientResolver); none by
+	// X-Forwarded-For header is believed (see httpkit.Kit.ClientAddr); none by
 	// default: the client is the connection's peer.
 	TrustedProxies []netip.Prefix
 	// Now is the one clock of the site (session lifetimes, throttling,

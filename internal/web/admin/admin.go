@@ -49,7 +49,10 @@ type adminRequest struct {
 
 type adminHandler func(w http.ResponseWriter, r *http.Request, a *adminRequest) error
 
-// Routes lists every route under /admin.
+// Routes lists every route under /admin. Handlers here, as in packages
+// site and api, are named for what they do to what: show… (a page or a
+// form), list… (a paged list), save…, create…, update…, disable… (a POST
+// that writes), submit… (the POST of login, logout or an upload).
 func (s *Admin) Routes() []Route {
 	return []Route{
 		{"GET /admin", OpenToAll, s.redirectRoot, MaxFormBytes},

@@ -71,6 +71,8 @@ func (s *Admin) showReviewForm(w http.ResponseWriter, r *http.Request, a *adminR
 	return s.showRecordForm(w, r, a, templates.ModeReview)
 }
 
+// showRecordForm shows the event or review form of the record the path
+// names.
 func (s *Admin) showRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, mode templates.EventFormMode) error {
 	rec, err := s.recordFromPath(r)
 	if err != nil {
@@ -80,19 +82,21 @@ func (s *Admin) showRecordForm(w http.ResponseWriter, r *http.Request, a *adminR
 	return s.renderEventForm(w, r, a, http.StatusOK, templates.EventFormView{Mode: mode, Record: rec, Form: form})
 }
 
-// saveEvent records an event on a record, against the version the form
-// was loaded at.
+// saveEvent adds an event to a record's timeline, against the version the
+// form was loaded at.
 func (s *Admin) saveEvent(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	return s.submitRecordForm(w, r, a, templates.ModeEvent)
+	return s.saveRecordForm(w, r, a, templates.ModeEvent)
 }
 
 // saveReview records that an editor confirmed a record: an event that
 // changes nothing but the record's last-reviewed date.
 func (s *Admin) saveReview(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	return s.submitRecordForm(w, r, a, templates.ModeReview)
+	return s.saveRecordForm(w, r, a, templates.ModeReview)
 }
 
-func (s *Admin) submitRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, mode templates.EventFormMode) error {
+// saveRecordForm reads the event or review form posted for the record the
+// path names and writes it (see writeEvent).
+func (s *Admin) saveRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest, mode templates.EventFormMode) error {
 	rec, err := s.recordFromPath(r)
 	if err != nil {
 		return err
@@ -106,7 +110,7 @@ func (s *Admin) submitRecordForm(w http.ResponseWriter, r *http.Request, a *admi
 		return s.refused(err)
 	}
 	in.Event.CountryCode, in.Event.OrgSlug = rec.CountryCode, rec.OrgSlug
-	return s.submitEvent(w, r, a, templates.EventFormView{Mode: mode, Record: rec}, in, problems)
+	return s.writeEvent(w, r, a, templates.EventFormView{Mode: mode, Record: rec}, in, problems)
 }
 
 // showNewRecordForm shows the form that creates a record with its first event.
@@ -127,13 +131,13 @@ func (s *Admin) createRecord(w http.ResponseWriter, r *http.Request, a *adminReq
 	if err != nil {
 		return s.refused(err)
 	}
-	return s.submitEvent(w, r, a, templates.EventFormView{Mode: templates.ModeCreate}, in, problems)
+	return s.writeEvent(w, r, a, templates.EventFormView{Mode: templates.ModeCreate}, in, problems)
 }
 
-// submitEvent validates a decoded event form and records it: problems
+// writeEvent validates a decoded event form and records it: problems
 // re-show the form (422) with the input and a message per field; a stale
 // version answers 409 with what changed; success redirects (303).
-func (s *Admin) submitEvent(w http.ResponseWriter, r *http.Request, a *adminRequest, v templates.EventFormView,
+func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminRequest, v templates.EventFormView,
 	in eventInput, problems access.Errors) error {
 	problems = merge(problems, in.Event.Validate(s.now()))
 	if len(problems) == 0 {

@@ -25,7 +25,7 @@ const (
 )
 
 // showImport is the admin import page: the upload form (admins only; see
-// adminRoutes).
+// Routes).
 func (s *Admin) showImport(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	s.renderImport(w, r, a, http.StatusOK, s.importView(r))
 	return nil

@@ -45,7 +45,7 @@ func (s *Admin) showNewOrgForm(w http.ResponseWriter, r *http.Request, a *adminR
 
 // createOrg adds an organisation.
 func (s *Admin) createOrg(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	return s.submitOrg(w, r, a, "")
+	return s.writeOrg(w, r, a, "")
 }
 
 // fromPath loads what a path wildcard names: 404 for a value of the wrong
@@ -82,12 +82,12 @@ func (s *Admin) updateOrg(w http.ResponseWriter, r *http.Request, a *adminReques
 	if err != nil {
 		return err
 	}
-	return s.submitOrg(w, r, a, o.Slug)
+	return s.writeOrg(w, r, a, o.Slug)
 }
 
-// submitOrg decodes, validates and saves the organisation form: a new
+// writeOrg decodes, validates and saves the organisation form: a new
 // organisation when slug is "", else the one with that slug.
-func (s *Admin) submitOrg(w http.ResponseWriter, r *http.Request, a *adminRequest, slug string) error {
+func (s *Admin) writeOrg(w http.ResponseWriter, r *http.Request, a *adminRequest, slug string) error {
 	values, err := s.readForm(r)
 	if err != nil {
 		return err

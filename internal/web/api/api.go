@@ -308,7 +308,7 @@ func (s *API) ListEvents(w http.ResponseWriter, r *http.Request) error {
 	f := httpkit.EventSelection(q)
 	f.OldestFirst, f.Limit, f.Offset = true, q.Limit, q.Offset
 	if q.Limit == 0 {
-		f.Limit = 1 // the total alone; see apiRecords
+		f.Limit = 1 // the total alone; see ListRecords
 	}
 	events, total, err := s.store.Changes(r.Context(), f)
 	if err != nil {

@@ -48,7 +48,7 @@ func optionalInt(n int) *int {
 
 // timestampJSON writes when an editor did something (entered an event,
 // updated a record) at day precision: midnight UTC of the day, in RFC 3339.
-// Public outputs never tell the hour an editor works (see publicDay).
+// Public outputs never tell the hour an editor works (see httpkit.PublicDay).
 func timestampJSON(t time.Time) string {
 	if t.IsZero() {
 		return ""

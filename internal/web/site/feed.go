@@ -182,7 +182,7 @@ func feedLink(e store.EventView) string {
 }
 
 // atomTime writes an Atom date (RFC 3339, which requires a time of day) at
-// day precision: midnight UTC of t's day (see publicDay).
+// day precision: midnight UTC of t's day (see httpkit.PublicDay).
 func atomTime(t time.Time) string { return httpkit.PublicDay(t).Format(time.RFC3339) }
 
 var dnsName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`)
