@@ -54,6 +54,7 @@ type HTTPError struct {
 	Err     error // the cause, for the log
 }
 
+// Error says the heading and the cause.
 func (e *HTTPError) Error() string {
 	if e.Err != nil {
 		return e.Heading + ": " + e.Err.Error()
@@ -61,6 +62,7 @@ func (e *HTTPError) Error() string {
 	return e.Heading
 }
 
+// Unwrap returns the cause.
 func (e *HTTPError) Unwrap() error { return e.Err }
 
 // Redirect is an answer that sends the client to another address (a
@@ -71,6 +73,7 @@ type Redirect struct {
 	Status int
 }
 
+// Error says where to.
 func (e *Redirect) Error() string { return "redirect to " + e.To }
 
 // Page returns the layout values for a page.

@@ -9,9 +9,9 @@ import (
 	"github.com/accesswatch/accesswatch/internal/store"
 )
 
-// ProblemTypeBase starts the URI of every kind of API error (RFC 9457
+// problemTypeBase starts the URI of every kind of API error (RFC 9457
 // "type"): the sections of docs/api.md that explain them.
-const ProblemTypeBase = "https://github.com/accesswatch/accesswatch/blob/main/docs/api.md#problem-"
+const problemTypeBase = "https://github.com/accesswatch/accesswatch/blob/main/docs/api.md#problem-"
 
 // problem is an RFC 9457 problem details object, answered as
 // application/problem+json. Errors is an extension member listing each
@@ -41,6 +41,7 @@ type APIError struct {
 	Err    error // the cause, for the log
 }
 
+// Error says the detail and the cause.
 func (e *APIError) Error() string {
 	if e.Err != nil {
 		return e.Detail + ": " + e.Err.Error()
@@ -48,6 +49,7 @@ func (e *APIError) Error() string {
 	return e.Detail
 }
 
+// Unwrap returns the cause.
 func (e *APIError) Unwrap() error { return e.Err }
 
 // ServeProblem answers with a problem. Errors that are not APIErrors are
@@ -71,7 +73,7 @@ func (k *Kit) ServeProblem(w http.ResponseWriter, r *http.Request, err error) {
 
 // WriteProblem writes a problem answer (without logging it).
 func (k *Kit) WriteProblem(w http.ResponseWriter, r *http.Request, ae *APIError) {
-	p := problem{Type: ProblemTypeBase + ae.Kind, Title: k.L.T("api.problem." + ae.Kind), Status: ae.Status,
+	p := problem{Type: problemTypeBase + ae.Kind, Title: k.L.T("api.problem." + ae.Kind), Status: ae.Status,
 		Detail: ae.Detail, Instance: r.URL.RequestURI(), Errors: ae.Params}
 	body, _ := MarshalJSON(p)
 	h := w.Header()
