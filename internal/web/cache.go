@@ -22,6 +22,10 @@ import (
 // request renders afresh: readers never see data older than the last commit.
 // The cache is an LRU bounded in entries and bytes, because query strings
 // (filters, pages) are unbounded.
+//
+// It lives with the router rather than in package site: routes.go applies
+// it to public pages, API answers and exports alike, and a miss is where
+// the per-client render limit (limit.go) is charged.
 type pageCache struct {
 	mu         sync.Mutex
 	maxEntries int
