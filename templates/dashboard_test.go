@@ -219,7 +219,7 @@ func TestOverviewSaysWhenItShowsOnlyTheHeadOfALongList(t *testing.T) {
 func TestEveryCatalogueKeyExists(t *testing.T) {
 	call := regexp.MustCompile(`\.(T|Tf|Field)\("([a-z0-9_.]+)"`)
 	var files []string
-	for _, pattern := range []string{"*.templ", "*.go", "../internal/web/*.go"} {
+	for _, pattern := range []string{"*.templ", "*.go", "../internal/web/*.go", "../internal/web/*/*.go"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

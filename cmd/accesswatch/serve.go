@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/buildinfo"
@@ -156,4 +157,39 @@ func newSite(st *store.Store, src metrics.Source, cfg Config, now func() time.Ti
 	site := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS,
 		Now: now, TrustedProxies: cfg.TrustedProxies, Metrics: exp.Handler()})
 	return exp.Instrument(site), nil
+}
+
+// serveConfig parses the serve command's flags.
+func serveConfig(args []string, env *environment) (Config, error) {
+	fs := newFlagSet("serve", env.stderr)
+	var cfg Config
+	fs.StringVar(&cfg.Addr, "addr", "localhost:8080", "address to listen on (host:port)")
+	db := dbFlag(fs)
+	fs.BoolVar(&cfg.NoSeed, "no-seed", false, "start a new database with the country list only, without the bundled cases")
+	fs.TextVar(&cfg.LogLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&cfg.BehindTLS, "behind-tls", false, "the server is reached over HTTPS through a proxy: send HSTS and Secure cookies")
+	proxies := fs.String("trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For header names the client; empty: the client is the connection's peer")
+	fs.BoolVar(&cfg.MetricsPerRecord, "metrics-per-record", true, "export per-record series on /metrics; false keeps only per-country aggregates (very large deployments)")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", defaultReadHeaderTimeout,
+		"close connections that have not sent their request headers within this time (slow clients)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")
+	err := parseFlags(fs, args, env.getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, usageError("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	cfg.DB = *db
+	if cfg.TrustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
+		return cfg, usageError("--trusted-proxies: %v", err)
+	}
+	if cfg.ReadHeaderTimeout <= 0 || cfg.ReadHeaderTimeout > readTimeout {
+		return cfg, usageError("--read-header-timeout must be more than 0 and at most %s, not %s", readTimeout, cfg.ReadHeaderTimeout)
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, usageError("--log-format must be text or json, not %q", cfg.LogFormat)
+	}
+	return cfg, nil
 }

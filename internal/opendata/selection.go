@@ -90,7 +90,7 @@ func CheckRefs(ctx context.Context, st RefStore, q *query.Query, qe *query.Error
 		}
 	}
 	if q.Region != "" {
-		regions, err := knownRegions(ctx, st)
+		regions, err := KnownRegions(ctx, st)
 		if err != nil {
 			return err
 		}
@@ -104,8 +104,8 @@ func CheckRefs(ctx context.Context, st RefStore, q *query.Query, qe *query.Error
 	return nil
 }
 
-// knownRegions lists the regions of the country list, sorted.
-func knownRegions(ctx context.Context, st RefStore) ([]string, error) {
+// KnownRegions lists the regions of the country list, sorted.
+func KnownRegions(ctx context.Context, st RefStore) ([]string, error) {
 	countries, err := st.Countries(ctx)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/admin"
 )
 
 func TestRecordingAnEventChangesTheRecordAtOnce(t *testing.T) {
@@ -310,7 +311,7 @@ func TestAuditPageShowsWhoChangedWhatOldToNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	shown := 0
-	for page := 1; page <= total/adminPageSize+1; page++ {
+	for page := 1; page <= total/admin.PageSize+1; page++ {
 		w := f.get("/admin/audit?page="+strconv.Itoa(page), ada)
 		if w.Code != http.StatusOK {
 			t.Fatalf("page %d: %d", page, w.Code)

@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/web/admin"
 )
 
 // TestCrossOriginPostsAreRefused: with a valid session, a POST that a
@@ -98,7 +99,7 @@ func TestRequestBodiesAreBounded(t *testing.T) {
 	sum := f.checksum()
 	path := "/admin/countries/NER/orgs/acted/events/new"
 	big := actedEvent(f.actedVersion())
-	big.Set("description", strings.Repeat("x", maxFormBytes))
+	big.Set("description", strings.Repeat("x", admin.MaxFormBytes))
 	w := f.post(path, big, ada)
 	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "at most 64 KiB") {
 		t.Errorf("a %d-byte form: %d", len(big.Encode()), w.Code)

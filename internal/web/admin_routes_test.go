@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/accesswatch/accesswatch/internal/web/admin"
 )
 
 // adminPaths turns the admin route table into concrete paths (wildcards
@@ -19,10 +21,10 @@ func adminPaths(t *testing.T, s *Server) map[string][]string {
 	t.Helper()
 	fill := strings.NewReplacer("{iso3}", "NER", "{slug}", "acted", "{name}", "ed", "{$}", "")
 	out := map[string][]string{}
-	for _, rt := range s.adminRoutes() {
-		method, path, ok := strings.Cut(rt.pattern, " ")
+	for _, rt := range s.admin.Routes() {
+		method, path, ok := strings.Cut(rt.Pattern, " ")
 		if !ok || !strings.HasPrefix(path, "/admin") {
-			t.Fatalf("admin route %q: want \"METHOD /admin...\"", rt.pattern)
+			t.Fatalf("admin route %q: want \"METHOD /admin...\"", rt.Pattern)
 		}
 		p := fill.Replace(path)
 		out[p] = append(out[p], method)
@@ -62,7 +64,7 @@ func TestNoAdminRouteAnswersWithoutASession(t *testing.T) {
 	expired := f.login("ada")
 	f.clock.Advance(13 * time.Hour) // past both limits
 	sum := f.checksum()
-	forged := &http.Cookie{Name: sessionCookie, Value: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}
+	forged := &http.Cookie{Name: admin.SessionCookie, Value: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}
 	paths := adminPaths(t, f.srv)
 	if len(paths) < 15 {
 		t.Fatalf("only %d admin paths in the table", len(paths))
@@ -113,9 +115,9 @@ func TestEveryAdminRouteWorksWithASession(t *testing.T) {
 	f := newAdminFixture(t)
 	ada, ed := f.login("ada"), f.login("ed")
 	adminOnly := map[string]bool{}
-	for _, rt := range f.srv.adminRoutes() {
-		if rt.access == adminsOnly {
-			_, p, _ := strings.Cut(rt.pattern, " ")
+	for _, rt := range f.srv.admin.Routes() {
+		if rt.Access == admin.AdminsOnly {
+			_, p, _ := strings.Cut(rt.Pattern, " ")
 			adminOnly[strings.NewReplacer("{name}", "ed").Replace(p)] = true
 		}
 	}
@@ -154,7 +156,7 @@ func TestEveryAdminRouteWorksWithASession(t *testing.T) {
 	}
 }
 
-// TestAdminRoutesAreAllInTheTable reads the web package's source for
+// TestAdminRoutesAreAllInTheTable reads the web packages' source for
 // registrations of /admin patterns outside the route table: a route added
 // by hand would escape the walk above (and perhaps the guard).
 func TestAdminRoutesAreAllInTheTable(t *testing.T) {
@@ -162,8 +164,13 @@ func TestAdminRoutesAreAllInTheTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	surfaces, err := filepath.Glob("*/*.go") // site, api, admin, httpkit, query
+	if err != nil || len(surfaces) < 20 {
+		t.Fatalf("the surface packages' files: %d, %v", len(surfaces), err)
+	}
+	files = append(files, surfaces...)
 	registration := regexp.MustCompile(`\.Handle(?:Func)?\(\s*"(?:[A-Z]+\s+)?(/[^"]*)"`)
-	loop := regexp.MustCompile(`for _, rt := range s\.adminRoutes\(\) \{\s*mux\.Handle\(rt\.pattern, s\.guard\(rt\)\)`)
+	loop := regexp.MustCompile(`for _, rt := range s\.admin\.Routes\(\) \{\s*mux\.Handle\(rt\.Pattern, s\.admin\.Guard\(rt\)\)`)
 	sawLoop := false
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
@@ -184,6 +191,6 @@ func TestAdminRoutesAreAllInTheTable(t *testing.T) {
 		}
 	}
 	if !sawLoop {
-		t.Error("routes.go does not register the admin table through s.guard")
+		t.Error("routes.go does not register the admin table through s.admin.Guard")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/auth"
+	"github.com/accesswatch/accesswatch/internal/web/admin"
 )
 
 func loginForm(name, pw string) url.Values {
@@ -35,18 +36,18 @@ func TestSessionCookieAttributes(t *testing.T) {
 	}
 	t.Run("plain HTTP", func(t *testing.T) {
 		f := newAdminFixture(t)
-		check(t, f.login("ed"), sessionCookie, false)
+		check(t, f.login("ed"), admin.SessionCookie, false)
 	})
 	t.Run("behind a TLS proxy", func(t *testing.T) {
 		f := newAdminFixtureWith(t, Options{BehindTLS: true})
 		c := f.login("ed")
-		check(t, c, secureSessionCookie, true)
+		check(t, c, admin.SecureSessionCookie, true)
 		if w := f.get("/admin/", c); w.Code != http.StatusOK {
 			t.Errorf("the __Host- cookie does not open a session: %d", w.Code)
 		}
 		// Over TLS only the __Host- cookie counts: a plain-named cookie
 		// (which a network attacker could plant over HTTP) is ignored.
-		plain := &http.Cookie{Name: sessionCookie, Value: c.Value}
+		plain := &http.Cookie{Name: admin.SessionCookie, Value: c.Value}
 		if w := f.get("/admin/", plain); w.Code != http.StatusSeeOther {
 			t.Errorf("a cookie without the __Host- prefix was accepted over TLS: %d", w.Code)
 		}
@@ -58,7 +59,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 		if w.Code != http.StatusSeeOther {
 			t.Fatalf("login over TLS: %d", w.Code)
 		}
-		check(t, sessionCookieOf(w), secureSessionCookie, true)
+		check(t, sessionCookieOf(w), admin.SecureSessionCookie, true)
 		if w.Header().Get("Strict-Transport-Security") == "" {
 			t.Error("no HSTS over TLS")
 		}
@@ -69,12 +70,12 @@ func TestLoginReplacesAnyPreviousToken(t *testing.T) {
 	f := newAdminFixture(t)
 	// A token planted by an attacker: well-formed, but never issued.
 	planted, _ := auth.NewToken()
-	w := f.post("/admin/login", loginForm("ed", testPassword), &http.Cookie{Name: sessionCookie, Value: planted})
+	w := f.post("/admin/login", loginForm("ed", testPassword), &http.Cookie{Name: admin.SessionCookie, Value: planted})
 	c := sessionCookieOf(w)
 	if w.Code != http.StatusSeeOther || c == nil || c.Value == planted {
 		t.Fatalf("login with a planted cookie: %d, cookie %v", w.Code, c)
 	}
-	if w := f.get("/admin/", &http.Cookie{Name: sessionCookie, Value: planted}); w.Code != http.StatusSeeOther || isAdminContent(w) {
+	if w := f.get("/admin/", &http.Cookie{Name: admin.SessionCookie, Value: planted}); w.Code != http.StatusSeeOther || isAdminContent(w) {
 		t.Errorf("the planted token opens a session: %d", w.Code)
 	}
 	// A real session from before the login ends with it.

@@ -16,6 +16,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
+	"github.com/accesswatch/accesswatch/internal/web/admin"
 	"github.com/accesswatch/accesswatch/static"
 )
 
@@ -141,7 +142,7 @@ func (f *adminFixture) login(name string) *http.Cookie {
 // sessionCookieOf returns the session cookie a response sets, if any.
 func sessionCookieOf(w *httptest.ResponseRecorder) *http.Cookie {
 	for _, c := range w.Result().Cookies() {
-		if c.Name == sessionCookie || c.Name == secureSessionCookie {
+		if c.Name == admin.SessionCookie || c.Name == admin.SecureSessionCookie {
 			return c
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/accesswatch/accesswatch/internal/web/httpkit"
 )
 
 // pageCache keeps rendered public responses, keyed by path and canonical
@@ -20,6 +22,10 @@ import (
 // request renders afresh: readers never see data older than the last commit.
 // The cache is an LRU bounded in entries and bytes, because query strings
 // (filters, pages) are unbounded.
+//
+// It lives with the router rather than in package site: routes.go applies
+// it to public pages, API answers and exports alike, and a miss is where
+// the per-client render limit (limit.go) is charged.
 type pageCache struct {
 	mu         sync.Mutex
 	maxEntries int
@@ -152,26 +158,26 @@ func cacheKey(r *http.Request) string {
 // calling the handler; otherwise the handler renders into a buffer and a
 // 200 answer is kept. Non-200 answers pass through uncached. The handler's
 // output must not depend on who asks (no sessions on public pages).
-func (s *Server) cached(h handlerFunc) http.Handler { return s.cachedBy(h, false) }
+func (s *Server) cached(h httpkit.HandlerFunc) http.Handler { return s.cachedBy(h, false) }
 
 // cachedPerOrigin is cached for handlers whose output holds absolute links
 // built from the request's scheme and host (the Atom feed): the origin is
 // part of the key, so links made for one Host header are never served to
 // a request that came with another.
-func (s *Server) cachedPerOrigin(h handlerFunc) http.Handler { return s.cachedBy(h, true) }
+func (s *Server) cachedPerOrigin(h httpkit.HandlerFunc) http.Handler { return s.cachedBy(h, true) }
 
 // cachedBy implements cached and cachedPerOrigin. A miss counts against
 // the client's render limit (see allowRender); a hit is free. An entry is fresh while
 // the store generation and the store clock's day are those it was rendered
 // at: pages count "the last 90 days" and "years present" from today, so
 // they go stale at midnight (UTC) even when nothing was committed.
-func (s *Server) cachedBy(h handlerFunc, perOrigin bool) http.Handler {
+func (s *Server) cachedBy(h httpkit.HandlerFunc, perOrigin bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gen := s.store.Generation()
 		day := s.now().Unix() / secondsPerDay
 		key := cacheKey(r)
 		if perOrigin {
-			key = s.origin(r) + key
+			key = s.kit.Origin(r) + key
 		}
 		if e := s.cache.get(key, gen); e != nil && e.day == day {
 			serveCached(w, r, e)
@@ -182,7 +188,7 @@ func (s *Server) cachedBy(h handlerFunc, perOrigin bool) http.Handler {
 		}
 		buf := &bufferedResponse{header: http.Header{}}
 		if err := h(buf, r); err != nil {
-			s.serveError(w, r, err)
+			s.kit.ServeError(w, r, err)
 			return
 		}
 		if buf.status != 0 && buf.status != http.StatusOK {
@@ -200,15 +206,6 @@ func (s *Server) cachedBy(h handlerFunc, perOrigin bool) http.Handler {
 }
 
 const secondsPerDay = 24 * 60 * 60
-
-// origin is the scheme and host a request was made to, as a client sees it.
-func (s *Server) origin(r *http.Request) string {
-	scheme := "http"
-	if s.tls || r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
 
 // serveCached writes a cached response, honouring If-None-Match and
 // Accept-Encoding. Clients revalidate every time (no-cache): data can

@@ -24,7 +24,7 @@ func countingServer(t *testing.T) (*Server, http.Handler, *atomic.Int32, *store.
 	h := srv.cached(func(w http.ResponseWriter, r *http.Request) error {
 		renders.Add(1)
 		if r.URL.Query().Get("fail") != "" {
-			return srv.badRequest("no")
+			return srv.kit.BadRequest("no")
 		}
 		recs, _, err := st.Records(r.Context(), store.RecordFilter{Country: "NER"})
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
 	"github.com/accesswatch/accesswatch/internal/synth"
+	"github.com/accesswatch/accesswatch/internal/web/site"
 )
 
 // flat is a selection's text with runs of white space made single spaces.
@@ -213,7 +214,7 @@ func TestOverviewSections(t *testing.T) {
 	st, clock := storetest.OpenSeeded(t)
 	srv := newServerFor(t, st)
 	doc := page(t, srv, "/")
-	h, err := st.Headline(context.Background(), access.DayOf(clock.Now().AddDate(0, 0, -recentDays)))
+	h, err := st.Headline(context.Background(), access.DayOf(clock.Now().AddDate(0, 0, -site.RecentDays)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func TestOverviewSections(t *testing.T) {
 	}
 	// The short timeline holds status changes and class-level measures only, newest first.
 	latest := doc.Find(`ol[data-timeline="latest"] > li`)
-	if latest.Length() == 0 || latest.Length() > overviewLatest {
+	if latest.Length() == 0 || latest.Length() > site.OverviewLatest {
 		t.Fatalf("latest changes: %d entries", latest.Length())
 	}
 	var dates []string
@@ -290,19 +291,19 @@ func TestOverviewShowsTheHeadOfLongLists(t *testing.T) {
 	doc := page(t, srv, "/")
 	flagged, _, _ := st.Records(context.Background(), store.RecordFilter{FlaggedOnly: true})
 	others, _, _ := st.UnflaggedRecords(context.Background(), 0)
-	if len(flagged) <= overviewFlagged || len(others) <= overviewOthers {
+	if len(flagged) <= site.OverviewFlagged || len(others) <= site.OverviewOthers {
 		t.Skipf("the synthetic data has %d flagged and %d other records; too few to truncate", len(flagged), len(others))
 	}
-	if n := doc.Find("#flagged tbody tr").Length(); n != overviewFlagged {
+	if n := doc.Find("#flagged tbody tr").Length(); n != site.OverviewFlagged {
 		t.Errorf("%d flagged rows", n)
 	}
-	if n := doc.Find(".country-group tbody tr").Length(); n != overviewOthers {
+	if n := doc.Find(".country-group tbody tr").Length(); n != site.OverviewOthers {
 		t.Errorf("%d other rows", n)
 	}
 	containsAll(t, "notes", flat(doc.Find("main")),
 		"Showing the 100 most severe of "+srv.l.Number(int64(len(flagged)))+" flagged records",
 		"Showing 200 of "+srv.l.Number(int64(len(others)))+" other records")
-	if n := doc.Find("#ranking tbody tr").Length(); n != overviewCountries {
+	if n := doc.Find("#ranking tbody tr").Length(); n != site.OverviewCountries {
 		t.Errorf("%d countries ranked", n)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
+	"github.com/accesswatch/accesswatch/internal/web/site"
 	"github.com/accesswatch/accesswatch/static"
 )
 
@@ -91,7 +92,7 @@ func TestAtomFeed(t *testing.T) {
 		t.Errorf("links: self %q alternate %q", f.link("self"), f.link("alternate"))
 	}
 	_, total, _ := st.Events(ctx, store.EventFilter{})
-	if len(f.Entries) != min(total, feedEntries) {
+	if len(f.Entries) != min(total, site.FeedEntries) {
 		t.Fatalf("%d entries for %d events", len(f.Entries), total)
 	}
 	ids := map[string]bool{}

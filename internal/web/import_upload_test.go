@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/accesswatch/accesswatch/internal/web/admin"
 )
 
 // upload posts a file (nil: no file part) to the import form with a
@@ -156,7 +158,7 @@ func TestImportUploadRefusesBadUploads(t *testing.T) {
 	if rec.Code != http.StatusBadRequest || !strings.Contains(doc.Text(), "Choose a CSV file") {
 		t.Errorf("no file: %d", rec.Code)
 	}
-	big := append([]byte(uploadHeader), bytes.Repeat([]byte("x"), maxImportBytes)...)
+	big := append([]byte(uploadHeader), bytes.Repeat([]byte("x"), admin.MaxImportBytes)...)
 	rec, doc = f.upload(ada, "big.csv", big, false, nil)
 	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(doc.Text(), "larger than 16 MB") || !isAdminContent(rec) {
 		t.Errorf("too large: %d", rec.Code)
@@ -177,7 +179,7 @@ func TestImportUploadTakesFilesBeyondTheFormLimit(t *testing.T) {
 	var file bytes.Buffer
 	file.WriteString(uploadHeader)
 	rows := 0
-	for ; file.Len() <= 2*maxFormBytes; rows++ {
+	for ; file.Len() <= 2*admin.MaxFormBytes; rows++ {
 		fmt.Fprintf(&file, "NER,test-%d,Test organisation number %d,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/%d\r\n", rows, rows, rows)
 	}
 	rec, doc := f.upload(ada, "large.csv", file.Bytes(), true, nil)
@@ -187,7 +189,7 @@ func TestImportUploadTakesFilesBeyondTheFormLimit(t *testing.T) {
 	}
 	// The forms keep their own limit.
 	big := actedEvent(f.actedVersion())
-	big.Set("description", strings.Repeat("x", maxFormBytes))
+	big.Set("description", strings.Repeat("x", admin.MaxFormBytes))
 	if w := f.post("/admin/countries/NER/orgs/acted/events/new", big, ada); w.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("a form beyond 64 KiB: %d", w.Code)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/accesswatch/accesswatch/internal/web/httpkit"
 )
 
 // Limits on the work anonymous requests can make the server repeat. Cached
@@ -105,13 +107,13 @@ func (s *Server) allowRender(w http.ResponseWriter, r *http.Request) bool {
 	if s.limiter == nil {
 		return true
 	}
-	a, ok := s.clientAddr(r)
+	a, ok := s.kit.ClientAddr(r)
 	if ok && a.IsLoopback() {
 		return true
 	}
 	key := r.RemoteAddr
 	if ok {
-		key = throttleKey(a)
+		key = httpkit.ThrottleKey(a)
 	}
 	allowed, wait := s.limiter.take(key)
 	if allowed {
@@ -152,12 +154,12 @@ func (s *Server) busy(w http.ResponseWriter, r *http.Request, status int, retryA
 		if status == http.StatusServiceUnavailable {
 			kind = "busy"
 		}
-		s.writeProblem(w, r, &apiError{status: status, kind: kind, detail: detail})
+		s.kit.WriteProblem(w, r, &httpkit.APIError{Status: status, Kind: kind, Detail: detail})
 		return
 	}
 	heading := s.l.T("error.429")
 	if status == http.StatusServiceUnavailable {
 		heading = s.l.T("error.503.busy")
 	}
-	s.renderError(w, r, status, heading, []string{detail})
+	s.kit.RenderError(w, r, status, heading, []string{detail})
 }

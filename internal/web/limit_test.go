@@ -87,7 +87,10 @@ func TestUncachedRequestsAreLimitedPerClient(t *testing.T) {
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "1" {
 		t.Fatalf("beyond the burst: %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
-	var p problem
+	var p struct {
+		Status int    `json:"status"`
+		Detail string `json:"detail"`
+	}
 	if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || p.Status != http.StatusTooManyRequests || p.Detail == "" {
 		t.Errorf("the API's 429 is not a problem: %v %s", err, w.Body.String())
 	}

@@ -97,7 +97,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			s.renderError(w, r, http.StatusInternalServerError, s.l.T("error.500"), []string{s.l.T("error.500.detail")})
+			s.kit.RenderError(w, r, http.StatusInternalServerError, s.l.T("error.500"), []string{s.l.T("error.500.detail")})
 		}()
 		next.ServeHTTP(w, r)
 	})
@@ -118,9 +118,9 @@ func (s *Server) errorPages(mux *http.ServeMux) http.Handler {
 		}
 		switch iw.status {
 		case http.StatusNotFound:
-			s.renderError(w, r, http.StatusNotFound, s.l.T("error.404"), []string{s.l.T("error.404.detail")})
+			s.kit.RenderError(w, r, http.StatusNotFound, s.l.T("error.404"), []string{s.l.T("error.404.detail")})
 		case http.StatusMethodNotAllowed:
-			s.renderError(w, r, http.StatusMethodNotAllowed, s.l.T("error.405"), []string{s.l.T("error.405.detail")})
+			s.kit.RenderError(w, r, http.StatusMethodNotAllowed, s.l.T("error.405"), []string{s.l.T("error.405.detail")})
 		}
 	})
 }
@@ -166,3 +166,37 @@ func levelFor(status int) slog.Level {
 	}
 	return slog.LevelInfo
 }
+
+// withCacheControl replaces the Cache-Control of a successful answer (the
+// page cache's "public, no-cache") just before the status is written.
+func withCacheControl(value string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&cacheControlWriter{ResponseWriter: w, value: value}, r)
+	})
+}
+
+type cacheControlWriter struct {
+	http.ResponseWriter
+	value string
+	wrote bool
+}
+
+func (w *cacheControlWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		if code == http.StatusOK || code == http.StatusNotModified {
+			w.Header().Set("Cache-Control", w.value)
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *cacheControlWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *cacheControlWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

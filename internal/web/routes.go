@@ -1,9 +1,18 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/accesswatch/accesswatch/internal/web/api"
+	"github.com/accesswatch/accesswatch/internal/web/httpkit"
+	"github.com/accesswatch/accesswatch/internal/web/site"
+)
 
 // routes registers every route in one place and wraps them in the
-// middleware every response goes through.
+// middleware every response goes through. The handlers live in the
+// surface packages (site, api, admin); what applies to a route — the page
+// cache, open-data headers, render limits, the admin guard — is applied
+// here, where it can be read.
 //
 // Middleware outside the mux must pass the *same* *http.Request on (no
 // r.WithContext): the mux records the matched pattern in r.Pattern, and the
@@ -11,36 +20,38 @@ import "net/http"
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
-	// ---- public pages
-	mux.Handle("GET /{$}", s.cached(s.overview))
-	mux.Handle("GET /map", s.cached(s.mapPage))
-	mux.Handle("GET /badge/{country}/{file}", withCacheControl(badgeCacheControl, s.cached(s.badge)))
-	mux.Handle("GET /countries", s.cached(s.countries))
-	mux.Handle("GET /countries/{iso3}", s.cached(s.country))
-	mux.Handle("GET /countries/{iso3}/orgs/{slug}", s.cached(s.record))
-	mux.Handle("GET /orgs", s.cached(s.orgs))
-	mux.Handle("GET /orgs/{slug}", s.cached(s.org))
-	mux.Handle("GET /changes", s.cached(s.changes))
-	mux.Handle("GET /changes.atom", s.cachedPerOrigin(s.feed))
+	// ---- public pages (package site)
+	pages := s.site
+	mux.Handle("GET /{$}", s.cached(pages.ShowOverview))
+	mux.Handle("GET /map", s.cached(pages.ShowMap))
+	mux.Handle("GET /badge/{country}/{file}", withCacheControl(site.BadgeCacheControl, s.cached(pages.ShowBadge)))
+	mux.Handle("GET /countries", s.cached(pages.ListCountries))
+	mux.Handle("GET /countries/{iso3}", s.cached(pages.ShowCountry))
+	mux.Handle("GET /countries/{iso3}/orgs/{slug}", s.cached(pages.ShowRecord))
+	mux.Handle("GET /orgs", s.cached(pages.ListOrgs))
+	mux.Handle("GET /orgs/{slug}", s.cached(pages.ShowOrg))
+	mux.Handle("GET /changes", s.cached(pages.ListChanges))
+	mux.Handle("GET /changes.atom", s.cachedPerOrigin(pages.ShowFeed))
 	// ---- end public pages
 
-	// ---- open data: API and exports
-	mux.Handle("GET /api/v1/countries", s.apiGET(s.apiCountries))
-	mux.Handle("GET /api/v1/countries/{iso3}", s.apiGET(s.apiCountry))
-	mux.Handle("GET /api/v1/countries/{iso3}/orgs/{slug}", s.apiGET(s.apiRecord))
-	mux.Handle("GET /api/v1/orgs", s.apiGET(s.apiOrgs))
-	mux.Handle("GET /api/v1/orgs/{slug}", s.apiGET(s.apiOrg))
-	mux.Handle("GET /api/v1/records", s.apiGET(s.apiRecords))
-	mux.Handle("GET /api/v1/events", deprecations(eventListParams, s.apiGET(s.apiEvents)))
-	mux.Handle("GET /api/v1/openapi.json", s.apiGET(s.apiOpenAPI))
-	mux.Handle("/api/v1/", openData(http.HandlerFunc(s.apiFallback))) // anything else: a problem, not a page
-	mux.Handle("GET /export/records.csv", s.exportCSV("records"))
-	mux.Handle("GET /export/events.csv", s.exportCSV("events"))
+	// ---- open data: API and exports (package api)
+	od := s.api
+	mux.Handle("GET /api/v1/countries", s.apiGET(od.ListCountries))
+	mux.Handle("GET /api/v1/countries/{iso3}", s.apiGET(od.ShowCountry))
+	mux.Handle("GET /api/v1/countries/{iso3}/orgs/{slug}", s.apiGET(od.ShowRecord))
+	mux.Handle("GET /api/v1/orgs", s.apiGET(od.ListOrgs))
+	mux.Handle("GET /api/v1/orgs/{slug}", s.apiGET(od.ShowOrg))
+	mux.Handle("GET /api/v1/records", s.apiGET(od.ListRecords))
+	mux.Handle("GET /api/v1/events", api.Deprecations(api.EventListParams, s.apiGET(od.ListEvents)))
+	mux.Handle("GET /api/v1/openapi.json", s.apiGET(od.ShowOpenAPI))
+	mux.Handle("/api/v1/", api.OpenData(http.HandlerFunc(od.ServeFallback))) // anything else: a problem, not a page
+	mux.Handle("GET /export/records.csv", api.Download("records", s.cached(od.Problems(od.ExportRecords))))
+	mux.Handle("GET /export/events.csv", api.Download("events", s.cached(od.Problems(od.ExportEvents))))
 	// ---- end open data
 
-	// ---- admin
-	for _, rt := range s.adminRoutes() {
-		mux.Handle(rt.pattern, s.guard(rt))
+	// ---- admin (package admin): every route of its table, through its guard
+	for _, rt := range s.admin.Routes() {
+		mux.Handle(rt.Pattern, s.admin.Guard(rt))
 	}
 	// ---- end admin
 
@@ -58,4 +69,10 @@ func (s *Server) routes() http.Handler {
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
 	return h
+}
+
+// apiGET serves an API handler: open to any origin, through the page cache
+// (ETag, 304 without rendering, gzip), errors as problems.
+func (s *Server) apiGET(h httpkit.HandlerFunc) http.Handler {
+	return api.OpenData(s.cached(s.api.Problems(h)))
 }

@@ -1,0 +1,58 @@
+// Package admin is accesswatch's editors' area under /admin: login and
+// sessions, the guard every admin route goes through, the forms that
+// record events and reviews, organisations, severity scores, users, the
+// audit and security logs, and the events CSV upload.
+package admin
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/auth"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/httpkit"
+)
+
+// Store is what the admin area reads and writes.
+type Store interface {
+	auth.Store
+	opendata.Recorder // the import upload
+	Record(ctx context.Context, country, slug string) (access.RecordView, error)
+	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
+	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
+	Countries(ctx context.Context) ([]access.Country, error)
+	Country(ctx context.Context, code string) (access.Country, error)
+	Orgs(ctx context.Context) ([]access.Org, error)
+	Org(ctx context.Context, slug string) (access.Org, error)
+	RecordEvent(ctx context.Context, in store.NewEvent) (store.Recorded, error)
+	CreateOrg(ctx context.Context, o access.Org, actor string) error
+	UpdateOrg(ctx context.Context, o access.Org, actor string) error
+	SetSeverity(ctx context.Context, code string, sc access.SeverityScore, actor string) error
+	AuditLog(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, int, error)
+	Users(ctx context.Context) ([]access.User, error)
+	CreateUser(ctx context.Context, nu store.NewUser, actor string) (access.User, error)
+	DisableUser(ctx context.Context, name, actor string) error
+	SetUserPassword(ctx context.Context, name, hash, actor string) error
+	SetUserRole(ctx context.Context, name string, role access.Role, actor string) error
+	SecurityLog(ctx context.Context, f store.SecurityFilter) ([]access.SecurityEvent, int, error)
+}
+
+// Admin serves the admin area.
+type Admin struct {
+	store  Store
+	kit    *httpkit.Kit
+	l      *i18n.Locale
+	now    func() time.Time // the site's one clock, shared with sessions and throttling
+	auth   *auth.Service
+	origin *http.CrossOriginProtection
+}
+
+// New returns the admin area over st, answering with kit, its sessions and
+// throttling on the clock now.
+func New(st Store, kit *httpkit.Kit, now func() time.Time) *Admin {
+	return &Admin{store: st, kit: kit, l: kit.L, now: now, auth: auth.NewService(st, now, kit.Log), origin: http.NewCrossOriginProtection()}
+}

@@ -1,0 +1,323 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/web/httpkit"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/query"
+	"github.com/accesswatch/accesswatch/internal/store"
+)
+
+// OpenData marks a response as open data: any web page may read it
+// (CORS), including its ETag for revalidation. The header goes on errors
+// too, so that a script can read why its request failed. The router puts
+// it around every API address and export.
+func OpenData(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", "ETag")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ServeFallback answers every other address under /api/v1/ with a problem
+// rather than an HTML page: 405 for methods other than GET and HEAD (the
+// API is read-only), 404 otherwise.
+func (s *API) ServeFallback(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		s.kit.ServeProblem(w, r, &httpkit.APIError{Status: http.StatusMethodNotAllowed, Kind: "method-not-allowed", Detail: s.l.T("api.detail.method")})
+		return
+	}
+	s.kit.ServeProblem(w, r, apiNotFound(s.l.T("api.detail.path"), nil))
+}
+
+// query parses the request's query for spec and checks what it names
+// exists; every problem becomes one 400 answer.
+func (s *API) query(r *http.Request, spec query.Spec) (query.Query, error) {
+	q, err := parseChecked(r.Context(), s.store, s.l, spec, r.URL.RawQuery)
+	var qe *QueryError
+	if errors.As(err, &qe) {
+		return query.Query{}, s.invalidParams(qe)
+	}
+	return q, err
+}
+
+// parseChecked parses a raw query string for spec and checks that what it
+// names exists. Problems are returned together as a *QueryError.
+func parseChecked(ctx context.Context, st opendata.RefStore, l *i18n.Locale, spec query.Spec, raw string) (query.Query, error) {
+	q, qe := query.Parse(raw, spec)
+	if qe == nil {
+		qe = &query.Error{}
+	}
+	if !qe.Has(query.CodeMalformed) {
+		if err := opendata.CheckRefs(ctx, st, &q, qe); err != nil {
+			return query.Query{}, err
+		}
+	}
+	if len(qe.Problems) == 0 {
+		return q, nil
+	}
+	return query.Query{}, apiQueryError(l, spec, qe)
+}
+
+// deprecationDate is when the old spellings of parameters were deprecated
+// (RFC 9745: a Unix time).
+const deprecationDate = "@1796515200" // 2026-12-06
+
+// deprecationLink points to docs/api.md's list of old spellings.
+const deprecationLink = `<https://github.com/accesswatch/accesswatch/blob/main/docs/api.md#deprecated-parameters>; rel="deprecation"; type="text/html"`
+
+// Deprecations marks answers to queries that use an old spelling of a
+// parameter (see query.Spec.LegacyEventType) with a Deprecation header and
+// a link to the documentation. It wraps the cache, which keeps no headers
+// but the content type.
+func Deprecations(spec query.Spec, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if spec.LegacyEventType && strings.Contains(r.URL.RawQuery, query.Type+"=") {
+			if q, _ := query.Parse(r.URL.RawQuery, spec); len(q.Deprecated) > 0 {
+				h := w.Header()
+				h.Set("Deprecation", deprecationDate)
+				h.Add("Link", deprecationLink)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ListCountries lists every country with a summary of its records.
+func (s *API) ListCountries(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, apiNoParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	countries, err := s.store.Countries(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := s.recordCounts(ctx, func(rec access.RecordView) string { return rec.CountryCode })
+	if err != nil {
+		return err
+	}
+	items := make([]countryJSON, len(countries))
+	for i, c := range countries {
+		items[i] = jsonCountry(c, counts[c.Code])
+	}
+	return writeJSON(w, listJSON[countryJSON]{Total: len(items), Items: items})
+}
+
+// recordCounts summarises every record, grouped by key.
+func (s *API) recordCounts(ctx context.Context, key func(access.RecordView) string) (map[string]countsJSON, error) {
+	records, _, err := s.store.Records(ctx, store.RecordFilter{})
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]countsJSON{}
+	for _, rec := range records {
+		c := counts[key(rec)]
+		c.add(rec)
+		counts[key(rec)] = c
+	}
+	return counts, nil
+}
+
+// ShowCountry shows one country, its records and its class-level measures.
+func (s *API) ShowCountry(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, apiNoParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	st := s.store
+	c, err := s.findCountry(ctx, r.PathValue("iso3"))
+	if err != nil {
+		return err
+	}
+	records, err := s.recordsWithSources(ctx, store.RecordFilter{Country: c.Code, Sort: store.SortCountry})
+	if err != nil {
+		return err
+	}
+	measures, _, err := st.Events(ctx, store.EventFilter{Country: c.Code, ClassLevelOnly: true, OldestFirst: true})
+	if err != nil {
+		return err
+	}
+	var counts countsJSON
+	for _, rec := range records.views {
+		counts.add(rec)
+	}
+	return writeJSON(w, countryDetailJSON{countryJSON: jsonCountry(c, counts), Records: records.json, ClassLevelEvents: jsonEvents(measures)})
+}
+
+func (s *API) findCountry(ctx context.Context, code string) (access.Country, error) {
+	c, err := s.store.Country(ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, apiNotFound(s.l.Tf("api.detail.country", code), err)
+	}
+	return c, err
+}
+
+func (s *API) findOrg(ctx context.Context, slug string) (access.Org, error) {
+	o, err := s.store.Org(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return o, apiNotFound(s.l.Tf("api.detail.org", slug), err)
+	}
+	return o, err
+}
+
+// recordPage is a list of records and their JSON views.
+type recordPage struct {
+	views []access.RecordView
+	json  []recordJSON
+	total int
+}
+
+// recordsWithSources reads records with the sources behind their statuses.
+func (s *API) recordsWithSources(ctx context.Context, f store.RecordFilter) (recordPage, error) {
+	views, total, err := s.store.Records(ctx, f)
+	if err != nil {
+		return recordPage{}, err
+	}
+	ids := make([]int64, 0, len(views))
+	for _, v := range views {
+		if v.StatusEventID != 0 {
+			ids = append(ids, v.StatusEventID)
+		}
+	}
+	sources, err := s.store.Sources(ctx, ids)
+	if err != nil {
+		return recordPage{}, err
+	}
+	out := recordPage{views: views, json: make([]recordJSON, len(views)), total: total}
+	for i, v := range views {
+		out.json[i] = jsonRecord(v, sources[v.StatusEventID])
+	}
+	return out, nil
+}
+
+// ListOrgs lists every organisation with a summary of its records.
+func (s *API) ListOrgs(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, apiNoParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	orgs, err := s.store.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := s.recordCounts(ctx, func(rec access.RecordView) string { return rec.OrgSlug })
+	if err != nil {
+		return err
+	}
+	items := make([]orgJSON, len(orgs))
+	for i, o := range orgs {
+		items[i] = jsonOrg(o, counts[o.Slug])
+	}
+	return writeJSON(w, listJSON[orgJSON]{Total: len(items), Items: items})
+}
+
+// ShowOrg shows one organisation and its records in every country.
+func (s *API) ShowOrg(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, apiNoParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	o, err := s.findOrg(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	records, err := s.recordsWithSources(ctx, store.RecordFilter{Org: o.Slug, Sort: store.SortCountry})
+	if err != nil {
+		return err
+	}
+	var counts countsJSON
+	for _, rec := range records.views {
+		counts.add(rec)
+	}
+	return writeJSON(w, orgDetailJSON{orgJSON: jsonOrg(o, counts), Records: records.json})
+}
+
+// ListRecords lists records, a page at a time, by country name, then
+// flagged and most severe first, then organisation name.
+func (s *API) ListRecords(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.query(r, recordListParams)
+	if err != nil {
+		return err
+	}
+	f := opendata.RecordSelection(q)
+	if q.Limit == 0 {
+		// limit=0 asks for the total alone. The store reads "no limit" from
+		// 0, so ask it for one row (which also makes it count) and drop it.
+		f.Limit = 1
+	}
+	page, err := s.recordsWithSources(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if q.Limit == 0 {
+		page.json = nil
+	}
+	return writeJSON(w, newPage("/api/v1/records", recordListParams, q, page.total, page.json))
+}
+
+// ShowRecord shows one record with its whole timeline and every source.
+func (s *API) ShowRecord(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.query(r, apiNoParams); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, err := s.findCountry(ctx, r.PathValue("iso3"))
+	if err != nil {
+		return err
+	}
+	o, err := s.findOrg(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	rec, err := s.store.Record(ctx, c.Code, o.Slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return apiNotFound(s.l.Tf("api.detail.record", o.Slug, c.Name), err)
+	}
+	if err != nil {
+		return err
+	}
+	events, _, err := s.store.Events(ctx, store.EventFilter{Country: c.Code, Org: o.Slug, OldestFirst: true})
+	if err != nil {
+		return err
+	}
+	var statusSources []access.Source
+	for _, e := range events {
+		if e.ID == rec.StatusEventID {
+			statusSources = e.Sources
+		}
+	}
+	return writeJSON(w, recordDetailJSON{recordJSON: jsonRecord(rec, statusSources), Events: jsonEvents(events)})
+}
+
+// ListEvents lists events with their sources, a page at a time, oldest
+// first (by date, then in the order they were recorded).
+func (s *API) ListEvents(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.query(r, EventListParams)
+	if err != nil {
+		return err
+	}
+	f := opendata.EventSelection(q)
+	f.OldestFirst, f.Limit, f.Offset = true, q.Limit, q.Offset
+	if q.Limit == 0 {
+		f.Limit = 1 // the total alone; see ListRecords
+	}
+	events, total, err := s.store.Changes(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	items := jsonEvents(events)
+	if q.Limit == 0 {
+		items = nil
+	}
+	return writeJSON(w, newPage("/api/v1/events", EventListParams, q, total, items))
+}

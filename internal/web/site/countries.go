@@ -1,0 +1,111 @@
+package site
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// ListCountries lists the countries with records or class-level measures.
+func (s *Site) ListCountries(w http.ResponseWriter, r *http.Request) error {
+	q, spec, err := s.parseQueryWithRegions(r, countriesSpec)
+	if err != nil {
+		return err
+	}
+	list, total, err := s.store.CountrySummaries(r.Context(), store.CountryFilter{
+		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text,
+		Sort: store.CountrySort(q.Sort), Limit: ListPageSize, Offset: q.PageOffset(ListPageSize),
+	})
+	if err != nil {
+		return err
+	}
+	const path = "/countries"
+	v := templates.CountriesView{Filters: filters(q, spec, path), Countries: list}
+	if v.Pager, err = s.pager(q, spec, path, total, ListPageSize); err != nil {
+		return err
+	}
+	h, err := s.history(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	v.Trends = h.CountryTrends(s.now())
+	s.kit.Render(w, r, http.StatusOK, templates.CountriesPage(s.kit.Page(s.title(s.l.T("nav.countries"), q), "countries"), v))
+	return nil
+}
+
+// ShowCountry shows one country: figures with its trend marker, every
+// organisation's status there (filterable), its timeline including
+// class-level measures, and its trend charts.
+func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
+	code, err := s.countryCode(w, r)
+	if err != nil || code == "" {
+		return err
+	}
+	spec := countrySpec()
+	q, err := s.parseQuery(r, spec)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := templates.CountryView{ChangesURL: query.Query{Country: code, Page: 1, Sort: changeSorts[0]}.URL("/changes", changesSpec(nil))}
+	if v.Summary, err = s.store.CountrySummary(ctx, code); err != nil {
+		return s.countryNotFound(code, err)
+	}
+	total := 0
+	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
+		Country: code, Statuses: q.Statuses, FlaggedOnly: q.Flagged, OrgType: q.OrgType, Query: q.Text,
+		Sort: store.RecordSort(q.Sort), Limit: RecordPageSize, Offset: q.PageOffset(RecordPageSize),
+	})
+	if err != nil {
+		return err
+	}
+	path := templates.CountryURL(code)
+	v.Filters = filters(q, spec, path)
+	if v.Pager, err = s.pager(q, spec, path, total, RecordPageSize); err != nil {
+		return err
+	}
+	if v.Timeline, v.TimelineTotal, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Limit: CountryTimelineLen}); err != nil {
+		return err
+	}
+	slices.Reverse(v.Timeline) // the latest events, told oldest first
+	h, err := s.history(ctx, code)
+	if err != nil {
+		return err
+	}
+	v.Trend, v.Trends = s.countryTrend(code, h), s.trendCharts(code, h)
+	s.kit.Render(w, r, http.StatusOK, templates.CountryPage(s.kit.Page(s.title(v.Summary.Name, q), "countries"), v))
+	return nil
+}
+
+// countryCode reads the {iso3} path value. A code in lower case is
+// redirected to its canonical upper-case address (and "" returned); a
+// value that cannot be a code is a 404.
+func (s *Site) countryCode(w http.ResponseWriter, r *http.Request) (string, error) {
+	code := r.PathValue("iso3")
+	if access.ValidCountryCode(code) {
+		return code, nil
+	}
+	if up := strings.ToUpper(code); len(code) == 3 && access.ValidCountryCode(up) {
+		target := templates.CountryURL(up) + strings.TrimPrefix(r.URL.EscapedPath(), templates.CountryURL(code))
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return "", nil
+	}
+	return "", s.countryNotFound(code, store.ErrNotFound)
+}
+
+// countryNotFound answers an unknown country code with a 404 that says so.
+func (s *Site) countryNotFound(code string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return s.kit.NotFoundBecause(s.l.Tf("dash.country.unknown", query.Clip(code)), err)
+	}
+	return err
+}

@@ -1,0 +1,79 @@
+package site
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// ListOrgs lists the organisations with what their records add up to.
+func (s *Site) ListOrgs(w http.ResponseWriter, r *http.Request) error {
+	q, spec, err := s.parseQueryWithRegions(r, orgsSpec)
+	if err != nil {
+		return err
+	}
+	list, total, err := s.store.OrgSummaries(r.Context(), store.OrgFilter{
+		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text,
+		Sort: store.OrgSort(q.Sort), Limit: ListPageSize, Offset: q.PageOffset(ListPageSize),
+	})
+	if err != nil {
+		return err
+	}
+	const path = "/orgs"
+	v := templates.OrgsView{Filters: filters(q, spec, path), Orgs: list}
+	if v.Pager, err = s.pager(q, spec, path, total, ListPageSize); err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.OrgsPage(s.kit.Page(s.title(s.l.T("nav.orgs"), q), "orgs"), v))
+	return nil
+}
+
+// ShowOrg shows one organisation's status in every country where it has a
+// record, and its latest events.
+func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
+	slug := r.PathValue("slug")
+	if !access.ValidSlug(slug) {
+		return s.orgNotFound(slug, store.ErrNotFound)
+	}
+	q, spec, err := s.parseQueryWithRegions(r, orgSpec)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := templates.OrgView{ChangesURL: query.Query{Org: slug, Page: 1, Sort: changeSorts[0]}.URL("/changes", changesSpec(nil))}
+	if v.Summary, err = s.store.OrgSummary(ctx, slug); err != nil {
+		return s.orgNotFound(slug, err)
+	}
+	total := 0
+	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
+		Org: slug, Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, Query: q.Text,
+		Sort: store.RecordSort(q.Sort), Limit: RecordPageSize, Offset: q.PageOffset(RecordPageSize),
+	})
+	if err != nil {
+		return err
+	}
+	path := templates.OrgURL(slug)
+	v.Filters = filters(q, spec, path)
+	if v.Pager, err = s.pager(q, spec, path, total, RecordPageSize); err != nil {
+		return err
+	}
+	if v.Latest, v.LatestTotal, err = s.store.Changes(ctx, store.ChangeFilter{Org: slug, Limit: OrgTimelineLen}); err != nil {
+		return err
+	}
+	slices.Reverse(v.Latest) // the latest events, told oldest first
+	s.kit.Render(w, r, http.StatusOK, templates.OrgPage(s.kit.Page(s.title(v.Summary.Label(), q), "orgs"), v))
+	return nil
+}
+
+// orgNotFound answers an unknown organisation with a 404 that says so.
+func (s *Site) orgNotFound(slug string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return s.kit.NotFoundBecause(s.l.Tf("dash.org.unknown", query.Clip(slug)), err)
+	}
+	return err
+}

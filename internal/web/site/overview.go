@@ -1,0 +1,71 @@
+package site
+
+import (
+	"net/http"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// ShowOverview renders the front page: headline figures, the world map, the
+// flagged records, the countries most affected, the latest changes, the
+// trends, then the other records by country.
+func (s *Site) ShowOverview(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.parseQuery(r, noParams()); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := templates.OverviewView{RecentDays: RecentDays}
+	var err error
+	if v.Headline, err = s.store.Headline(ctx, s.recentSince()); err != nil {
+		return err
+	}
+	v.Flagged, v.FlaggedTotal, err = s.store.Records(ctx, store.RecordFilter{FlaggedOnly: true, Sort: store.SortSeverity, Limit: OverviewFlagged})
+	if err != nil {
+		return err
+	}
+	statusEvents := make([]int64, len(v.Flagged))
+	for i, rec := range v.Flagged {
+		statusEvents[i] = rec.StatusEventID
+	}
+	if v.StatusSources, err = s.store.Sources(ctx, statusEvents); err != nil {
+		return err
+	}
+	v.Countries, v.CountriesTotal, err = s.store.CountrySummaries(ctx, store.CountryFilter{FlaggedOnly: true, Sort: store.CountryByFlagged, Limit: OverviewCountries})
+	if err != nil {
+		return err
+	}
+	if v.Latest, _, err = s.store.Changes(ctx, store.ChangeFilter{ChangesOnly: true, Limit: OverviewLatest, NoTotal: true}); err != nil {
+		return err
+	}
+	others, total, err := s.store.UnflaggedRecords(ctx, OverviewOthers)
+	if err != nil {
+		return err
+	}
+	v.Others, v.OthersShown, v.OthersTotal = groupByCountry(others), len(others), total
+	// The map and the trends read every record event once, on a cache
+	// miss only: the page, map included, is served from the page cache.
+	h, err := s.history(ctx, "")
+	if err != nil {
+		return err
+	}
+	if v.Map, err = s.worldMapView(ctx, "overview-map", h); err != nil {
+		return err
+	}
+	v.Trends, v.CountryTrends = s.trendCharts("", h), h.CountryTrends(s.now())
+	s.kit.Render(w, r, http.StatusOK, templates.Overview(s.kit.Page("", "overview"), v))
+	return nil
+}
+
+// groupByCountry groups records that come ordered by country.
+func groupByCountry(records []access.RecordView) []templates.CountryRecords {
+	var out []templates.CountryRecords
+	for _, rec := range records {
+		if n := len(out); n == 0 || out[n-1].Code != rec.CountryCode {
+			out = append(out, templates.CountryRecords{Code: rec.CountryCode, Name: rec.CountryName})
+		}
+		out[len(out)-1].Records = append(out[len(out)-1].Records, rec)
+	}
+	return out
+}

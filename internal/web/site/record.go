@@ -1,0 +1,46 @@
+package site
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/templates"
+)
+
+// ShowRecord shows one organisation in one country with its whole timeline.
+func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
+	code, err := s.countryCode(w, r)
+	if err != nil || code == "" {
+		return err
+	}
+	slug := r.PathValue("slug")
+	if !access.ValidSlug(slug) {
+		return s.orgNotFound(slug, store.ErrNotFound)
+	}
+	if _, err := s.parseQuery(r, noParams()); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	rec, err := s.store.Record(ctx, code, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		// Say which part of the address is wrong.
+		if _, cerr := s.store.Country(ctx, code); cerr != nil {
+			return s.countryNotFound(code, cerr)
+		}
+		return s.kit.NotFoundBecause(s.l.Tf("dash.record.unknown", query.Clip(slug), code), err)
+	}
+	if err != nil {
+		return err
+	}
+	v := templates.RecordPageView{Record: rec}
+	v.PresenceUntil, v.PresenceYears = rec.Presence(s.now().UTC().Year())
+	if v.Timeline, _, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Org: slug, OldestFirst: true}); err != nil {
+		return err
+	}
+	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
+	s.kit.Render(w, r, http.StatusOK, templates.RecordPage(s.kit.Page(title, "countries"), v))
+	return nil
+}

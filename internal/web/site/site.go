@@ -1,0 +1,50 @@
+// Package site is accesswatch's public face: the overview, the country,
+// organisation and record pages, the change log and its Atom feed, the
+// world map and the status badges. Its handlers render; the router
+// (package web) decides caching and limits.
+package site
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/geo"
+	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/httpkit"
+)
+
+// Store is what the public pages read.
+type Store interface {
+	Headline(ctx context.Context, recentSince access.Date) (access.Headline, error)
+	Regions(ctx context.Context) ([]string, error)
+	CountrySummaries(ctx context.Context, f store.CountryFilter) ([]access.CountrySummary, int, error)
+	CountrySummary(ctx context.Context, code string) (access.CountrySummary, error)
+	OrgSummaries(ctx context.Context, f store.OrgFilter) ([]access.OrgSummary, int, error)
+	OrgSummary(ctx context.Context, slug string) (access.OrgSummary, error)
+	UnflaggedRecords(ctx context.Context, limit int) ([]access.RecordView, int, error)
+	Changes(ctx context.Context, f store.ChangeFilter) ([]access.EventView, int, error)
+	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
+	Record(ctx context.Context, country, slug string) (access.RecordView, error)
+	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
+	TrendEvents(ctx context.Context, country string) ([]access.Event, error)
+	opendata.RefStore // the countries, organisations and regions filters name
+}
+
+// Site serves the public pages.
+type Site struct {
+	store Store
+	kit   *httpkit.Kit
+	l     *i18n.Locale
+	now   func() time.Time           // the site's one clock: "today", "the last 90 days"
+	world func() (*geo.World, error) // the projected map, built once on first use
+}
+
+// New returns the public pages over st, rendered with kit, dated by now
+// (the same clock as the store's).
+func New(st Store, kit *httpkit.Kit, now func() time.Time) *Site {
+	return &Site{store: st, kit: kit, l: kit.L, now: now, world: sync.OnceValues(embeddedWorld)}
+}
