@@ -101,11 +101,12 @@ func TestCountrySummaries(t *testing.T) {
 		}
 	}
 	ner := byCode["NER"]
-	if ner.ReachLost != 3_000_000 || ner.LastChange.ISO() != "2025-06-05" || ner.Flags[access.StatusExpelled] != 1 {
+	// The newest Niger entry is the class-level suspension of Nov 2025.
+	if ner.ReachLost != 3_000_000 || ner.LastChange.ISO() != "2025-11" || ner.Flags[access.StatusExpelled] != 1 || ner.Measures != 2 {
 		t.Errorf("Niger: %+v", ner)
 	}
-	// Mali has no record, only the class-level ban: it is listed for it.
-	if mli, ok := byCode["MLI"]; !ok || mli.Records != 0 || mli.Measures != 1 || mli.LastChange.ISO() != "2022-11-21" {
+	// Mali has one record besides the class-level ban of 2022.
+	if mli, ok := byCode["MLI"]; !ok || mli.Records != 1 || mli.Measures != 1 || mli.LastChange.ISO() != "2022-12-17" {
 		t.Errorf("Mali: %+v (listed %v)", mli, ok)
 	}
 	if _, ok := byCode["NOR"]; ok {
@@ -118,6 +119,11 @@ func TestCountrySummaries(t *testing.T) {
 		}
 	}
 
+	national, _, _ := s.Records(ctx, RecordFilter{OrgType: access.OrgNationalNGO})
+	withNational := map[string]bool{}
+	for _, r := range national {
+		withNational[r.CountryCode] = true
+	}
 	tests := []struct {
 		name  string
 		f     CountryFilter
@@ -126,7 +132,7 @@ func TestCountrySummaries(t *testing.T) {
 		{"flagged", CountryFilter{FlaggedOnly: true}, func(c CountrySummary) bool { return c.Flagged > 0 }},
 		{"region", CountryFilter{Region: "Asia"}, func(c CountrySummary) bool { return c.Region == "Asia" }},
 		{"text", CountryFilter{Query: "nig"}, func(c CountrySummary) bool { return strings.Contains(strings.ToLower(c.Name), "nig") }},
-		{"org type", CountryFilter{OrgType: access.OrgNationalNGO}, func(c CountrySummary) bool { return c.Code == "NER" }},
+		{"org type", CountryFilter{OrgType: access.OrgNationalNGO}, func(c CountrySummary) bool { return withNational[c.Code] }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,8 +158,13 @@ func TestCountrySummaries(t *testing.T) {
 	}
 	// Statuses narrow what is counted, not just what is listed.
 	banned, _, _ := s.CountrySummaries(ctx, CountryFilter{Statuses: []access.Status{access.StatusBanned}})
-	if len(banned) != 1 || banned[0].Code != "NER" || banned[0].Records != 2 || banned[0].ReachLost != 1_000_000 || banned[0].Flags[access.StatusExpelled] != 0 {
+	if len(banned) < 2 {
 		t.Errorf("banned: %+v", banned)
+	}
+	for _, c := range banned {
+		if c.Flags[access.StatusExpelled] != 0 || (c.Code == "NER" && (c.Records != 3 || c.ReachLost != 1_000_000)) {
+			t.Errorf("banned: %+v", c)
+		}
 	}
 
 	// Pages of every order cover the list once.
@@ -182,7 +193,7 @@ func TestCountrySummaryOfOneCountry(t *testing.T) {
 	s, _ := openSeeded(t)
 	ctx := context.Background()
 	ner, err := s.CountrySummary(ctx, "NER")
-	if err != nil || ner.Name != "Niger" || ner.Records != 3 || ner.ReachLost != 3_000_000 {
+	if err != nil || ner.Name != "Niger" || ner.Records != 5 || ner.ReachLost != 3_000_000 {
 		t.Errorf("NER: %+v, %v", ner, err)
 	}
 	nor, err := s.CountrySummary(ctx, "NOR")
@@ -219,13 +230,13 @@ func TestOrgSummaries(t *testing.T) {
 		}
 	}
 	nrc := all[slices.IndexFunc(all, func(o OrgSummary) bool { return o.Slug == "nrc" })]
-	// Sudan expelled it and Ethiopia suspended it; its own suspension in
-	// Afghanistan is not flagged.
-	if nrc.Countries != 3 || nrc.Flagged != 2 || nrc.Flags[access.StatusExpelled] != 1 || nrc.Flags[access.StatusSuspended] != 1 {
+	// Sudan expelled it, Ethiopia and another authority suspended it, Israel
+	// ordered it out; its own suspension in Afghanistan is not flagged.
+	if nrc.Countries != 6 || nrc.Flagged != 4 || nrc.Flags[access.StatusExpelled] != 1 || nrc.Flags[access.StatusSuspended] != 2 {
 		t.Errorf("NRC: %+v", nrc)
 	}
 	africa, _, _ := s.OrgSummaries(ctx, OrgFilter{Region: "Africa", Query: "NRC"})
-	if len(africa) != 1 || africa[0].Countries != 2 {
+	if len(africa) != 1 || africa[0].Countries != 4 {
 		t.Errorf("NRC in Africa: %+v", africa)
 	}
 	flaggedOnly, _, _ := s.OrgSummaries(ctx, OrgFilter{FlaggedOnly: true})
@@ -235,7 +246,7 @@ func TestOrgSummaries(t *testing.T) {
 		}
 	}
 	national, _, _ := s.OrgSummaries(ctx, OrgFilter{OrgType: access.OrgNationalNGO})
-	if len(national) != 1 || national[0].Slug != "apbe" {
+	if len(national) != 4 || !slices.ContainsFunc(national, func(o OrgSummary) bool { return o.Slug == "apbe" }) {
 		t.Errorf("national NGOs: %+v", national)
 	}
 	for _, sort := range OrgSorts {
@@ -254,8 +265,8 @@ func TestOrgSummaryOfOneOrganisation(t *testing.T) {
 	s, _ := openSeeded(t)
 	ctx := context.Background()
 	icrc, err := s.OrgSummary(ctx, "icrc")
-	if err != nil || icrc.Name != "International Committee of the Red Cross" || icrc.Countries != 1 || icrc.ReachLost != 2_000_000 ||
-		icrc.Flags[access.StatusExpelled] != 1 {
+	if err != nil || icrc.Name != "International Committee of the Red Cross" || icrc.Countries != 3 || icrc.ReachLost != 2_000_000 ||
+		icrc.Flags[access.StatusExpelled] != 3 {
 		t.Errorf("icrc: %+v, %v", icrc, err)
 	}
 	if _, err := s.OrgSummary(ctx, "no-such-org"); !errors.Is(err, ErrNotFound) {

@@ -56,7 +56,8 @@ type RecordFilter struct {
 
 const recordSelect = `SELECT r.id, r.country_code, c.name, c.region, o.slug, o.name, o.acronym, o.type, o.website,
 	r.status, r.status_since, r.status_initiated_by, r.status_event_id, r.presence_since, r.reach_people, r.reach_basis,
-	r.reach_period, r.reach_date, r.last_reviewed, r.review_due, r.summary, r.version, r.updated_at, r.updated_by
+	r.reach_period, r.reach_date, r.last_reviewed, r.review_due, r.summary, r.version, r.updated_at, r.updated_by,
+	r.status_until, r.status_until_kind, r.latest_event
 FROM records r
 JOIN organisations o ON o.id = r.org_id
 JOIN countries c ON c.code = r.country_code`
@@ -143,14 +144,16 @@ func likePattern(q string) string {
 
 func scanRecord(row interface{ Scan(...any) error }) (RecordView, error) {
 	var v RecordView
-	var since, reachDate, reviewed, updated string
+	var since, reachDate, reviewed, updated, until, latest string
 	var people sql.NullInt64
 	var basis, period string
 	err := row.Scan(&v.ID, &v.CountryCode, &v.CountryName, &v.Region, &v.Org.Slug, &v.Org.Name, &v.Org.Acronym,
 		&v.Org.Type, &v.Org.Website, &v.Status, &since, &v.StatusInitiatedBy, &v.StatusEventID, &v.PresenceSince, &people, &basis,
-		&period, &reachDate, &reviewed, &v.ReviewDue, &v.Summary, &v.Version, &updated, &v.UpdatedBy)
+		&period, &reachDate, &reviewed, &v.ReviewDue, &v.Summary, &v.Version, &updated, &v.UpdatedBy,
+		&until, &v.StatusUntilKind, &latest)
 	v.OrgSlug = v.Org.Slug
 	v.StatusSince, v.ReachDate, v.LastReviewed = date(since), date(reachDate), date(reviewed)
+	v.StatusUntil, v.LatestEvent = date(until), date(latest)
 	v.Reach = reach(people, basis, period)
 	v.UpdatedAt = parseTimestamp(updated)
 	return v, err
