@@ -88,11 +88,11 @@ type Event struct {
 	// a measure sets (see UntilKindOf); zero when none is stated.
 	Until         Date
 	PresenceSince int // year the organisation's presence began, when the event reports it
-	Description    string
-	Sources        []Source
-	Verification   Verification
-	EnteredBy      string
-	EnteredAt      time.Time
+	Description   string
+	Sources       []Source
+	Verification  Verification
+	EnteredBy     string
+	EnteredAt     time.Time
 	// Supersedes is the event this one corrects (0: none).
 	Supersedes int64
 	// Correction is set when the event was retracted or superseded: it then

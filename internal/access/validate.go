@@ -296,3 +296,11 @@ func (s SeverityScore) Validate(now time.Time) error {
 	e.httpURL("score_url", s.URL, false)
 	return e.Err()
 }
+
+// ValidateCorrection checks the reason given for retracting or superseding
+// an event: required, one or more lines of text within MaxLongText.
+func ValidateCorrection(reason string) error {
+	var e Errors
+	e.text("reason", strings.TrimSpace(reason), MaxLongText, true, true)
+	return e.Err()
+}

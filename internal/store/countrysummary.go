@@ -25,6 +25,17 @@ type CountrySummary struct {
 	LastChange access.Date
 	// Flags counts the flagged records by status.
 	Flags map[access.Status]int
+
+	// LostByBasis sums the reach lost today per basis over every record of
+	// the country (whatever the filter), never across bases; WithFigure and
+	// WithoutFigure count its records whose reach is lost with a figure and
+	// those in a lost status with none (see access.SummariseLost).
+	LostByBasis   map[access.ReachBasis]int64
+	WithFigure    int
+	WithoutFigure int
+	// ClassMeasuresInForce counts the class-level measures in force today
+	// (see access.ClassMeasuresInForce).
+	ClassMeasuresInForce int
 }
 
 // CountrySort orders a country list.
@@ -214,6 +225,22 @@ func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFil
 	}
 	for i := range out {
 		out[i].Flags = flags[out[i].Code]
+	}
+	if len(out) == 0 {
+		return out, total, nil
+	}
+	lost, err := s.lostByCountry(ctx, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	measures, err := s.ClassMeasureCounts(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		l := lost[out[i].Code]
+		out[i].LostByBasis, out[i].WithFigure, out[i].WithoutFigure = l.ByBasis, l.WithFigure, l.WithoutFigure
+		out[i].ClassMeasuresInForce = measures[out[i].Code]
 	}
 	return out, total, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -23,23 +24,40 @@ func TestHeadlineAddsUpTheRecords(t *testing.T) {
 	orgs, countries := map[string]bool{}, map[string]bool{}
 	var flagged int
 	var lost int64
+	byBasis := map[access.ReachBasis]int64{}
+	now := s.Now()
 	for _, r := range records {
 		lost += r.ReachLost()
-		if r.Flagged() {
+		if r.FlaggedAt(now) {
 			flagged++
 			orgs[r.OrgSlug], countries[r.CountryCode] = true, true
+		}
+		if l := r.LostReachAt(now); l != nil {
+			byBasis[l.Basis] += l.People
 		}
 	}
 	events, _, _ := s.Events(ctx, EventFilter{})
 	recent := 0
 	for _, e := range events {
-		if e.StatusAfter != "" && e.Date.ISO() >= since.ISO() {
+		if access.ChangesStatus(e.Event) && e.Date.ISO() >= since.ISO() {
 			recent++
 		}
 	}
-	want := Headline{FlaggedOrgs: len(orgs), FlaggedRecords: flagged, CountriesAffected: len(countries), PeopleLost: lost, RecentChanges: recent}
-	if h != want {
-		t.Errorf("headline %+v, want %+v", h, want)
+	want := [5]int64{int64(len(orgs)), int64(flagged), int64(len(countries)), lost, int64(recent)}
+	got := [5]int64{int64(h.FlaggedOrgs), int64(h.FlaggedRecords), int64(h.CountriesAffected), h.PeopleLost, int64(h.RecentChanges)}
+	if got != want {
+		t.Errorf("headline %+v, want %+v", got, want)
+	}
+	if !maps.Equal(h.LostByBasis, byBasis) || len(byBasis) < 2 {
+		t.Errorf("lost by basis %v, want %v", h.LostByBasis, byBasis)
+	}
+	for i, f := range h.LargestLost {
+		if i > 0 && f.Reach.People > h.LargestLost[i-1].Reach.People || f.Reach.Basis == "" || f.Reported.IsZero() {
+			t.Errorf("largest lost %+v", h.LargestLost)
+		}
+	}
+	if h.WithFigure == 0 || h.WithoutFigure == 0 || h.AsOf.NewestEvent.ISO() != "2026-02-27" || h.AsOf.LastEntry.IsZero() {
+		t.Errorf("with %d without %d as of %+v", h.WithFigure, h.WithoutFigure, h.AsOf)
 	}
 	// The bundled cases: ICRC 2,000,000 + Acted 1,000,000 in Niger, and two
 	// Sudan figures; at least the ICRC's expulsion is recent.

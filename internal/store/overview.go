@@ -14,26 +14,78 @@ import (
 
 // Headline holds the overview's headline figures.
 type Headline struct {
-	FlaggedOrgs       int   // distinct organisations with at least one flagged record
-	FlaggedRecords    int   // flagged records (an organisation in a country)
-	CountriesAffected int   // countries with at least one flagged record
-	PeopleLost        int64 // sum of the reach lost over every record
-	RecentChanges     int   // status-changing events dated on or after the day given to Headline
+	FlaggedOrgs       int // distinct organisations with at least one record flagged today
+	FlaggedRecords    int // records flagged today (an organisation in a country)
+	CountriesAffected int // countries with at least one record flagged today
+	// PeopleLost is the sum of the stored reach lost over every record.
+	//
+	// Deprecated: it adds figures of different bases (annual, period,
+	// cumulative) and counts time-limited measures past their end; show
+	// LostByBasis and LargestLost instead.
+	PeopleLost    int64
+	RecentChanges int // status changes (see access.ChangesStatus) dated on or after the day given to Headline
+
+	// LostByBasis sums the reach lost today per basis, never across bases
+	// (see access.SummariseLost); LargestLost lists the largest lost
+	// figures with basis, organisation, country and the date each figure
+	// was reported; WithFigure and WithoutFigure count the records whose
+	// reach is lost today with a figure, and those in a lost status with no
+	// figure reported (unknown, never 0).
+	LostByBasis   map[access.ReachBasis]int64
+	LargestLost   []access.LostFigure
+	WithFigure    int
+	WithoutFigure int
+	// ClassMeasuresInForce counts the class-level measures in force today,
+	// in ClassMeasureCountries countries.
+	ClassMeasuresInForce  int
+	ClassMeasureCountries int
+	// DueForReview counts the records due for review today.
+	DueForReview int
+	// AsOf says how current the data is.
+	AsOf DataAsOf
 }
 
-// Headline computes the headline figures. recentSince is the first day that
-// counts towards RecentChanges (an event counts when its date, at its
-// precision, starts on or after that day).
+// currentlyFlagged is the SQL condition for a record flagged today
+// (:today, an ISO day): flagged, and not a time-limited measure past its
+// end with no later event (access.RecordState.FlaggedAt).
+const currentlyFlagged = `flagged = 1 AND NOT (measure_ends <> '' AND measure_ends <= :today AND latest_event < measure_ends)`
+
+// Headline computes the headline figures at the store's clock. recentSince
+// is the first day that counts towards RecentChanges (an event counts when
+// its date, at its precision, starts on or after that day).
 func (s *Store) Headline(ctx context.Context, recentSince access.Date) (Headline, error) {
 	var h Headline
 	err := s.reader.QueryRowContext(ctx, `SELECT
-	(SELECT COUNT(DISTINCT org_id) FROM records WHERE flagged = 1),
-	(SELECT COUNT(*) FROM records WHERE flagged = 1),
-	(SELECT COUNT(DISTINCT country_code) FROM records WHERE flagged = 1),
+	(SELECT COUNT(DISTINCT org_id) FROM records WHERE `+currentlyFlagged+`),
+	(SELECT COUNT(*) FROM records WHERE `+currentlyFlagged+`),
+	(SELECT COUNT(DISTINCT country_code) FROM records WHERE `+currentlyFlagged+`),
 	(SELECT COALESCE(SUM(reach_lost), 0) FROM records),
-	(SELECT COUNT(*) FROM events WHERE status_after <> '' AND date >= :since)`,
-		sql.Named("since", recentSince.ISO())).Scan(&h.FlaggedOrgs, &h.FlaggedRecords, &h.CountriesAffected, &h.PeopleLost, &h.RecentChanges)
+	(SELECT COUNT(*) FROM events WHERE status_after <> '' AND record_id IS NOT NULL AND type <> 'presence_recorded'
+		AND date >= :since AND id NOT IN (SELECT event_id FROM event_corrections))`,
+		sql.Named("since", recentSince.ISO()), sql.Named("today", access.DayOf(s.now().UTC()).ISO())).
+		Scan(&h.FlaggedOrgs, &h.FlaggedRecords, &h.CountriesAffected, &h.PeopleLost, &h.RecentChanges)
 	if err != nil {
+		return Headline{}, fmt.Errorf("headline figures: %w", err)
+	}
+	lost, err := s.LostReach(ctx, "", LargestLostFigures)
+	if err != nil {
+		return Headline{}, fmt.Errorf("headline figures: %w", err)
+	}
+	h.LostByBasis, h.LargestLost, h.WithFigure, h.WithoutFigure = lost.ByBasis, lost.Largest, lost.WithFigure, lost.WithoutFigure
+	counts, err := s.ClassMeasureCounts(ctx)
+	if err != nil {
+		return Headline{}, fmt.Errorf("headline figures: %w", err)
+	}
+	for _, n := range counts {
+		h.ClassMeasuresInForce += n
+		h.ClassMeasureCountries++
+	}
+	due, err := s.DueForReview(ctx, "")
+	if err != nil {
+		return Headline{}, fmt.Errorf("headline figures: %w", err)
+	}
+	h.DueForReview = len(due)
+	if h.AsOf, err = s.DataAsOf(ctx); err != nil {
 		return Headline{}, fmt.Errorf("headline figures: %w", err)
 	}
 	return h, nil

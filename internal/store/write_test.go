@@ -238,13 +238,13 @@ func TestRecordEventRejectsBadInputUnchanged(t *testing.T) {
 	ctx := context.Background()
 	before := checksum(t, s)
 	cases := map[string]func(*NewEvent){
-		"unknown country":      func(in *NewEvent) { in.Event.CountryCode = "XXX" },
-		"invalid status":       func(in *NewEvent) { in.Event.StatusAfter = "closed" },
-		"no sources":           func(in *NewEvent) { in.Event.Sources = nil },
-		"javascript source":    func(in *NewEvent) { in.Event.Sources[0].URL = "javascript:alert(1)" },
-		"future":               func(in *NewEvent) { in.Event.Date = access.MustParseDate("2027-01-01") },
-		"bad new org":          func(in *NewEvent) { in.Event.OrgSlug = "zz"; in.Org = &access.Org{Name: "", Type: "x"} },
-		"negative affected":    func(in *NewEvent) { n := int64(-5); in.Event.PeopleAffected = &n },
+		"unknown country":   func(in *NewEvent) { in.Event.CountryCode = "XXX" },
+		"invalid status":    func(in *NewEvent) { in.Event.StatusAfter = "closed" },
+		"no sources":        func(in *NewEvent) { in.Event.Sources = nil },
+		"javascript source": func(in *NewEvent) { in.Event.Sources[0].URL = "javascript:alert(1)" },
+		"future":            func(in *NewEvent) { in.Event.Date = access.MustParseDate("2027-01-01") },
+		"bad new org":       func(in *NewEvent) { in.Event.OrgSlug = "zz"; in.Org = &access.Org{Name: "", Type: "x"} },
+		"negative affected": func(in *NewEvent) { n := int64(-5); in.Event.PeopleAffected = &n },
 	}
 	for name, edit := range cases {
 		in := newEvent(AnyVersion)
