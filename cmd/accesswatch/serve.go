@@ -62,7 +62,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	}
 	// The one clock: the store, the site and its sessions all read it.
 	now := time.Now
-	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, now, log)
+	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, now, cfg.ReviewAfter, log)
 	if err != nil {
 		return err
 	}
