@@ -193,9 +193,12 @@ func (h *History) Monthly(first, last Month) []MonthPoint {
 				break
 			}
 			// A time-limited measure stops being flagged at its stated end,
-			// unless the record's next step comes first.
+			// unless the record's next step comes first. The end is an
+			// instant (the start of the day, month or year after the stated
+			// one), so the month whose end it falls on already counts the
+			// measure as over.
 			if end, ok := s.state.measureEnd(); ok && (k+1 == len(r.steps) || end.Before(r.steps[k+1].start)) {
-				if !set(end, false) {
+				if !set(end.Add(-time.Nanosecond), false) {
 					break
 				}
 			}

@@ -242,8 +242,8 @@ func TestTrendCountsStatusChangesAndEnds(t *testing.T) {
 	if points[9].Flagged != 1 { // October 2021: suspended
 		t.Errorf("Oct 2021 flagged %d, want 1", points[9].Flagged)
 	}
-	if points[10].Flagged != 1 || points[11].Flagged != 0 { // the suspension ends with November
-		t.Errorf("Nov %d Dec %d flagged, want 1 and 0", points[10].Flagged, points[11].Flagged)
+	if points[10].Flagged != 0 || points[11].Flagged != 0 { // the suspension is over at the end of November
+		t.Errorf("Nov %d Dec %d flagged, want 0 and 0", points[10].Flagged, points[11].Flagged)
 	}
 	if y := Yearly(points); len(y) != 1 || y[0].Flagged != 0 {
 		t.Errorf("flagged at the end of 2021: %+v", y)
