@@ -350,10 +350,10 @@ func TestAPIRecordsUpdatedSince(t *testing.T) {
 		t.Fatal(err)
 	}
 	for query, want := range map[string]string{
-		"updated_since=2026-03-02":             "AFG/nrc",
-		"updated_since=2026-03-03T11:59:59Z":   "AFG/nrc",
-		"updated_since=2026-03-03T12:00:01Z":   "AFG/nrc", // the bound is its day: no bisecting to the second
-		"updated_since=2026-03-04T00:00:00Z":   "",
+		"updated_since=2026-03-02":                "AFG/nrc",
+		"updated_since=2026-03-03T11:59:59Z":      "AFG/nrc",
+		"updated_since=2026-03-03T12:00:01Z":      "AFG/nrc", // the bound is its day: no bisecting to the second
+		"updated_since=2026-03-04T00:00:00Z":      "",
 		"updated_since=2026-03-02&status=unknown": "",
 	} {
 		page := getJSON[apiPage[apiRecord]](t, srv, "/api/v1/records?"+query)
