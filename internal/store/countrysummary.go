@@ -17,7 +17,7 @@ import (
 type CountrySummary struct {
 	access.Country
 	Records   int   // records (organisations) in the country
-	Flagged   int   // of which flagged
+	Flagged   int   // of which flagged today (a time-limited measure past its end is not)
 	ReachLost int64 // people whose aid was lost
 	Measures  int   // class-level measures recorded
 	// LastChange is the date of the latest event that changed a status or
@@ -73,7 +73,7 @@ type CountryFilter struct {
 const (
 	countryAggHead = `
 WITH agg AS (
-	SELECT r.country_code AS code, COUNT(*) AS records, SUM(r.flagged) AS flagged, SUM(r.reach_lost) AS lost
+	SELECT r.country_code AS code, COUNT(*) AS records, SUM(` + flaggedToday + `) AS flagged, SUM(r.reach_lost) AS lost
 	FROM records r JOIN organisations o ON o.id = r.org_id
 	WHERE `
 	countryAggFilters = `(:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
@@ -134,7 +134,7 @@ SELECT COUNT(*)` + countrySummaryJoin
 // countries, under the same record filters as the summary.
 const countryFlags = `SELECT r.country_code, r.status, COUNT(*)
 FROM records r JOIN organisations o ON o.id = r.org_id
-WHERE r.flagged = 1 AND r.country_code IN (SELECT value FROM json_each(:keys))
+WHERE ` + flaggedToday + ` AND r.country_code IN (SELECT value FROM json_each(:keys))
   AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
   AND (:org_type = '' OR o.type = :org_type)
 GROUP BY r.country_code, r.status`
@@ -188,7 +188,7 @@ func (s *Store) CountrySummary(ctx context.Context, code string) (CountrySummary
 }
 
 func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFilter, code string) ([]CountrySummary, int, error) {
-	args := f.args(code)
+	args := append(f.args(code), s.today())
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, err
@@ -219,7 +219,7 @@ func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFil
 		keys[i] = v.Code
 	}
 	flags, err := s.flagCounts(ctx, countryFlags, keys,
-		sql.Named("statuses", jsonList(f.Statuses)), sql.Named("org_type", string(f.OrgType)))
+		sql.Named("statuses", jsonList(f.Statuses)), sql.Named("org_type", string(f.OrgType)), s.today())
 	if err != nil {
 		return nil, 0, err
 	}

@@ -100,7 +100,7 @@ func TestCountrySummaries(t *testing.T) {
 		flags := map[access.Status]int{}
 		for _, r := range recs {
 			lost += r.ReachLost()
-			if r.Flagged() {
+			if r.FlaggedAt(s.Now()) {
 				flagged++
 				flags[r.Status]++
 			}
@@ -239,7 +239,7 @@ func TestOrgSummaries(t *testing.T) {
 		flagged, lost := 0, int64(0)
 		for _, r := range recs {
 			lost += r.ReachLost()
-			if r.Flagged() {
+			if r.FlaggedAt(s.Now()) {
 				flagged++
 			}
 		}
@@ -248,9 +248,10 @@ func TestOrgSummaries(t *testing.T) {
 		}
 	}
 	nrc := all[slices.IndexFunc(all, func(o OrgSummary) bool { return o.Slug == "nrc" })]
-	// Sudan expelled it, Ethiopia and another authority suspended it, Israel
-	// ordered it out; its own suspension in Afghanistan is not flagged.
-	if nrc.Countries != 6 || nrc.Flagged != 4 || nrc.Flags[access.StatusExpelled] != 1 || nrc.Flags[access.StatusSuspended] != 2 {
+	// Sudan expelled it, Israel ordered it out, a third authority suspended
+	// it; Ethiopia's three-month suspension of 2021 has ended (unconfirmed)
+	// and its own suspension in Afghanistan is not flagged.
+	if nrc.Countries != 6 || nrc.Flagged != 3 || nrc.Flags[access.StatusExpelled] != 1 || nrc.Flags[access.StatusSuspended] != 1 {
 		t.Errorf("NRC: %+v", nrc)
 	}
 	africa, _, _ := s.OrgSummaries(ctx, OrgFilter{Region: "Africa", Query: "NRC"})
@@ -302,7 +303,7 @@ func TestUnflaggedRecords(t *testing.T) {
 	all, _, _ := s.Records(ctx, RecordFilter{})
 	want := 0
 	for _, r := range all {
-		if !r.Flagged() {
+		if !r.FlaggedAt(s.Now()) {
 			want++
 		}
 	}
@@ -310,7 +311,7 @@ func TestUnflaggedRecords(t *testing.T) {
 		t.Fatalf("%d rows, total %d, want %d", len(got), total, want)
 	}
 	for i, r := range got {
-		if r.Flagged() {
+		if r.FlaggedAt(s.Now()) {
 			t.Errorf("%s/%s is flagged", r.CountryCode, r.OrgSlug)
 		}
 		if i > 0 && r.CountryName < got[i-1].CountryName {

@@ -50,6 +50,15 @@ type Headline struct {
 // end with no later event (access.RecordState.FlaggedAt).
 const currentlyFlagged = `flagged = 1 AND NOT (measure_ends <> '' AND measure_ends <= :today AND latest_event < measure_ends)`
 
+// flaggedToday is currentlyFlagged for a query that names records r.
+const flaggedToday = `(r.flagged = 1 AND NOT (r.measure_ends <> '' AND r.measure_ends <= :today AND r.latest_event < r.measure_ends))`
+
+// today is the :today parameter of flaggedToday and currentlyFlagged: the
+// store's clock's UTC day.
+func (s *Store) today() sql.NamedArg {
+	return sql.Named("today", access.DayOf(s.now().UTC()).ISO())
+}
+
 // Headline computes the headline figures at the store's clock. recentSince
 // is the first day that counts towards RecentChanges (an event counts when
 // its date, at its precision, starts on or after that day).
@@ -62,7 +71,7 @@ func (s *Store) Headline(ctx context.Context, recentSince access.Date) (Headline
 	(SELECT COALESCE(SUM(reach_lost), 0) FROM records),
 	(SELECT COUNT(*) FROM events WHERE status_after <> '' AND record_id IS NOT NULL AND type <> 'presence_recorded'
 		AND date >= :since AND id NOT IN (SELECT event_id FROM event_corrections))`,
-		sql.Named("since", recentSince.ISO()), sql.Named("today", access.DayOf(s.now().UTC()).ISO())).
+		sql.Named("since", recentSince.ISO()), s.today()).
 		Scan(&h.FlaggedOrgs, &h.FlaggedRecords, &h.CountriesAffected, &h.PeopleLost, &h.RecentChanges)
 	if err != nil {
 		return Headline{}, fmt.Errorf("headline figures: %w", err)
@@ -98,9 +107,9 @@ func (s *Store) Headline(ctx context.Context, recentSince access.Date) (Headline
 // how many there are in all.
 func (s *Store) UnflaggedRecords(ctx context.Context, limit int) ([]RecordView, int, error) {
 	rows, err := s.reader.QueryContext(ctx, recordSelect+`
-WHERE r.flagged = 0
+WHERE NOT `+flaggedToday+`
 ORDER BY c.name, r.severity DESC, r.reach_lost DESC, o.name, r.id
-LIMIT :limit`, sql.Named("limit", pageLimit(limit)))
+LIMIT :limit`, sql.Named("limit", pageLimit(limit)), s.today())
 	if err != nil {
 		return nil, 0, fmt.Errorf("list unflagged records: %w", err)
 	}
@@ -118,7 +127,7 @@ LIMIT :limit`, sql.Named("limit", pageLimit(limit)))
 	}
 	total := len(out)
 	if limit > 0 && total == limit {
-		if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE flagged = 0`).Scan(&total); err != nil {
+		if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE NOT (`+currentlyFlagged+`)`, s.today()).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count unflagged records: %w", err)
 		}
 	}

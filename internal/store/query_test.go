@@ -41,7 +41,7 @@ func TestRecordsFilters(t *testing.T) {
 		{"statuses", RecordFilter{Statuses: []access.Status{access.StatusBanned, access.StatusExpelled}}, func(r RecordView) bool {
 			return r.Status == access.StatusBanned || r.Status == access.StatusExpelled
 		}},
-		{"flagged", RecordFilter{FlaggedOnly: true}, func(r RecordView) bool { return r.Flagged() }},
+		{"flagged", RecordFilter{FlaggedOnly: true}, func(r RecordView) bool { return r.FlaggedAt(s.Now()) }},
 		{"region", RecordFilter{Region: "Asia"}, func(r RecordView) bool { return r.Region == "Asia" }},
 		{"org type", RecordFilter{OrgType: access.OrgNationalNGO}, func(r RecordView) bool { return r.Org.Type == access.OrgNationalNGO }},
 		{"text", RecordFilter{Query: "red cross"}, func(r RecordView) bool { return strings.Contains(strings.ToLower(r.Org.Name), "red cross") }},

@@ -44,7 +44,7 @@ type RecordFilter struct {
 	Country      string          // ISO3
 	Org          string          // slug
 	Statuses     []access.Status // any of
-	FlaggedOnly  bool
+	FlaggedOnly  bool // flagged today: a time-limited measure past its end is not
 	Region       string
 	OrgType      access.OrgType
 	Query        string    // text in the organisation's name, acronym or slug, or the country's name or code
@@ -68,7 +68,7 @@ const recordWhere = `
 WHERE (:country = '' OR r.country_code = :country)
   AND (:org = '' OR o.slug = :org)
   AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
-  AND (:flagged = 0 OR r.flagged = 1)
+  AND (:flagged = 0 OR ` + flaggedToday + `)
   AND (:region = '' OR c.region = :region)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\'
@@ -169,7 +169,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) ([]RecordView, int,
 	if !ok {
 		return nil, 0, fmt.Errorf("list records: unknown order %q", f.Sort)
 	}
-	args := f.args()
+	args := append(f.args(), s.today())
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list records: %w", err)
@@ -188,7 +188,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) ([]RecordView, int,
 	}
 	total := len(out)
 	if f.Limit > 0 || f.Offset > 0 {
-		if err := s.reader.QueryRowContext(ctx, recordCount, args[:8]...).Scan(&total); err != nil {
+		if err := s.reader.QueryRowContext(ctx, recordCount, withoutPaging(args)...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count records: %w", err)
 		}
 	}
