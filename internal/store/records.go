@@ -44,7 +44,7 @@ type RecordFilter struct {
 	Country      string          // ISO3
 	Org          string          // slug
 	Statuses     []access.Status // any of
-	FlaggedOnly  bool // flagged today: a time-limited measure past its end is not
+	FlaggedOnly  bool            // flagged today: a time-limited measure past its end is not
 	Region       string
 	OrgType      access.OrgType
 	Query        string    // text in the organisation's name, acronym or slug, or the country's name or code
