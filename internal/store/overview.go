@@ -17,11 +17,10 @@ type Headline struct {
 	FlaggedOrgs       int // distinct organisations with at least one record flagged today
 	FlaggedRecords    int // records flagged today (an organisation in a country)
 	CountriesAffected int // countries with at least one record flagged today
-	// PeopleLost is the sum of the stored reach lost over every record.
-	//
-	// Deprecated: it adds figures of different bases (annual, period,
-	// cumulative) and counts time-limited measures past their end; show
-	// LostByBasis and LargestLost instead.
+	// PeopleLost is the sum of the stored reach lost over every record. It
+	// adds figures of different bases (annual, period, cumulative) and
+	// counts time-limited measures past their end: kept for the pages that
+	// still show it until they show LostByBasis and LargestLost instead.
 	PeopleLost    int64
 	RecentChanges int // status changes (see access.ChangesStatus) dated on or after the day given to Headline
 
