@@ -27,6 +27,10 @@ type Config struct {
 	MetricsToken     string // bearer token /metrics requires; empty: none
 
 	ReadHeaderTimeout time.Duration // a client must send its request headers within this
+
+	// ReviewAfter: a record neither an editor's review nor a dated event
+	// has confirmed for this long is due for review (--review-after).
+	ReviewAfter time.Duration
 }
 
 // envPrefix starts the environment variable of every flag.

@@ -13,9 +13,10 @@ import (
 
 // openDatabase opens the database on the clock now (nil: time.Now) and, if
 // it is new, loads the country list and (when seed is set) the bundled
-// cases, in one transaction.
-func openDatabase(ctx context.Context, path string, seed bool, now func() time.Time, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, path, store.Options{Now: now})
+// cases, in one transaction. reviewAfter is the store's review period
+// (zero: the default).
+func openDatabase(ctx context.Context, path string, seed bool, now func() time.Time, reviewAfter time.Duration, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, path, store.Options{Now: now, ReviewAfter: reviewAfter})
 	if err != nil {
 		switch {
 		case errors.Is(err, store.ErrCorrupt):

@@ -37,7 +37,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		defer f.Close()
 		in, source = f, filepath.Base(path)
 	}
-	st, err := openDatabase(ctx, *db, false, nil, slog.New(slog.NewTextHandler(env.stderr, nil)))
+	st, err := openDatabase(ctx, *db, false, nil, 0, slog.New(slog.NewTextHandler(env.stderr, nil)))
 	if err != nil {
 		return err
 	}

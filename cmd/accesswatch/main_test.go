@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
 )
 
@@ -129,8 +130,8 @@ func TestServeSeedsANewDatabaseOnce(t *testing.T) {
 	}
 	defer st.Close()
 	_, total, err := st.Events(context.Background(), store.EventFilter{Limit: 1})
-	if err != nil || total != 28 {
-		t.Errorf("after two starts: %d events (%v), want the 28 bundled once", total, err)
+	if err != nil || total != 148 {
+		t.Errorf("after two starts: %d events (%v), want the 148 bundled once", total, err)
 	}
 }
 
@@ -248,5 +249,23 @@ func TestServeWarnsAboutAPublicMetricsEndpoint(t *testing.T) {
 		if got := strings.Contains(logs.String(), "ACCESSWATCH_METRICS_TOKEN") && strings.Contains(logs.String(), "level=WARN"); got != tc.warn {
 			t.Errorf("addr %s, token %q: warning %v, want %v\n%s", tc.addr, tc.token, got, tc.warn, logs.String())
 		}
+	}
+}
+
+func TestServeConfigReviewAfter(t *testing.T) {
+	env, _, _ := testEnv(nil)
+	cfg, err := serveConfig(nil, env)
+	if err != nil || cfg.ReviewAfter != access.DefaultReviewAfter {
+		t.Errorf("default review-after %s, %v", cfg.ReviewAfter, err)
+	}
+	env, _, _ = testEnv(map[string]string{"ACCESSWATCH_REVIEW_AFTER": "4380h"})
+	if cfg, err = serveConfig(nil, env); err != nil || cfg.ReviewAfter != 4380*time.Hour {
+		t.Errorf("environment review-after %s, %v", cfg.ReviewAfter, err)
+	}
+	if cfg, err = serveConfig([]string{"--review-after", "720h"}, env); err != nil || cfg.ReviewAfter != 720*time.Hour {
+		t.Errorf("flag over environment %s, %v", cfg.ReviewAfter, err)
+	}
+	if _, err := serveConfig([]string{"--review-after", "1m"}, env); err == nil {
+		t.Error("a review period of a minute was accepted")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/buildinfo"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/logbuf"
@@ -63,7 +64,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	}
 	// The one clock: the store, the site and its sessions all read it.
 	now := time.Now
-	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, now, log)
+	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, now, cfg.ReviewAfter, log)
 	if err != nil {
 		return err
 	}
@@ -173,6 +174,8 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	fs.BoolVar(&cfg.MetricsPerRecord, "metrics-per-record", true, "export per-record series on /metrics; false keeps only per-country aggregates (very large deployments)")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", defaultReadHeaderTimeout,
 		"close connections that have not sent their request headers within this time (slow clients)")
+	fs.DurationVar(&cfg.ReviewAfter, "review-after", access.DefaultReviewAfter,
+		"mark a record due for review when neither an editor's review nor a dated event has confirmed it for this long (Go duration, e.g. 8760h for 365 days)")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")
 	err := parseFlags(fs, args, env.getenv)
 	if err != nil {
@@ -187,6 +190,9 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	}
 	if cfg.ReadHeaderTimeout <= 0 || cfg.ReadHeaderTimeout > readTimeout {
 		return cfg, usageError("--read-header-timeout must be more than 0 and at most %s, not %s", readTimeout, cfg.ReadHeaderTimeout)
+	}
+	if cfg.ReviewAfter < 24*time.Hour {
+		return cfg, usageError("--review-after must be at least 24h, not %s", cfg.ReviewAfter)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, usageError("--log-format must be text or json, not %q", cfg.LogFormat)

@@ -11,6 +11,13 @@ event's description; a note saying the status "needs review" marks the event
 as pending verification (the dashboard then shows the record as due for
 review). Every source is a news report; titles and publication dates are not
 in the reference list and are left empty rather than guessed.
+
+Version 2 of the reference list adds two columns, carried over as they are:
+`people_affected` (people affected by the event itself: students of a
+closed school, detained staff; never the organisation's reach, which is
+`people` with its `people_basis`) and `until` (the stated end of a
+time-limited measure, or the deadline a measure sets; the event type says
+which).
 """
 import csv
 import sys
@@ -19,7 +26,8 @@ COLUMNS = [
     "country_code", "country_name", "org_slug", "org_name", "org_acronym", "org_type",
     "date", "date_precision", "event_type", "status_after", "initiated_by", "authority",
     "instrument", "reason_stated", "reason_category", "constraint_category", "people",
-    "people_basis", "people_period", "presence_since", "description", "verification",
+    "people_basis", "people_period", "presence_since", "people_affected", "until",
+    "description", "verification",
     "source_publisher", "source_url", "source_title", "source_date", "source_type",
 ]
 HXL = [
@@ -27,7 +35,7 @@ HXL = [
     "#date", "#date+precision", "#event+type", "#status", "#access+initiator",
     "#access+authority", "#access+instrument", "#cause+stated", "#cause+category",
     "#access+constraint", "#reached", "#reached+basis", "#reached+period", "#date+presence",
-    "#description", "#status+verification", "#meta+source", "#meta+url", "#meta+title",
+    "#affected", "#date+end", "#description", "#status+verification", "#meta+source", "#meta+url", "#meta+title",
     "#meta+date", "#meta+type",
 ]
 
@@ -45,7 +53,7 @@ def main(path):
                 case["status_after"], case["initiated_by"], case["authority"],
                 case["instrument"], case["reason_stated"], case["reason_category"], "",
                 case["people"], case["people_basis"], "", case["presence_since"],
-                case["note"], "pending" if needs_review else "verified",
+                case["people_affected"], case["until"], case["note"], "pending" if needs_review else "verified",
                 case["source_publisher"], case["source_url"], "", "", "news",
             ])
 

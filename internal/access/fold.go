@@ -4,13 +4,22 @@ import "slices"
 
 // Fold derives a record's state from its events, whatever order they were
 // entered in: events are taken in date order (entry order, by ID, breaking
-// ties), the latest status-changing event sets the status, the latest
-// reported reach sets the reach, and the earliest reported presence year sets
-// when the presence began. A record no event gives a status to is unknown,
-// never operating. A record is due for review while the event behind its
-// status awaits verification, until a later confirmed review.
+// ties), the latest status-changing event sets the status (and the end or
+// deadline it states), the latest reported reach figure sets the reach
+// (people affected by an event never do), and the earliest reported presence
+// year sets when the presence began. Retracted and superseded events count
+// for nothing. A record no event gives a status to is unknown, never
+// operating. A record is due for review while the event behind its status
+// awaits verification, until a later confirmed review. LastReviewed is the
+// date of the last editor's review (a reviewed event), zero when there was
+// none; LatestEvent is the date of the latest event.
 func Fold(events []Event) RecordState {
-	sorted := slices.Clone(events)
+	sorted := make([]Event, 0, len(events))
+	for _, e := range events {
+		if e.Counts() {
+			sorted = append(sorted, e)
+		}
+	}
 	slices.SortStableFunc(sorted, func(a, b Event) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
 			return c
@@ -32,11 +41,16 @@ func Fold(events []Event) RecordState {
 			st.StatusInitiatedBy = e.InitiatedBy
 			st.StatusEventID = e.ID
 			st.ReviewDue = e.Verification == Pending
+			st.StatusUntil, st.StatusUntilKind = e.Until, ""
+			if !e.Until.IsZero() {
+				st.StatusUntilKind = UntilKindOf(e.Type)
+			}
 		}
 		if e.Type == EventReviewed && e.Verification != Pending {
 			// An editor confirmed the record as it stands: the status is
 			// no longer an unverified claim.
 			st.ReviewDue = false
+			st.LastReviewed = e.Date
 		}
 		if e.Reach != nil {
 			r := *e.Reach
@@ -45,7 +59,7 @@ func Fold(events []Event) RecordState {
 		if y := presenceYear(e); y != 0 && (st.PresenceSince == 0 || y < st.PresenceSince) {
 			st.PresenceSince = y
 		}
-		st.LastReviewed = e.Date
+		st.LatestEvent = e.Date
 	}
 	return st
 }

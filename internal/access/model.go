@@ -76,14 +76,53 @@ type Event struct {
 	Reason         string // the reason stated, in the words reported
 	ReasonCategory ReasonCategory
 	Constraint     ConstraintCategory
-	Reach          *Reach // people affected or reached, when the event reports it
-	PresenceSince  int    // year the organisation's presence began, when the event reports it
-	Description    string
-	Sources        []Source
-	Verification   Verification
-	EnteredBy      string
-	EnteredAt      time.Time
+	// Reach is the organisation's reach (people it reached, with basis and
+	// period) when the event reports it; only this figure sets a record's
+	// reach.
+	Reach *Reach
+	// PeopleAffected is how many people the event itself affected (students
+	// of a closed school, detained staff); nil when not reported. It never
+	// sets a record's reach.
+	PeopleAffected *int64
+	// Until is when a time-limited measure is stated to end, or the deadline
+	// a measure sets (see UntilKindOf); zero when none is stated.
+	Until         Date
+	PresenceSince int // year the organisation's presence began, when the event reports it
+	Description   string
+	Sources       []Source
+	Verification  Verification
+	EnteredBy     string
+	EnteredAt     time.Time
+	// Supersedes is the event this one corrects (0: none).
+	Supersedes int64
+	// Correction is set when the event was retracted or superseded: it then
+	// counts for nothing (status, reach, trends, metrics) but stays readable.
+	Correction *Correction
 }
+
+// CorrectionKind says how an event was corrected.
+type CorrectionKind string
+
+// Correction kinds.
+const (
+	Retracted  CorrectionKind = "retracted"  // entered in error, withdrawn with a reason
+	Superseded CorrectionKind = "superseded" // replaced by a corrected event
+)
+
+// Correction records that an event was retracted or superseded: when, by
+// whom, why, and (for a supersession) by which event. The event itself is
+// never edited or deleted.
+type Correction struct {
+	Kind    CorrectionKind
+	At      time.Time
+	By      string
+	Reason  string
+	ByEvent int64 // the correcting event of a supersession; 0 for a retraction
+}
+
+// Counts reports whether e still counts: it was neither retracted nor
+// superseded.
+func (e Event) Counts() bool { return e.Correction == nil }
 
 // ClassLevel reports whether e is a class-level measure rather than an event
 // of one organisation's record.
@@ -96,14 +135,26 @@ type RecordState struct {
 	StatusInitiatedBy InitiatedBy // who set Status
 	StatusEventID     int64       // the event that set Status (its sources back the status); 0 if none
 	PresenceSince     int         // year; zero when unknown
-	Reach             *Reach      // latest reach figure; nil when none is known
+	Reach             *Reach      // latest reach figure; nil when none is reported ("not reported", never 0)
 	ReachDate         Date        // date of the event that gave Reach
-	LastReviewed      Date        // date of the latest event: when the record was last confirmed
+	LastReviewed      Date        // date of the last review by an editor (a reviewed event); zero: never
 	ReviewDue         bool        // the event behind Status awaits verification and no review confirmed it since
+	// StatusUntil is the end or deadline the event behind Status stated;
+	// zero when none. StatusUntilKind says which.
+	StatusUntil     Date
+	StatusUntilKind UntilKind
+	// LatestEvent is the date of the latest event of the record (reviews
+	// included): the last time a dated fact confirmed it.
+	LatestEvent Date
 }
 
-// Flagged reports whether the record is flagged (see Status.Flagged).
+// Flagged reports whether the record's status is a flagged one (see
+// Status.Flagged), whatever the date. Pages and counts of what holds today
+// use FlaggedAt, which leaves out a time-limited measure past its end.
 func (s RecordState) Flagged() bool { return s.Status.Flagged(s.StatusInitiatedBy) }
+
+// ReachKnown reports whether a reach figure was reported for the record.
+func (s RecordState) ReachKnown() bool { return s.Reach != nil }
 
 // ReachLost returns the reach that no longer arrives: the record's reach when
 // its status is in the lost set, otherwise zero.

@@ -61,9 +61,11 @@ func eventMonth(e Event) Month { return MonthOf(e.Date.Start()) }
 // MonthPoint is one month of a trend.
 type MonthPoint struct {
 	Month Month
-	// Changes counts the events that set a record's status during the month.
+	// Changes counts the events that changed a record's status during the
+	// month (see ChangesStatus).
 	Changes int
-	// Flagged counts the records flagged at the end of the month.
+	// Flagged counts the records flagged at the end of the month; a
+	// time-limited measure stops counting at its stated end.
 	Flagged int
 }
 
@@ -90,7 +92,16 @@ type step struct {
 	state RecordState
 }
 
-// NewHistory prepares events (in any order) for trends. A record's state at
+// ChangesStatus reports whether e counts as a change of a record's status
+// in trends and yearly counts: a record event that sets a status and still
+// counts (not retracted or superseded), other than presence_recorded, which
+// records a presence rather than a change.
+func ChangesStatus(e Event) bool {
+	return !e.ClassLevel() && e.Counts() && e.StatusAfter != "" && e.Type != EventPresenceRecorded
+}
+
+// NewHistory prepares events (in any order) for trends. Retracted and
+// superseded events are left out. A record's state at
 // an instant is Fold of its events whose date starts before that instant:
 // an event known only to its month or year counts from the period's start,
 // as Fold orders it before the finer dates of that period. Fold runs once
@@ -100,13 +111,13 @@ func NewHistory(events []Event) *History {
 	h := &History{changes: map[Month]int{}}
 	groups := map[[2]string][]Event{}
 	for _, e := range events {
-		if e.ClassLevel() || e.Date.IsZero() {
+		if e.ClassLevel() || e.Date.IsZero() || !e.Counts() {
 			continue
 		}
 		k := [2]string{e.CountryCode, e.OrgSlug}
 		groups[k] = append(groups[k], e)
 		m := eventMonth(e)
-		if e.StatusAfter != "" {
+		if ChangesStatus(e) {
 			h.changes[m]++
 		}
 		if !h.any || m.Since(h.first) < 0 {
@@ -161,20 +172,35 @@ func (h *History) Monthly(first, last Month) []MonthPoint {
 	}
 	for _, r := range h.records {
 		flagged := false
-		for _, s := range r.steps {
-			f := s.state.Flagged()
+		set := func(at time.Time, f bool) bool {
 			if f == flagged {
-				continue
+				return true
 			}
 			flagged = f
-			i := max(MonthOf(s.start).Since(first), 0) // a change before the range sets its opening count
+			i := max(MonthOf(at).Since(first), 0) // a change before the range sets its opening count
 			if i >= n {
-				break
+				return false
 			}
 			if f {
 				delta[i]++
 			} else {
 				delta[i]--
+			}
+			return true
+		}
+		for k, s := range r.steps {
+			if !set(s.start, s.state.Flagged()) {
+				break
+			}
+			// A time-limited measure stops being flagged at its stated end,
+			// unless the record's next step comes first. The end is an
+			// instant (the start of the day, month or year after the stated
+			// one), so the month whose end it falls on already counts the
+			// measure as over.
+			if end, ok := s.state.measureEnd(); ok && (k+1 == len(r.steps) || end.Before(r.steps[k+1].start)) {
+				if !set(end.Add(-time.Nanosecond), false) {
+					break
+				}
 			}
 		}
 	}
@@ -259,10 +285,10 @@ func (h *History) CountryTrends(now time.Time) map[string]Direction {
 	}
 	for _, r := range h.records {
 		if s, ok := r.at(nowCut); ok {
-			add(nowT, r.country, s)
+			add(nowT, r.country, s.atInstant(nowCut))
 		}
 		if s, ok := r.at(thenCut); ok {
-			add(thenT, r.country, s)
+			add(thenT, r.country, s.atInstant(thenCut))
 		}
 	}
 	out := make(map[string]Direction, len(nowT))
@@ -308,4 +334,23 @@ func Yearly(points []MonthPoint) []MonthPoint {
 		out = append(out, p)
 	}
 	return out
+}
+
+// measureEnd returns the instant a time-limited measure behind the status
+// ends, if the status is one.
+func (s RecordState) measureEnd() (time.Time, bool) {
+	if !s.Flagged() || s.StatusUntilKind != UntilEnds || s.StatusUntil.IsZero() {
+		return time.Time{}, false
+	}
+	return s.StatusUntil.End(), true
+}
+
+// atInstant is the state as trends see it at t: a flagged time-limited
+// measure past its end counts as unflagged (its status is kept, its
+// initiator dropped so that Flagged and Rank read it as not flagged).
+func (s RecordState) atInstant(t time.Time) RecordState {
+	if end, ok := s.measureEnd(); ok && !t.Before(end) && s.Status == StatusSuspended {
+		s.StatusInitiatedBy = ""
+	}
+	return s
 }

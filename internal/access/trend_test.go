@@ -222,3 +222,30 @@ func TestCompareEventsIsFoldOrder(t *testing.T) {
 		t.Error("the zero date does not sort first")
 	}
 }
+
+func TestTrendCountsStatusChangesAndEnds(t *testing.T) {
+	events := []Event{
+		{ID: 1, CountryCode: "ETH", OrgSlug: "nrc", Date: MustParseDate("2021-01-05"), Type: EventPresenceRecorded, StatusAfter: StatusOperating},
+		{ID: 2, CountryCode: "ETH", OrgSlug: "nrc", Date: MustParseDate("2021-08-04"), Type: EventSuspensionOrdered, StatusAfter: StatusSuspended,
+			InitiatedBy: InitiatedByAuthority, Until: MustParseDate("2021-11")},
+		{ID: 3, CountryCode: "ETH", OrgSlug: "msf", Date: MustParseDate("2021-08-04"), Type: EventOrderToLeaveIssued, StatusAfter: StatusExpelled,
+			InitiatedBy: InitiatedByAuthority, Correction: &Correction{Kind: Retracted, Reason: "entered in error"}},
+	}
+	points := MonthlyTrend(events, Month{2021, time.January}, Month{2021, time.December})
+	changes := 0
+	for _, p := range points {
+		changes += p.Changes
+	}
+	if changes != 1 {
+		t.Errorf("%d status changes, want 1 (presence_recorded and a retracted event are no changes)", changes)
+	}
+	if points[9].Flagged != 1 { // October 2021: suspended
+		t.Errorf("Oct 2021 flagged %d, want 1", points[9].Flagged)
+	}
+	if points[10].Flagged != 0 || points[11].Flagged != 0 { // the suspension is over at the end of November
+		t.Errorf("Nov %d Dec %d flagged, want 0 and 0", points[10].Flagged, points[11].Flagged)
+	}
+	if y := Yearly(points); len(y) != 1 || y[0].Flagged != 0 {
+		t.Errorf("flagged at the end of 2021: %+v", y)
+	}
+}

@@ -27,7 +27,7 @@ const (
 	CodeOutOfRange     = "out_of_range"    // a number outside its range
 	CodeNotANumber     = "not_a_number"    // not a whole number
 	CodeBasisRequired  = "basis_required"  // a reach figure without its basis
-	CodeClassLevel     = "class_level"     // a status change on a class-level measure
+	CodeClassLevel     = "class_level"     // a status change on a class-level measure (no longer refused: kept for catalogues)
 	CodeSourceRequired = "source_required" // no source given
 )
 
@@ -224,9 +224,9 @@ func (ev Event) Validate(now time.Time) error {
 	}
 	enum(&e, "event_type", ev.Type, EventType.Valid)
 	enum(&e, "status", ev.StatusAfter, Status.Valid)
-	if ev.StatusAfter != "" && ev.ClassLevel() {
-		e.Add("status", CodeClassLevel)
-	}
+	// A class-level measure may state the status it imposes on its class
+	// (suspended, banned, ...): that status is the measure's own and
+	// changes no record (see ClassMeasuresInForce).
 	enum(&e, "initiated_by", ev.InitiatedBy, InitiatedBy.Valid)
 	e.text("authority", ev.Authority, MaxShortText, false, false)
 	enum(&e, "instrument", ev.Instrument, Instrument.Valid)
@@ -242,6 +242,12 @@ func (ev Event) Validate(now time.Time) error {
 		}
 		enum(&e, "people_basis", r.Basis, ReachBasis.Valid)
 		e.text("people_period", r.Period, 100, false, false)
+	}
+	if n := ev.PeopleAffected; n != nil && (*n < 0 || *n > MaxPeople) {
+		e.Add("people_affected", CodeOutOfRange)
+	}
+	if !ev.Until.IsZero() && !ev.Date.IsZero() && ev.Until.End().Before(ev.Date.Start()) {
+		e.Add("until", CodeOutOfRange) // a measure cannot end before it begins
 	}
 	if y := ev.PresenceSince; y != 0 && (y < MinYear || y > now.Year()) {
 		e.Add("presence_since", CodeOutOfRange)
@@ -288,5 +294,13 @@ func (s SeverityScore) Validate(now time.Time) error {
 	}
 	e.text("score_publisher", s.Publisher, MaxShortText, true, false)
 	e.httpURL("score_url", s.URL, false)
+	return e.Err()
+}
+
+// ValidateCorrection checks the reason given for retracting or superseding
+// an event: required, one or more lines of text within MaxLongText.
+func ValidateCorrection(reason string) error {
+	var e Errors
+	e.text("reason", strings.TrimSpace(reason), MaxLongText, true, true)
 	return e.Err()
 }

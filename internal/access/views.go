@@ -1,5 +1,7 @@
 package access
 
+import "time"
+
 // Read models: what pages, the API and exports are drawn from. The store
 // fills them from its joins and summaries; templates and web take them as
 // they are, so neither needs to know how they are stored.
@@ -26,7 +28,7 @@ type EventView struct {
 type CountrySummary struct {
 	Country
 	Records   int   // records (organisations) in the country
-	Flagged   int   // of which flagged
+	Flagged   int   // of which flagged today (a time-limited measure past its end is not)
 	ReachLost int64 // people whose aid was lost
 	Measures  int   // class-level measures recorded
 	// LastChange is the date of the latest event that changed a status or
@@ -34,6 +36,17 @@ type CountrySummary struct {
 	LastChange Date
 	// Flags counts the flagged records by status.
 	Flags map[Status]int
+
+	// LostByBasis sums the reach lost today per basis over every record of
+	// the country (whatever the filter), never across bases; WithFigure and
+	// WithoutFigure count its records whose reach is lost with a figure and
+	// those in a lost status with none (see SummariseLost).
+	LostByBasis   map[ReachBasis]int64
+	WithFigure    int
+	WithoutFigure int
+	// ClassMeasuresInForce counts the class-level measures in force today
+	// (see ClassMeasuresInForce).
+	ClassMeasuresInForce int
 }
 
 // OrgSummary is an organisation with what its records add up to.
@@ -48,11 +61,43 @@ type OrgSummary struct {
 
 // Headline holds the overview's headline figures.
 type Headline struct {
-	FlaggedOrgs       int   // distinct organisations with at least one flagged record
-	FlaggedRecords    int   // flagged records (an organisation in a country)
-	CountriesAffected int   // countries with at least one flagged record
-	PeopleLost        int64 // sum of the reach lost over every record
-	RecentChanges     int   // status-changing events dated on or after the day given to Headline
+	FlaggedOrgs       int // distinct organisations with at least one record flagged today
+	FlaggedRecords    int // records flagged today (an organisation in a country)
+	CountriesAffected int // countries with at least one record flagged today
+	// PeopleLost is the sum of the stored reach lost over every record. It
+	// adds figures of different bases (annual, period, cumulative) and
+	// counts time-limited measures past their end: kept for the pages that
+	// still show it until they show LostByBasis and LargestLost instead.
+	PeopleLost    int64
+	RecentChanges int // status changes (see ChangesStatus) dated on or after the day given to Headline
+
+	// LostByBasis sums the reach lost today per basis, never across bases
+	// (see SummariseLost); LargestLost lists the largest lost
+	// figures with basis, organisation, country and the date each figure
+	// was reported; WithFigure and WithoutFigure count the records whose
+	// reach is lost today with a figure, and those in a lost status with no
+	// figure reported (unknown, never 0).
+	LostByBasis   map[ReachBasis]int64
+	LargestLost   []LostFigure
+	WithFigure    int
+	WithoutFigure int
+	// ClassMeasuresInForce counts the class-level measures in force today,
+	// in ClassMeasureCountries countries.
+	ClassMeasuresInForce  int
+	ClassMeasureCountries int
+	// DueForReview counts the records due for review today.
+	DueForReview int
+	// AsOf says how current the data is.
+	AsOf DataAsOf
+}
+
+// DataAsOf says how current the data is: the date of the newest event that
+// still counts ("Data as of 27 Feb 2026") and when the last entry (event or
+// correction) was made ("last entry 6 Dec 2026"). Both are zero for an
+// empty database.
+type DataAsOf struct {
+	NewestEvent Date
+	LastEntry   time.Time
 }
 
 // RecordEdit is what an editor does to a record with one event, and so

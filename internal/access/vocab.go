@@ -24,6 +24,7 @@ const (
 	EventResumptionAuthorised   EventType = "resumption_authorised"
 	EventOperationsResumed      EventType = "operations_resumed"
 	EventClassBanAnnounced      EventType = "class_ban_announced"
+	EventRegistrationDenied     EventType = "registration_denied"
 	EventReviewed               EventType = "reviewed"
 	EventCorrection             EventType = "correction"
 	EventOther                  EventType = "other"
@@ -35,7 +36,7 @@ var EventTypes = []EventType{
 	EventSuspensionOrdered, EventSelfSuspension, EventRestrictionImposed,
 	EventOfficesClosed, EventStaffDeparted, EventStaffDetained, EventStaffReleased,
 	EventPublicAccusation, EventOrganisationStatement, EventResumptionAuthorised,
-	EventOperationsResumed, EventClassBanAnnounced, EventReviewed, EventCorrection,
+	EventOperationsResumed, EventClassBanAnnounced, EventRegistrationDenied, EventReviewed, EventCorrection,
 	EventOther,
 }
 
@@ -91,12 +92,14 @@ const (
 	InstrumentLetter          Instrument = "letter"
 	InstrumentPublicStatement Instrument = "public_statement"
 	InstrumentCourtOrder      Instrument = "court_order"
+	InstrumentMinisterial     Instrument = "ministerial_order"
+	InstrumentLaw             Instrument = "law"
 	InstrumentVerbalOrder     Instrument = "verbal_order"
 	InstrumentOther           Instrument = "other"
 )
 
 // Instruments lists every instrument.
-var Instruments = []Instrument{InstrumentDecree, InstrumentNoteVerbale, InstrumentLetter, InstrumentPublicStatement, InstrumentCourtOrder, InstrumentVerbalOrder, InstrumentOther}
+var Instruments = []Instrument{InstrumentDecree, InstrumentNoteVerbale, InstrumentLetter, InstrumentPublicStatement, InstrumentCourtOrder, InstrumentMinisterial, InstrumentLaw, InstrumentVerbalOrder, InstrumentOther}
 
 // Valid reports whether i is one of Instruments.
 func (i Instrument) Valid() bool { return member(i, Instruments) }
@@ -115,11 +118,13 @@ const (
 	ReasonSovereignty         ReasonCategory = "sovereignty_foreign_relations"
 	ReasonAdministrative      ReasonCategory = "administrative_registration"
 	ReasonSecurity            ReasonCategory = "security"
+	ReasonPolitical           ReasonCategory = "alleged_political_interference"
+	ReasonProselytism         ReasonCategory = "alleged_proselytism"
 	ReasonOther               ReasonCategory = "other"
 )
 
 // ReasonCategories lists every reason category.
-var ReasonCategories = []ReasonCategory{ReasonNoneGiven, ReasonArmedGroupLinks, ReasonEspionage, ReasonGenderPolicy, ReasonJudicialRetaliation, ReasonMisinformation, ReasonSovereignty, ReasonAdministrative, ReasonSecurity, ReasonOther}
+var ReasonCategories = []ReasonCategory{ReasonNoneGiven, ReasonArmedGroupLinks, ReasonEspionage, ReasonGenderPolicy, ReasonJudicialRetaliation, ReasonMisinformation, ReasonSovereignty, ReasonAdministrative, ReasonSecurity, ReasonPolitical, ReasonProselytism, ReasonOther}
 
 // Valid reports whether r is one of ReasonCategories.
 func (r ReasonCategory) Valid() bool { return member(r, ReasonCategories) }

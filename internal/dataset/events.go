@@ -42,6 +42,8 @@ var EventColumns = []column{
 	{"people_basis", "#reached+basis", "people_basis"},
 	{"people_period", "#reached+period", "people_period"},
 	{"presence_since", "#date+presence", "presence_since"},
+	{"people_affected", "#affected", "people_affected"},
+	{"until", "#date+end", "until"},
 	{"description", "#description", "description"},
 	{"verification", "#status+verification", "verification"},
 	{"source_publisher", "#meta+source", "source_publisher"},
@@ -290,6 +292,20 @@ func parseRow(rec []string, index map[string]int, line int, now time.Time) (Even
 	} else if r.get("people_basis") != "" || r.get("people_period") != "" {
 		fe.Add("people", access.CodeRequired)
 	}
+	if s := r.get("people_affected"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			fe.Add("people_affected", access.CodeNotANumber)
+		}
+		ev.PeopleAffected = &n
+	}
+	if s := r.get("until"); s != "" {
+		d, err := access.ParseDate(s)
+		if err != nil {
+			fe.Add("until", access.CodeDateFormat)
+		}
+		ev.Until = d
+	}
 	if s := r.get("presence_since"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -396,7 +412,7 @@ func WriteEvents(w io.Writer, rows []EventRow, hxl bool) error {
 // numericColumns are the columns of both CSV formats that hold whole
 // numbers, never negative: they are written as they are, never prefixed
 // (see neutralise).
-var numericColumns = map[string]bool{"people": true, "presence_since": true, "people_reached": true, "people_lost": true}
+var numericColumns = map[string]bool{"people": true, "presence_since": true, "people_affected": true, "people_reached": true, "people_lost": true}
 
 // writeCSV writes a header row, the HXL hashtag row when hxl is set, and n
 // rows that fill fills in: UTF-8, RFC 4180 quoting, CRLF line ends. A text
@@ -446,7 +462,8 @@ func eventRecord(rec []string, row EventRow) {
 		ev.CountryCode, row.CountryName, ev.OrgSlug, row.Org.Name, row.Org.Acronym, string(row.Org.Type),
 		ev.Date.ISO(), string(ev.Date.Precision), string(ev.Type), string(ev.StatusAfter),
 		string(ev.InitiatedBy), ev.Authority, string(ev.Instrument), ev.Reason, string(ev.ReasonCategory),
-		string(ev.Constraint), people, basis, period, yearCell(ev.PresenceSince), ev.Description, string(ev.Verification),
+		string(ev.Constraint), people, basis, period, yearCell(ev.PresenceSince), countCell(ev.PeopleAffected), ev.Until.ISO(),
+		ev.Description, string(ev.Verification),
 	}, sourceCells(ev.Sources)...))
 }
 
@@ -456,6 +473,14 @@ func reachCells(r *access.Reach) (people, basis, period string) {
 		return "", "", ""
 	}
 	return strconv.FormatInt(r.People, 10), string(r.Basis), r.Period
+}
+
+// countCell writes an optional count; "" when not reported (never 0).
+func countCell(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.FormatInt(*n, 10)
 }
 
 // yearCell writes a year; "" for zero (unknown).

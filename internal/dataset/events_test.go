@@ -41,18 +41,34 @@ func describe(err error) string {
 
 func TestReadSeed(t *testing.T) {
 	rows := seed(t)
-	if len(rows) != 28 {
+	if len(rows) != 148 {
 		t.Fatalf("%d rows", len(rows))
 	}
-	first := rows[0]
-	if first.Line != 3 || first.Event.OrgSlug != "icrc" || first.Org.Type != access.OrgRedCross || first.Event.PresenceSince != 1990 {
+	if first := rows[0]; first.Line != 3 || first.Event.CountryCode != "AFG" || !first.Event.ClassLevel() {
 		t.Errorf("first row = %+v", first)
 	}
-	var closed *EventRow
+	var closed, schools, deadline *EventRow
 	for i := range rows {
-		if rows[i].Event.Type == access.EventOfficesClosed {
+		e := rows[i].Event
+		switch {
+		case e.OrgSlug == "icrc" && e.CountryCode == "NER" && e.Type == access.EventPresenceRecorded:
+			if e.PresenceSince != 1990 || rows[i].Org.Type != access.OrgRedCross {
+				t.Errorf("ICRC in Niger since %d (%s)", e.PresenceSince, rows[i].Org.Type)
+			}
+		case e.OrgSlug == "icrc" && e.CountryCode == "NER" && e.Type == access.EventOfficesClosed:
 			closed = &rows[i]
+		case e.OrgSlug == "unrwa" && e.Date.ISO() == "2025-05-08":
+			schools = &rows[i]
+		case e.OrgSlug == "msf" && e.CountryCode == "PSE" && e.Date.ISO() == "2026-01-01":
+			deadline = &rows[i]
 		}
+	}
+	// Students of closed schools are people affected, not UNRWA's reach.
+	if schools == nil || schools.Event.Reach != nil || schools.Event.PeopleAffected == nil || *schools.Event.PeopleAffected != 800 {
+		t.Errorf("UNRWA schools closed: %+v", schools)
+	}
+	if deadline == nil || deadline.Event.Until.ISO() != "2026-03-01" {
+		t.Errorf("MSF in Palestine, deadline: %+v", deadline)
 	}
 	if closed == nil || closed.Event.Reach == nil || closed.Event.Reach.People != 2_000_000 || len(closed.Event.Sources) != 1 {
 		t.Fatalf("ICRC offices closed: %+v", closed)

@@ -75,7 +75,16 @@ func recordRecord(rec []string, row RecordRow) {
 		r.CountryCode, row.CountryName, row.Region, r.OrgSlug, row.Org.Name, row.Org.Acronym, string(row.Org.Type),
 		string(r.Status), strconv.FormatBool(r.Flagged()), r.StatusSince.ISO(), string(r.StatusSince.Precision),
 		string(r.StatusInitiatedBy), yearCell(r.PresenceSince), people, basis, period, r.ReachDate.ISO(),
-		strconv.FormatInt(r.ReachLost(), 10), r.LastReviewed.ISO(), strconv.FormatBool(r.ReviewDue), r.Summary,
+		lostCell(r.RecordState), r.LastReviewed.ISO(), strconv.FormatBool(r.ReviewDue), r.Summary,
 	}, sourceCells(row.StatusSources)...)
 	copy(rec, append(cells, updated))
+}
+
+// lostCell writes the reach lost: "" when no reach figure was reported
+// (unknown is never 0), else the figure or 0 when the status loses none.
+func lostCell(st access.RecordState) string {
+	if st.Reach == nil {
+		return ""
+	}
+	return strconv.FormatInt(st.ReachLost(), 10)
 }

@@ -71,7 +71,7 @@ func TestWriteRecordsWithHXL(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	for name, want := range map[string]string{"status": "unknown", "flagged": "false", "people_reached": "", "people_lost": "0", "status_since": "", "updated_at": "", "source_url": ""} {
+	for name, want := range map[string]string{"status": "unknown", "flagged": "false", "people_reached": "", "people_lost": "", "status_since": "", "updated_at": "", "source_url": ""} {
 		if got := cell(3, name); got != want {
 			t.Errorf("unknown record: %s = %q, want %q", name, got, want)
 		}

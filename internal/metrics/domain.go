@@ -18,6 +18,7 @@ const (
 	labelStatus  = "status"
 	labelName    = "name"
 	labelType    = "type"
+	labelBasis   = "basis"
 )
 
 // The domain metrics. Their names are part of the public contract (DESIGN.md).
@@ -26,7 +27,7 @@ var (
 		"State set of an organisation's presence in a country: 1 for its current status, 0 for every other status.",
 		[]string{labelCountry, labelOrg, labelStatus}, nil)
 	descFlagged = prometheus.NewDesc("accesswatch_presence_flagged",
-		"1 if the record is flagged (shown red, alertable): banned, ordered to leave, expelled, or suspended by an authority; otherwise 0.",
+		"1 if the record is flagged today (shown red, alertable): banned, ordered to leave, expelled, or suspended by an authority, and not a time-limited measure past its stated end; otherwise 0.",
 		[]string{labelCountry, labelOrg}, nil)
 	descOrganisations = prometheus.NewDesc("accesswatch_organisations",
 		"Organisations recorded in a country, by current status (0 for statuses no organisation is in).",
@@ -35,20 +36,35 @@ var (
 		"Latest reported number of people the organisation reached in the country (annual, period or cumulative, as the source gives it); absent when no figure is known.",
 		[]string{labelCountry, labelOrg}, nil)
 	descLost = prometheus.NewDesc("accesswatch_beneficiaries_lost",
-		"People reached by the organisation in the country whose aid no longer arrives: its reach while suspended, banned, ordered to leave, expelled or withdrawn, otherwise 0; absent when no reach figure is known.",
+		"People reached by the organisation in the country whose aid no longer arrives: its reach while suspended, banned, ordered to leave, expelled or withdrawn (a time-limited measure past its stated end excluded), otherwise 0; absent when no reach figure is known.",
 		[]string{labelCountry, labelOrg}, nil)
 	descCountryLost = prometheus.NewDesc("accesswatch_country_beneficiaries_lost",
-		"Sum of accesswatch_beneficiaries_lost over the organisations recorded in a country; kept when per-record series are switched off.",
-		[]string{labelCountry}, nil)
+		"Sum of accesswatch_beneficiaries_lost over the organisations recorded in a country whose reach figure has the given basis (annual, period, cumulative): figures of different bases are never added. One series per basis the country has a figure of; kept when per-record series are switched off.",
+		[]string{labelCountry, labelBasis}, nil)
 	descStatusChanged = prometheus.NewDesc("accesswatch_presence_status_changed_timestamp_seconds",
 		"Unix time of the start (UTC) of the day, month or year of the event that set the current status; absent when no event set it.",
 		[]string{labelCountry, labelOrg}, nil)
 	descReviewed = prometheus.NewDesc("accesswatch_presence_reviewed_timestamp_seconds",
-		"Unix time of the start (UTC) of the day, month or year of the latest event of the record, when it was last confirmed; absent when never.",
+		"Unix time of the start (UTC) of the date of the last review of the record by an editor; absent when it was never reviewed.",
+		[]string{labelCountry, labelOrg}, nil)
+	descConfirmed = prometheus.NewDesc("accesswatch_presence_confirmed_timestamp_seconds",
+		"Unix time of the start (UTC) of the day, month or year of the record's last confirmation: its latest event or an editor's review, whichever is later.",
 		[]string{labelCountry, labelOrg}, nil)
 	descStatusChanges = prometheus.NewDesc("accesswatch_status_changes_total",
-		"Events recorded in a country that set an organisation's status, by the status they set. Counted from the append-only timeline, so it never decreases.",
+		"Events ever recorded in a country that changed an organisation's status (presence_recorded aside), by the status they set, including those later retracted or superseded: counted from the append-only timeline, so it never decreases. Subtract accesswatch_status_change_corrections_total for the changes that still stand.",
 		[]string{labelCountry, labelStatus}, nil)
+	descStatusCorrections = prometheus.NewDesc("accesswatch_status_change_corrections_total",
+		"Status changes counted in accesswatch_status_changes_total that were since retracted or superseded, by country and the status they had set; never decreases.",
+		[]string{labelCountry, labelStatus}, nil)
+	descClassMeasures = prometheus.NewDesc("accesswatch_class_measures",
+		"Measures against a class of organisations (all NGOs funded by a country, 37 INGOs, ...) in force in a country, by the status they impose; a time-limited measure past its stated end is not in force.",
+		[]string{labelCountry, labelStatus}, nil)
+	descDueForReview = prometheus.NewDesc("accesswatch_records_due_for_review",
+		"Records of a country that need an editor: unverified, a time-limited measure past its end, a passed deadline, or unconfirmed for longer than --review-after.",
+		[]string{labelCountry}, nil)
+	descPastEnd = prometheus.NewDesc("accesswatch_measures_past_end",
+		"Measures of a country past their stated end or deadline and not yet confirmed: records whose time-limited measure ended or whose deadline passed, and class-level measures whose deadline passed.",
+		[]string{labelCountry}, nil)
 	descOrgInfo = prometheus.NewDesc("accesswatch_organisation_info",
 		"Display name and type (OCHA code) of an organisation, always 1: join on org to label results.",
 		[]string{labelOrg, labelName, labelType}, nil)
@@ -57,8 +73,10 @@ var (
 // perRecordDescs are the series with one or more per record; aggregateDescs
 // are per country and stay when per-record series are switched off.
 var (
-	perRecordDescs = []*prometheus.Desc{descPresenceStatus, descFlagged, descReached, descLost, descStatusChanged, descReviewed, descOrgInfo}
-	aggregateDescs = []*prometheus.Desc{descOrganisations, descCountryLost, descStatusChanges}
+	perRecordDescs = []*prometheus.Desc{descPresenceStatus, descFlagged, descReached, descLost, descStatusChanged, descReviewed,
+		descConfirmed, descOrgInfo}
+	aggregateDescs = []*prometheus.Desc{descOrganisations, descCountryLost, descStatusChanges, descStatusCorrections,
+		descClassMeasures, descDueForReview, descPastEnd}
 )
 
 // dataCollector emits the domain metrics of one reading of the data as
@@ -118,19 +136,22 @@ func collectRecords(data *store.MetricsData, ch chan<- prometheus.Metric) {
 			gauge(ch, descPresenceStatus, v, r.Country, r.Org, string(s))
 		}
 		flagged := 0.0
-		if r.Flagged {
+		if r.FlaggedNow {
 			flagged = 1
 		}
 		gauge(ch, descFlagged, flagged, r.Country, r.Org)
-		if r.ReachKnown {
+		if r.ReachKnown { // unknown reach has no series: it is not 0
 			gauge(ch, descReached, float64(r.Reach), r.Country, r.Org)
-			gauge(ch, descLost, float64(r.ReachLost), r.Country, r.Org)
+			gauge(ch, descLost, float64(lostNow(r)), r.Country, r.Org)
 		}
 		if t := r.StatusSince.Start(); !t.IsZero() {
 			gauge(ch, descStatusChanged, float64(t.Unix()), r.Country, r.Org)
 		}
 		if t := r.LastReviewed.Start(); !t.IsZero() {
 			gauge(ch, descReviewed, float64(t.Unix()), r.Country, r.Org)
+		}
+		if t := r.Confirmed.Start(); !t.IsZero() {
+			gauge(ch, descConfirmed, float64(t.Unix()), r.Country, r.Org)
 		}
 	}
 	for _, o := range data.Orgs {
@@ -146,17 +167,20 @@ func collectRecords(data *store.MetricsData, ch chan<- prometheus.Metric) {
 // rate() cannot see).
 func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
 	type countryTotals struct {
-		byStatus map[access.Status]int
-		changes  map[access.Status]int64
-		lost     int64
-		hasReach bool
+		byStatus    map[access.Status]int
+		changes     map[access.Status]int64
+		corrections map[access.Status]int64
+		measures    map[access.Status]int
+		lost        map[access.ReachBasis]int64 // by basis, for every basis the country has a figure of
+		due, past   int
 	}
 	var order []string
 	countries := map[string]*countryTotals{}
 	country := func(code string) *countryTotals {
 		c, ok := countries[code]
 		if !ok {
-			c = &countryTotals{byStatus: map[access.Status]int{}, changes: map[access.Status]int64{}}
+			c = &countryTotals{byStatus: map[access.Status]int{}, changes: map[access.Status]int64{}, corrections: map[access.Status]int64{},
+				measures: map[access.Status]int{}, lost: map[access.ReachBasis]int64{}}
 			countries[code] = c
 			order = append(order, code)
 		}
@@ -166,21 +190,52 @@ func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
 		c := country(r.Country)
 		c.byStatus[r.Status]++
 		if r.ReachKnown {
-			c.lost += r.ReachLost
-			c.hasReach = true
+			c.lost[r.ReachBasis] += lostNow(r)
+		}
+		if r.DueForReview {
+			c.due++
+		}
+		if r.PastEnd {
+			c.past++
 		}
 	}
 	for _, e := range data.StatusEvents {
 		country(e.Country).changes[e.Status] += e.Events
+	}
+	for _, e := range data.StatusCorrections {
+		country(e.Country).corrections[e.Status] += e.Events
+	}
+	for _, m := range data.ClassMeasures {
+		c := country(m.Country)
+		c.measures[m.Status] += m.Measures
+		c.past += m.DeadlinePassed
 	}
 	for _, code := range order {
 		c := countries[code]
 		for _, s := range access.Statuses {
 			gauge(ch, descOrganisations, float64(c.byStatus[s]), code, string(s))
 			constMetric(ch, descStatusChanges, prometheus.CounterValue, float64(c.changes[s]), code, string(s))
+			constMetric(ch, descStatusCorrections, prometheus.CounterValue, float64(c.corrections[s]), code, string(s))
 		}
-		if c.hasReach {
-			gauge(ch, descCountryLost, float64(c.lost), code)
+		for _, b := range access.ReachBases {
+			if v, ok := c.lost[b]; ok {
+				gauge(ch, descCountryLost, float64(v), code, string(b))
+			}
 		}
+		for _, s := range access.Statuses {
+			if n, ok := c.measures[s]; ok {
+				gauge(ch, descClassMeasures, float64(n), code, string(s))
+			}
+		}
+		gauge(ch, descDueForReview, float64(c.due), code)
+		gauge(ch, descPastEnd, float64(c.past), code)
 	}
+}
+
+// lostNow is the reach a record counts as lost today (0 when it does not).
+func lostNow(r store.MetricsRecord) int64 {
+	if !r.LostNow {
+		return 0
+	}
+	return r.Reach
 }

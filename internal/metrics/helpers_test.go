@@ -61,10 +61,15 @@ func (f *fakeSource) readCount() int {
 func record(country, org string, status access.Status, reach int64) store.MetricsRecord {
 	r := store.MetricsRecord{Country: country, Org: org, Status: status, Reach: reach, ReachKnown: reach > 0,
 		StatusSince: access.MustParseDate("2025-06-05"), LastReviewed: access.MustParseDate("2025-06")}
+	if reach > 0 {
+		r.ReachBasis = access.ReachCumulative
+	}
 	if status.ReachLost() {
 		r.ReachLost = reach
+		r.LostNow = reach > 0
 	}
 	r.Flagged = status.Flagged(access.InitiatedByAuthority)
+	r.FlaggedNow, r.Confirmed = r.Flagged, r.StatusSince
 	return r
 }
 

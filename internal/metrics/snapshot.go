@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -42,7 +43,22 @@ type Source interface {
 // ones to the encoder (see Exporter.gatherer for why not a Collector).
 type snapshot struct {
 	gen      uint64
+	day      string // the source's calendar day (UTC) when read; "" without a clock
 	families []*dto.MetricFamily
+}
+
+// clock is implemented by a Source whose metrics depend on the date as well
+// as on the data (a measure passes its stated end, a record falls due for
+// review): its snapshot is also read again when its day changes.
+type clock interface{ Now() time.Time }
+
+// sourceDay is the source's current UTC day, "" for a source without a clock.
+func sourceDay(src Source) string {
+	c, ok := src.(clock)
+	if !ok {
+		return ""
+	}
+	return c.Now().UTC().Format(time.DateOnly)
 }
 
 // snapshots keeps the current snapshot of a Source.
@@ -75,12 +91,12 @@ func (s *snapshots) get(ctx context.Context) (*snapshot, error) {
 	}
 	// The generation is read before the data: a commit during the read
 	// moves it again, so the next scrape reads again and nothing is missed.
-	gen := s.src.Generation()
-	if current != nil && current.gen == gen {
+	gen, day := s.src.Generation(), sourceDay(s.src)
+	if current != nil && current.gen == gen && current.day == day {
 		s.refreshing <- current
 		return current, nil
 	}
-	next, err := s.build(ctx, gen)
+	next, err := s.build(ctx, gen, day)
 	if err != nil {
 		s.refreshing <- current
 		return nil, err
@@ -91,7 +107,7 @@ func (s *snapshots) get(ctx context.Context) (*snapshot, error) {
 }
 
 // build reads the data and gathers its const metrics.
-func (s *snapshots) build(ctx context.Context, gen uint64) (*snapshot, error) {
+func (s *snapshots) build(ctx context.Context, gen uint64, day string) (*snapshot, error) {
 	data, err := s.src.MetricsData(ctx)
 	if err != nil {
 		return nil, err
@@ -104,5 +120,5 @@ func (s *snapshots) build(ctx context.Context, gen uint64) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gather domain metrics: %w", err)
 	}
-	return &snapshot{gen: gen, families: families}, nil
+	return &snapshot{gen: gen, day: day, families: families}, nil
 }

@@ -49,7 +49,10 @@ func TestExportImportExportIsByteIdentical(t *testing.T) {
 	ctx := context.Background()
 	src := seededWithRichEvents(t)
 	first := exportEvents(t, src)
-	for _, want := range []string{"class_ban_announced", "test-relief", "https://news.example.org/a?x=1&y=2\r\nhttps://ngo.example.org/statement\r\n", "Niger"} {
+	// The columns of data version 2 travel too: people affected (UNRWA's
+	// closed schools: 800 students) and a stated deadline (1 Mar 2026).
+	for _, want := range []string{"class_ban_announced", "test-relief", "https://news.example.org/a?x=1&y=2\r\nhttps://ngo.example.org/statement\r\n", "Niger",
+		"#affected,#date+end", ",800,,", ",2026-03-01,"} {
 		if !bytes.Contains(first, []byte(want)) {
 			t.Fatalf("export lacks %q", want)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -81,7 +82,9 @@ func TestSetSeverity(t *testing.T) {
 	if err := s.SetSeverity(ctx, "NER", sc2, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	entries, _, err := s.AuditLog(ctx, AuditFilter{Entity: "country", Key: "NER"})
+	all, _, err := s.AuditLog(ctx, AuditFilter{Entity: "country", Key: "NER"})
+	// Niger's class-level measures are audited under the country too.
+	entries := slices.DeleteFunc(all, func(e AuditEntry) bool { return e.Action == "event.create" })
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("%d audit rows %v", len(entries), err)
 	}
@@ -119,7 +122,8 @@ func TestAuditLogPages(t *testing.T) {
 	if err != nil || total2 != total || len(page2) != 10 || page2[0].ID != all[10].ID {
 		t.Errorf("page 2: %d rows, total %d, first %d (%v)", len(page2), total2, page2[0].ID, err)
 	}
-	if oldest := all[len(all)-1]; oldest.Action != "org.create" || oldest.After["slug"] != oldest.Key || oldest.Before != nil || oldest.Actor != "seed" {
+	// The bundled data opens with a class-level measure (Afghanistan, 2022).
+	if oldest := all[len(all)-1]; oldest.Action != "event.create" || oldest.Entity != "country" || oldest.Before != nil || oldest.Actor != "seed" {
 		t.Errorf("oldest row %+v", all[len(all)-1])
 	}
 }

@@ -32,6 +32,13 @@ type ChangeFilter struct {
 	// ChangesOnly keeps events that changed a status and class-level
 	// measures: what changed, without statements and reviews.
 	ChangesOnly bool
+	// SkipEmptyReviews leaves out reviews that change nothing (a reviewed
+	// event that sets no status): the feed's default.
+	SkipEmptyReviews bool
+	// ByEntry orders by when events were recorded, newest recorded first
+	// (a 2009 fact entered today comes first), instead of by their dates.
+	// OldestFirst is ignored with ByEntry.
+	ByEntry     bool
 	OldestFirst bool // default: newest first
 	Limit       int  // <= 0: no limit
 	Offset      int
@@ -53,7 +60,8 @@ const changeConditions = `
        OR e.description LIKE :query ESCAPE '\')
   AND (:since = '' OR e.date >= :since)
   AND (:until = '' OR e.date < :until)
-  AND (:changes_only = 0 OR e.status_after <> '' OR e.record_id IS NULL)`
+  AND (:changes_only = 0 OR e.status_after <> '' OR e.record_id IS NULL)
+  AND (:skip_reviews = 0 OR e.type <> 'reviewed' OR e.status_after <> '')`
 
 // changeScope says whether a change query is narrowed to a country or an
 // organisation. Each scope has its own WHERE clause, written so that SQLite
@@ -82,17 +90,19 @@ JOIN countries c ON c.code = e.country_code
 LEFT JOIN records r ON r.id = e.record_id
 LEFT JOIN organisations o ON o.id = r.org_id`
 
-// changeQueries holds, per scope, the newest-first and oldest-first queries
-// and the count.
-var changeQueries = func() map[changeScope][3]string {
-	m := map[changeScope][3]string{}
+// changeQueries holds, per scope, the newest-first and oldest-first queries,
+// the count, and the newest-recorded-first query.
+var changeQueries = func() map[changeScope][4]string {
+	m := map[changeScope][4]string{}
 	for scope, where := range changeWhere {
-		m[scope] = [3]string{
+		m[scope] = [4]string{
 			eventSelect + where + `
 ORDER BY e.date DESC, e.id DESC` + eventPage,
 			eventSelect + where + `
 ORDER BY e.date, e.id` + eventPage,
 			changeCountFrom + where,
+			eventSelect + where + `
+ORDER BY e.entered_at DESC, e.id DESC` + eventPage,
 		}
 	}
 	return m
@@ -124,9 +134,15 @@ func flagRule() (always, byAuthority []access.Status) {
 }
 
 func (f ChangeFilter) args() []any {
-	var until string
+	// Dates compare as boundaries (see boundary): "2025-07" starts on 1 Jul
+	// 2025, so it is not before the end of June 2025, though it sorts
+	// before "2025-07-01" as text.
+	var since, until string
+	if !f.Since.IsZero() {
+		since = boundary(f.Since.Start())
+	}
 	if !f.Until.IsZero() {
-		until = access.DayOf(f.Until.End()).ISO()
+		until = boundary(f.Until.End())
 	}
 	always, byAuthority := flagRule()
 	return []any{
@@ -141,9 +157,10 @@ func (f ChangeFilter) args() []any {
 		sql.Named("org_type", string(f.OrgType)),
 		sql.Named("types", jsonList(f.Types)),
 		sql.Named("query", likePattern(f.Query)),
-		sql.Named("since", f.Since.ISO()),
+		sql.Named("since", since),
 		sql.Named("until", until),
 		sql.Named("changes_only", boolInt(f.ChangesOnly)),
+		sql.Named("skip_reviews", boolInt(f.SkipEmptyReviews)),
 		sql.Named("limit", pageLimit(f.Limit)),
 		sql.Named("offset", max(f.Offset, 0)),
 	}
@@ -155,7 +172,10 @@ func (f ChangeFilter) args() []any {
 func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]access.EventView, int, error) {
 	queries := changeQueries[f.scope()]
 	query := queries[0]
-	if f.OldestFirst {
+	switch {
+	case f.ByEntry:
+		query = queries[3]
+	case f.OldestFirst:
 		query = queries[1]
 	}
 	args := f.args()

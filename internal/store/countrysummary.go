@@ -48,7 +48,7 @@ type CountryFilter struct {
 const (
 	countryAggHead = `
 WITH agg AS (
-	SELECT r.country_code AS code, COUNT(*) AS records, SUM(r.flagged) AS flagged, SUM(r.reach_lost) AS lost
+	SELECT r.country_code AS code, COUNT(*) AS records, SUM(` + flaggedToday + `) AS flagged, SUM(r.reach_lost) AS lost
 	FROM records r JOIN organisations o ON o.id = r.org_id
 	WHERE `
 	countryAggFilters = `(:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
@@ -109,7 +109,7 @@ SELECT COUNT(*)` + countrySummaryJoin
 // countries, under the same record filters as the summary.
 const countryFlags = `SELECT r.country_code, r.status, COUNT(*)
 FROM records r JOIN organisations o ON o.id = r.org_id
-WHERE r.flagged = 1 AND r.country_code IN (SELECT value FROM json_each(:keys))
+WHERE ` + flaggedToday + ` AND r.country_code IN (SELECT value FROM json_each(:keys))
   AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
   AND (:org_type = '' OR o.type = :org_type)
 GROUP BY r.country_code, r.status`
@@ -163,7 +163,7 @@ func (s *Store) CountrySummary(ctx context.Context, code string) (access.Country
 }
 
 func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFilter, code string) ([]access.CountrySummary, int, error) {
-	args := f.args(code)
+	args := append(f.args(code), s.today())
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, err
@@ -194,12 +194,28 @@ func (s *Store) countrySummaries(ctx context.Context, query string, f CountryFil
 		keys[i] = v.Code
 	}
 	flags, err := s.flagCounts(ctx, countryFlags, keys,
-		sql.Named("statuses", jsonList(f.Statuses)), sql.Named("org_type", string(f.OrgType)))
+		sql.Named("statuses", jsonList(f.Statuses)), sql.Named("org_type", string(f.OrgType)), s.today())
 	if err != nil {
 		return nil, 0, err
 	}
 	for i := range out {
 		out[i].Flags = flags[out[i].Code]
+	}
+	if len(out) == 0 {
+		return out, total, nil
+	}
+	lost, err := s.lostByCountry(ctx, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	measures, err := s.ClassMeasureCounts(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		l := lost[out[i].Code]
+		out[i].LostByBasis, out[i].WithFigure, out[i].WithoutFigure = l.ByBasis, l.WithFigure, l.WithoutFigure
+		out[i].ClassMeasuresInForce = measures[out[i].Code]
 	}
 	return out, total, nil
 }

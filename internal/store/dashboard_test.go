@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -23,23 +24,40 @@ func TestHeadlineAddsUpTheRecords(t *testing.T) {
 	orgs, countries := map[string]bool{}, map[string]bool{}
 	var flagged int
 	var lost int64
+	byBasis := map[access.ReachBasis]int64{}
+	now := s.Now()
 	for _, r := range records {
 		lost += r.ReachLost()
-		if r.Flagged() {
+		if r.FlaggedAt(now) {
 			flagged++
 			orgs[r.OrgSlug], countries[r.CountryCode] = true, true
+		}
+		if l := r.LostReachAt(now); l != nil {
+			byBasis[l.Basis] += l.People
 		}
 	}
 	events, _, _ := s.Events(ctx, EventFilter{})
 	recent := 0
 	for _, e := range events {
-		if e.StatusAfter != "" && e.Date.ISO() >= since.ISO() {
+		if access.ChangesStatus(e.Event) && e.Date.ISO() >= since.ISO() {
 			recent++
 		}
 	}
-	want := access.Headline{FlaggedOrgs: len(orgs), FlaggedRecords: flagged, CountriesAffected: len(countries), PeopleLost: lost, RecentChanges: recent}
-	if h != want {
-		t.Errorf("headline %+v, want %+v", h, want)
+	want := [5]int64{int64(len(orgs)), int64(flagged), int64(len(countries)), lost, int64(recent)}
+	got := [5]int64{int64(h.FlaggedOrgs), int64(h.FlaggedRecords), int64(h.CountriesAffected), h.PeopleLost, int64(h.RecentChanges)}
+	if got != want {
+		t.Errorf("headline %+v, want %+v", got, want)
+	}
+	if !maps.Equal(h.LostByBasis, byBasis) || len(byBasis) < 2 {
+		t.Errorf("lost by basis %v, want %v", h.LostByBasis, byBasis)
+	}
+	for i, f := range h.LargestLost {
+		if i > 0 && f.Reach.People > h.LargestLost[i-1].Reach.People || f.Reach.Basis == "" || f.Reported.IsZero() {
+			t.Errorf("largest lost %+v", h.LargestLost)
+		}
+	}
+	if h.WithFigure == 0 || h.WithoutFigure == 0 || h.AsOf.NewestEvent.ISO() != "2026-02-27" || h.AsOf.LastEntry.IsZero() {
+		t.Errorf("with %d without %d as of %+v", h.WithFigure, h.WithoutFigure, h.AsOf)
 	}
 	// The bundled cases: ICRC 2,000,000 + Acted 1,000,000 in Niger, and two
 	// Sudan figures; at least the ICRC's expulsion is recent.
@@ -82,7 +100,7 @@ func TestCountrySummaries(t *testing.T) {
 		flags := map[access.Status]int{}
 		for _, r := range recs {
 			lost += r.ReachLost()
-			if r.Flagged() {
+			if r.FlaggedAt(s.Now()) {
 				flagged++
 				flags[r.Status]++
 			}
@@ -101,11 +119,12 @@ func TestCountrySummaries(t *testing.T) {
 		}
 	}
 	ner := byCode["NER"]
-	if ner.ReachLost != 3_000_000 || ner.LastChange.ISO() != "2025-06-05" || ner.Flags[access.StatusExpelled] != 1 {
+	// The newest Niger entry is the class-level suspension of Nov 2025.
+	if ner.ReachLost != 3_000_000 || ner.LastChange.ISO() != "2025-11" || ner.Flags[access.StatusExpelled] != 1 || ner.Measures != 2 {
 		t.Errorf("Niger: %+v", ner)
 	}
-	// Mali has no record, only the class-level ban: it is listed for it.
-	if mli, ok := byCode["MLI"]; !ok || mli.Records != 0 || mli.Measures != 1 || mli.LastChange.ISO() != "2022-11-21" {
+	// Mali has one record besides the class-level ban of 2022.
+	if mli, ok := byCode["MLI"]; !ok || mli.Records != 1 || mli.Measures != 1 || mli.LastChange.ISO() != "2022-12-17" {
 		t.Errorf("Mali: %+v (listed %v)", mli, ok)
 	}
 	if _, ok := byCode["NOR"]; ok {
@@ -118,6 +137,11 @@ func TestCountrySummaries(t *testing.T) {
 		}
 	}
 
+	national, _, _ := s.Records(ctx, RecordFilter{OrgType: access.OrgNationalNGO})
+	withNational := map[string]bool{}
+	for _, r := range national {
+		withNational[r.CountryCode] = true
+	}
 	tests := []struct {
 		name  string
 		f     CountryFilter
@@ -126,7 +150,7 @@ func TestCountrySummaries(t *testing.T) {
 		{"flagged", CountryFilter{FlaggedOnly: true}, func(c access.CountrySummary) bool { return c.Flagged > 0 }},
 		{"region", CountryFilter{Region: "Asia"}, func(c access.CountrySummary) bool { return c.Region == "Asia" }},
 		{"text", CountryFilter{Query: "nig"}, func(c access.CountrySummary) bool { return strings.Contains(strings.ToLower(c.Name), "nig") }},
-		{"org type", CountryFilter{OrgType: access.OrgNationalNGO}, func(c access.CountrySummary) bool { return c.Code == "NER" }},
+		{"org type", CountryFilter{OrgType: access.OrgNationalNGO}, func(c access.CountrySummary) bool { return withNational[c.Code] }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,8 +176,13 @@ func TestCountrySummaries(t *testing.T) {
 	}
 	// Statuses narrow what is counted, not just what is listed.
 	banned, _, _ := s.CountrySummaries(ctx, CountryFilter{Statuses: []access.Status{access.StatusBanned}})
-	if len(banned) != 1 || banned[0].Code != "NER" || banned[0].Records != 2 || banned[0].ReachLost != 1_000_000 || banned[0].Flags[access.StatusExpelled] != 0 {
+	if len(banned) < 2 {
 		t.Errorf("banned: %+v", banned)
+	}
+	for _, c := range banned {
+		if c.Flags[access.StatusExpelled] != 0 || (c.Code == "NER" && (c.Records != 3 || c.ReachLost != 1_000_000)) {
+			t.Errorf("banned: %+v", c)
+		}
 	}
 
 	// Pages of every order cover the list once.
@@ -182,7 +211,7 @@ func TestCountrySummaryOfOneCountry(t *testing.T) {
 	s, _ := openSeeded(t)
 	ctx := context.Background()
 	ner, err := s.CountrySummary(ctx, "NER")
-	if err != nil || ner.Name != "Niger" || ner.Records != 3 || ner.ReachLost != 3_000_000 {
+	if err != nil || ner.Name != "Niger" || ner.Records != 5 || ner.ReachLost != 3_000_000 {
 		t.Errorf("NER: %+v, %v", ner, err)
 	}
 	nor, err := s.CountrySummary(ctx, "NOR")
@@ -210,7 +239,7 @@ func TestOrgSummaries(t *testing.T) {
 		flagged, lost := 0, int64(0)
 		for _, r := range recs {
 			lost += r.ReachLost()
-			if r.Flagged() {
+			if r.FlaggedAt(s.Now()) {
 				flagged++
 			}
 		}
@@ -219,13 +248,14 @@ func TestOrgSummaries(t *testing.T) {
 		}
 	}
 	nrc := all[slices.IndexFunc(all, func(o access.OrgSummary) bool { return o.Slug == "nrc" })]
-	// Sudan expelled it and Ethiopia suspended it; its own suspension in
-	// Afghanistan is not flagged.
-	if nrc.Countries != 3 || nrc.Flagged != 2 || nrc.Flags[access.StatusExpelled] != 1 || nrc.Flags[access.StatusSuspended] != 1 {
+	// Sudan expelled it, Israel ordered it out, a third authority suspended
+	// it; Ethiopia's three-month suspension of 2021 has ended (unconfirmed)
+	// and its own suspension in Afghanistan is not flagged.
+	if nrc.Countries != 6 || nrc.Flagged != 3 || nrc.Flags[access.StatusExpelled] != 1 || nrc.Flags[access.StatusSuspended] != 1 {
 		t.Errorf("NRC: %+v", nrc)
 	}
 	africa, _, _ := s.OrgSummaries(ctx, OrgFilter{Region: "Africa", Query: "NRC"})
-	if len(africa) != 1 || africa[0].Countries != 2 {
+	if len(africa) != 1 || africa[0].Countries != 4 {
 		t.Errorf("NRC in Africa: %+v", africa)
 	}
 	flaggedOnly, _, _ := s.OrgSummaries(ctx, OrgFilter{FlaggedOnly: true})
@@ -235,7 +265,7 @@ func TestOrgSummaries(t *testing.T) {
 		}
 	}
 	national, _, _ := s.OrgSummaries(ctx, OrgFilter{OrgType: access.OrgNationalNGO})
-	if len(national) != 1 || national[0].Slug != "apbe" {
+	if len(national) != 4 || !slices.ContainsFunc(national, func(o access.OrgSummary) bool { return o.Slug == "apbe" }) {
 		t.Errorf("national NGOs: %+v", national)
 	}
 	for _, sort := range OrgSorts {
@@ -254,8 +284,8 @@ func TestOrgSummaryOfOneOrganisation(t *testing.T) {
 	s, _ := openSeeded(t)
 	ctx := context.Background()
 	icrc, err := s.OrgSummary(ctx, "icrc")
-	if err != nil || icrc.Name != "International Committee of the Red Cross" || icrc.Countries != 1 || icrc.ReachLost != 2_000_000 ||
-		icrc.Flags[access.StatusExpelled] != 1 {
+	if err != nil || icrc.Name != "International Committee of the Red Cross" || icrc.Countries != 3 || icrc.ReachLost != 2_000_000 ||
+		icrc.Flags[access.StatusExpelled] != 3 {
 		t.Errorf("icrc: %+v, %v", icrc, err)
 	}
 	if _, err := s.OrgSummary(ctx, "no-such-org"); !errors.Is(err, ErrNotFound) {
@@ -273,7 +303,7 @@ func TestUnflaggedRecords(t *testing.T) {
 	all, _, _ := s.Records(ctx, RecordFilter{})
 	want := 0
 	for _, r := range all {
-		if !r.Flagged() {
+		if !r.FlaggedAt(s.Now()) {
 			want++
 		}
 	}
@@ -281,7 +311,7 @@ func TestUnflaggedRecords(t *testing.T) {
 		t.Fatalf("%d rows, total %d, want %d", len(got), total, want)
 	}
 	for i, r := range got {
-		if r.Flagged() {
+		if r.FlaggedAt(s.Now()) {
 			t.Errorf("%s/%s is flagged", r.CountryCode, r.OrgSlug)
 		}
 		if i > 0 && r.CountryName < got[i-1].CountryName {

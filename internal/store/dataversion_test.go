@@ -20,10 +20,12 @@ import (
 // also proved harmless end to end by web's TestOnlyDomainWritesInvalidate.
 // Some names are those of the login-security work (issue 13), listed ahead.
 var (
-	domainWrites = []string{"CreateOrg", "ImportEvents", "Initialise", "RecordEvent", "RecordEvents", "SetSeverity", "UpdateOrg"}
-	otherWrites  = []string{"AddLoginFailure", "AddSecurityEvent", "ClearLoginFailures", "CreateSession", "CreateUser",
+	domainWrites = []string{"CreateOrg", "ImportEvents", "Initialise", "RecordEvent", "RecordEvents", "RetractEvent",
+		"SetSeverity", "SupersedeEvent", "UpdateOrg"}
+	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClearLoginFailures", "CreateSession", "CreateUser",
 		"DeleteSession", "DisableUser", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
-	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "Close", "Countries", "Country", "CountrySummaries",
+	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
+		"Countries", "Country", "CountrySummaries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
 		"Now", "Org", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
 		"SecurityLog", "SessionUser", "Sources", "TrendEvents", "UnflaggedRecords", "UserByName", "Users"}
@@ -52,6 +54,7 @@ func TestEveryWritePath(t *testing.T) {
 			Sources: []access.Source{{Publisher: "Test", URL: url, Type: access.SourceNews}}}
 	}
 	imported := []ImportEvent{{Event: event("https://example.org/import"), Org: org}}
+	var first, second int64 // events recorded by the steps, then corrected
 
 	steps := []struct {
 		method string
@@ -74,11 +77,20 @@ func TestEveryWritePath(t *testing.T) {
 				Publisher: "ACAPS", URL: "https://example.org/acaps"}, "alice")
 		}},
 		{"RecordEvent", true, func() error {
-			_, err := s.RecordEvent(ctx, NewEvent{Event: event("https://example.org/1"), ExpectedVersion: AnyVersion, Actor: "alice"})
+			rec, err := s.RecordEvent(ctx, NewEvent{Event: event("https://example.org/1"), ExpectedVersion: AnyVersion, Actor: "alice"})
+			first = rec.EventID
 			return err
 		}},
 		{"RecordEvents", true, func() error {
-			_, err := s.RecordEvents(ctx, []NewEvent{{Event: event("https://example.org/2"), ExpectedVersion: AnyVersion, Actor: "alice"}})
+			recs, err := s.RecordEvents(ctx, []NewEvent{{Event: event("https://example.org/2"), ExpectedVersion: AnyVersion, Actor: "alice"}})
+			if len(recs) == 1 {
+				second = recs[0].EventID
+			}
+			return err
+		}},
+		{"RetractEvent", true, func() error { _, err := s.RetractEvent(ctx, first, "entered in error", "alice"); return err }},
+		{"SupersedeEvent", true, func() error {
+			_, err := s.SupersedeEvent(ctx, second, NewEvent{Event: event("https://example.org/3"), ExpectedVersion: AnyVersion, Actor: "alice"}, "wrong source")
 			return err
 		}},
 		{"RecordEvents", false, func() error { _, err := s.RecordEvents(ctx, nil); return err }},

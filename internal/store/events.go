@@ -31,11 +31,13 @@ const eventSelect = `SELECT e.id, e.country_code, c.name, COALESCE(e.record_id, 
 	COALESCE(o.slug, ''), COALESCE(o.name, ''), COALESCE(o.acronym, ''), COALESCE(o.type, ''), COALESCE(o.website, ''),
 	e.date, e.type, e.status_after, e.initiated_by, e.authority, e.instrument, e.reason, e.reason_category,
 	e.constraint_category, e.people, e.people_basis, e.people_period, e.presence_since, e.description,
-	e.verification, e.entered_by, e.entered_at
+	e.verification, e.entered_by, e.entered_at, e.people_affected, e.until, e.supersedes,
+	COALESCE(x.kind, ''), COALESCE(x.by_event, 0), COALESCE(x.reason, ''), COALESCE(x.actor, ''), COALESCE(x.at, '')
 FROM events e
 JOIN countries c ON c.code = e.country_code
 LEFT JOIN records r ON r.id = e.record_id
-LEFT JOIN organisations o ON o.id = r.org_id`
+LEFT JOIN organisations o ON o.id = r.org_id
+LEFT JOIN event_corrections x ON x.event_id = e.id`
 
 const eventWhere = `
 WHERE (:country = '' OR e.country_code = :country)
@@ -105,17 +107,25 @@ func boundary(t time.Time) string {
 func scanEvent(row interface{ Scan(...any) error }) (access.EventView, error) {
 	var v access.EventView
 	var d, entered string
-	var people sql.NullInt64
-	var basis, period string
+	var people, affected sql.NullInt64
+	var basis, period, until string
+	var c access.Correction
+	var correctedAt string
 	err := row.Scan(&v.ID, &v.CountryCode, &v.CountryName, &v.RecordID, &v.RecordVersion,
 		&v.Org.Slug, &v.Org.Name, &v.Org.Acronym, &v.Org.Type, &v.Org.Website,
 		&d, &v.Type, &v.StatusAfter, &v.InitiatedBy, &v.Authority, &v.Instrument, &v.Reason, &v.ReasonCategory,
 		&v.Constraint, &people, &basis, &period, &v.PresenceSince, &v.Description,
-		&v.Verification, &v.EnteredBy, &entered)
+		&v.Verification, &v.EnteredBy, &entered, &affected, &until, &v.Supersedes,
+		&c.Kind, &c.ByEvent, &c.Reason, &c.By, &correctedAt)
 	v.OrgSlug = v.Org.Slug
-	v.Date = date(d)
+	v.Date, v.Until = date(d), date(until)
 	v.Reach = reach(people, basis, period)
+	v.PeopleAffected = optionalCount(affected)
 	v.EnteredAt = parseTimestamp(entered)
+	if c.Kind != "" {
+		c.At = parseTimestamp(correctedAt)
+		v.Correction = &c
+	}
 	return v, err
 }
 
@@ -229,7 +239,8 @@ func querySources(ctx context.Context, q querier, ids []int64) (map[int64][]acce
 // foldInputs reads the parts of a record's events that access.Fold uses.
 func foldInputs(ctx context.Context, tx *sql.Tx, recordID int64) ([]access.Event, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, date, type, status_after, initiated_by, people, people_basis,
-		people_period, presence_since, verification FROM events WHERE record_id = ?`, recordID)
+		people_period, presence_since, verification, until FROM events
+		WHERE record_id = ? AND id NOT IN (SELECT event_id FROM event_corrections)`, recordID)
 	if err != nil {
 		return nil, err
 	}
@@ -239,12 +250,12 @@ func foldInputs(ctx context.Context, tx *sql.Tx, recordID int64) ([]access.Event
 		var e access.Event
 		var d string
 		var people sql.NullInt64
-		var basis, period string
+		var basis, period, until string
 		if err := rows.Scan(&e.ID, &d, &e.Type, &e.StatusAfter, &e.InitiatedBy, &people, &basis, &period,
-			&e.PresenceSince, &e.Verification); err != nil {
+			&e.PresenceSince, &e.Verification, &until); err != nil {
 			return nil, err
 		}
-		e.Date, e.Reach = date(d), reach(people, basis, period)
+		e.Date, e.Reach, e.Until = date(d), reach(people, basis, period), date(until)
 		out = append(out, e)
 	}
 	return out, rows.Err()

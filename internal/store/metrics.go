@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 )
@@ -15,10 +18,33 @@ type MetricsRecord struct {
 	Status       access.Status
 	Reach        int64 // latest reach figure, people; meaningful only when ReachKnown
 	ReachKnown   bool
-	ReachLost    int64       // Reach when Status is in the lost set, else 0 (records.reach_lost)
-	Flagged      bool        // see access.Status.Flagged
-	StatusSince  access.Date // zero when no event set the status
-	LastReviewed access.Date // zero when never reviewed
+	ReachBasis   access.ReachBasis // what Reach counts; "" when unknown
+	ReachLost    int64             // Reach when Status is in the lost set, else 0 (records.reach_lost)
+	Flagged      bool              // see access.Status.Flagged
+	StatusSince  access.Date       // zero when no event set the status
+	LastReviewed access.Date       // date of the last editor's review; zero when never reviewed
+
+	// As of the clock reading of MetricsData.Now (see access.RecordState):
+	// FlaggedNow: flagged and not a time-limited measure past its end;
+	// LostNow: the reach counts as lost (a figure is known, the status is
+	// in the lost set and its measure has not ended); DueForReview: the
+	// record needs an editor; PastEnd: its time-limited measure ended
+	// unconfirmed, or its deadline passed. Confirmed is the date of the
+	// last confirmation (an editor's review or a dated event).
+	FlaggedNow   bool
+	LostNow      bool
+	DueForReview bool
+	PastEnd      bool
+	Confirmed    access.Date
+}
+
+// ClassMeasureCount counts the class-level measures in force in a country
+// that impose a status, and those of them whose deadline has passed.
+type ClassMeasureCount struct {
+	Country        string
+	Status         access.Status
+	Measures       int
+	DeadlinePassed int
 }
 
 // MetricsOrg is an organisation's display facts for accesswatch_organisation_info.
@@ -41,30 +67,51 @@ type MetricsData struct {
 	Records      []MetricsRecord    // ordered by country, organisation
 	Orgs         []MetricsOrg       // every organisation, ordered by slug
 	StatusEvents []StatusEventCount // ordered by country, status
+	// StatusCorrections counts the status changes of StatusEvents that
+	// were since retracted or superseded, ordered by country, status.
+	StatusCorrections []StatusEventCount
+	// ClassMeasures counts the class-level measures in force, ordered by
+	// country, status.
+	ClassMeasures []ClassMeasureCount
+	// Now is the store's clock reading the time-dependent values were
+	// worked out at.
+	Now time.Time
 }
 
-const metricsRecordsQuery = `SELECT r.country_code, o.slug, r.status, r.reach_people, r.reach_lost, r.flagged, r.status_since, r.last_reviewed
+const metricsRecordsQuery = `SELECT r.country_code, o.slug, r.status, r.reach_people, r.reach_basis, r.reach_lost, r.flagged,
+	r.status_since, r.last_reviewed, r.status_initiated_by, r.status_until, r.status_until_kind, r.latest_event, r.review_due
 FROM records r
 JOIN organisations o ON o.id = r.org_id
 ORDER BY r.country_code, o.slug`
 
 const metricsOrgsQuery = `SELECT slug, name, type FROM organisations ORDER BY slug`
 
-// metricsStatusEventsQuery counts every event that set a status, whether or
-// not the status differed from the one before: events are append-only, so
-// this count only ever grows, which is what a Prometheus counter needs.
-// Counting real transitions instead could shrink when a back-dated event is
-// inserted between two others.
+// metricsStatusEventsQuery counts every record event ever recorded that set
+// a status (presence_recorded aside: it records a presence, not a change),
+// whether or not the status differed from the one before, and whether or
+// not it was later retracted or superseded: events are append-only, so this
+// count only ever grows, which is what a Prometheus counter needs. Counting
+// real transitions instead could shrink when a back-dated event is inserted
+// between two others; corrections are counted apart
+// (metricsStatusCorrectionsQuery), and only grow too.
 const metricsStatusEventsQuery = `SELECT country_code, status_after, COUNT(*)
 FROM events
-WHERE status_after <> ''
+WHERE status_after <> '' AND record_id IS NOT NULL AND type <> 'presence_recorded'
 GROUP BY country_code, status_after
 ORDER BY country_code, status_after`
+
+// metricsStatusCorrectionsQuery counts the events of metricsStatusEventsQuery
+// that were retracted or superseded.
+const metricsStatusCorrectionsQuery = `SELECT e.country_code, e.status_after, COUNT(*)
+FROM events e JOIN event_corrections x ON x.event_id = e.id
+WHERE e.status_after <> '' AND e.record_id IS NOT NULL AND e.type <> 'presence_recorded'
+GROUP BY e.country_code, e.status_after
+ORDER BY e.country_code, e.status_after`
 
 // MetricsData reads the data behind the Prometheus metrics. The three
 // queries run in one read transaction, so they see the same commit.
 func (s *Store) MetricsData(ctx context.Context) (MetricsData, error) {
-	var out MetricsData
+	out := MetricsData{Now: s.now()}
 	tx, err := s.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return out, fmt.Errorf("metrics data: begin: %w", err)
@@ -74,12 +121,25 @@ func (s *Store) MetricsData(ctx context.Context) (MetricsData, error) {
 	if err := queryEach(ctx, tx, metricsRecordsQuery, func(rows *sql.Rows) error {
 		var r MetricsRecord
 		var reach sql.NullInt64
-		var since, reviewed string
-		if err := rows.Scan(&r.Country, &r.Org, &r.Status, &reach, &r.ReachLost, &r.Flagged, &since, &reviewed); err != nil {
+		var since, reviewed, until, latest string
+		var st access.RecordState
+		if err := rows.Scan(&r.Country, &r.Org, &r.Status, &reach, &r.ReachBasis, &r.ReachLost, &r.Flagged, &since, &reviewed,
+			&st.StatusInitiatedBy, &until, &st.StatusUntilKind, &latest, &st.ReviewDue); err != nil {
 			return err
 		}
 		r.Reach, r.ReachKnown = reach.Int64, reach.Valid
 		r.StatusSince, r.LastReviewed = date(since), date(reviewed)
+		st.Status, st.StatusSince, st.LastReviewed, st.StatusUntil, st.LatestEvent = r.Status, r.StatusSince, r.LastReviewed, date(until), date(latest)
+		if r.ReachKnown {
+			st.Reach = &access.Reach{People: r.Reach, Basis: r.ReachBasis}
+		}
+		r.FlaggedNow, r.LostNow = st.FlaggedAt(out.Now), st.LostReachAt(out.Now) != nil
+		r.DueForReview = st.DueForReview(out.Now, s.reviewAfter)
+		r.PastEnd = st.EndedUnconfirmed(out.Now) || st.DeadlinePassed(out.Now)
+		r.Confirmed = st.LatestEvent
+		if r.LastReviewed.Compare(r.Confirmed) > 0 {
+			r.Confirmed = r.LastReviewed
+		}
 		out.Records = append(out.Records, r)
 		return nil
 	}); err != nil {
@@ -105,6 +165,30 @@ func (s *Store) MetricsData(ctx context.Context) (MetricsData, error) {
 	}); err != nil {
 		return MetricsData{}, fmt.Errorf("metrics data: status events: %w", err)
 	}
+	if err := queryEach(ctx, tx, metricsStatusCorrectionsQuery, func(rows *sql.Rows) error {
+		var c StatusEventCount
+		if err := rows.Scan(&c.Country, &c.Status, &c.Events); err != nil {
+			return err
+		}
+		out.StatusCorrections = append(out.StatusCorrections, c)
+		return nil
+	}); err != nil {
+		return MetricsData{}, fmt.Errorf("metrics data: status corrections: %w", err)
+	}
+	var classEvents []access.Event
+	if err := queryEach(ctx, tx, metricsClassEventsQuery, func(rows *sql.Rows) error {
+		var e access.Event
+		var d, until string
+		if err := rows.Scan(&e.ID, &e.CountryCode, &d, &e.Type, &e.StatusAfter, &until); err != nil {
+			return err
+		}
+		e.Date, e.Until = date(d), date(until)
+		classEvents = append(classEvents, e)
+		return nil
+	}); err != nil {
+		return MetricsData{}, fmt.Errorf("metrics data: class measures: %w", err)
+	}
+	out.ClassMeasures = countClassMeasures(access.ClassMeasuresInForce(classEvents, out.Now))
 	return out, nil
 }
 
@@ -121,4 +205,36 @@ func queryEach(ctx context.Context, tx *sql.Tx, query string, scan func(*sql.Row
 		}
 	}
 	return rows.Err()
+}
+
+// metricsClassEventsQuery reads the class-level events that still count,
+// with what access.ClassMeasuresInForce needs.
+const metricsClassEventsQuery = `SELECT id, country_code, date, type, status_after, until
+FROM events
+WHERE record_id IS NULL AND id NOT IN (SELECT event_id FROM event_corrections)`
+
+// countClassMeasures counts measures in force by country and status.
+func countClassMeasures(ms []access.ClassMeasure) []ClassMeasureCount {
+	idx := map[[2]string]int{}
+	var out []ClassMeasureCount
+	for _, m := range ms {
+		k := [2]string{m.Event.CountryCode, string(m.Status)}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, ClassMeasureCount{Country: k[0], Status: m.Status})
+		}
+		out[i].Measures++
+		if m.DeadlinePassed {
+			out[i].DeadlinePassed++
+		}
+	}
+	slices.SortFunc(out, func(a, b ClassMeasureCount) int {
+		if c := strings.Compare(a.Country, b.Country); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Status), string(b.Status))
+	})
+	return out
 }

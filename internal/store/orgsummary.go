@@ -42,7 +42,7 @@ type OrgFilter struct {
 
 const orgSummaryFrom = `
 WITH agg AS (
-	SELECT r.org_id, COUNT(*) AS countries, SUM(r.flagged) AS flagged, SUM(r.reach_lost) AS lost
+	SELECT r.org_id, COUNT(*) AS countries, SUM(` + flaggedToday + `) AS flagged, SUM(r.reach_lost) AS lost
 	FROM records r JOIN countries c ON c.code = r.country_code
 	WHERE (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
 	  AND (:region = '' OR c.region = :region)
@@ -78,7 +78,7 @@ SELECT COUNT(*)` + orgSummaryJoin
 // organisations, under the same record filters as the summary.
 const orgFlags = `SELECT o.slug, r.status, COUNT(*)
 FROM records r JOIN organisations o ON o.id = r.org_id JOIN countries c ON c.code = r.country_code
-WHERE r.flagged = 1 AND o.slug IN (SELECT value FROM json_each(:keys))
+WHERE ` + flaggedToday + ` AND o.slug IN (SELECT value FROM json_each(:keys))
   AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
   AND (:region = '' OR c.region = :region)
 GROUP BY o.slug, r.status`
@@ -127,6 +127,7 @@ func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slu
 		sql.Named("query", likePattern(f.Query)),
 		sql.Named("limit", pageLimit(f.Limit)),
 		sql.Named("offset", max(f.Offset, 0)),
+		s.today(),
 	}
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -155,7 +156,7 @@ func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slu
 		keys[i] = v.Slug
 	}
 	flags, err := s.flagCounts(ctx, orgFlags, keys,
-		sql.Named("statuses", jsonList(f.Statuses)), sql.Named("region", f.Region))
+		sql.Named("statuses", jsonList(f.Statuses)), sql.Named("region", f.Region), s.today())
 	if err != nil {
 		return nil, 0, err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -40,10 +41,10 @@ func TestRecordsFilters(t *testing.T) {
 		{"statuses", RecordFilter{Statuses: []access.Status{access.StatusBanned, access.StatusExpelled}}, func(r access.RecordView) bool {
 			return r.Status == access.StatusBanned || r.Status == access.StatusExpelled
 		}},
-		{"flagged", RecordFilter{FlaggedOnly: true}, func(r access.RecordView) bool { return r.Flagged() }},
+		{"flagged", RecordFilter{FlaggedOnly: true}, func(r access.RecordView) bool { return r.FlaggedAt(s.Now()) }},
 		{"region", RecordFilter{Region: "Asia"}, func(r access.RecordView) bool { return r.Region == "Asia" }},
 		{"org type", RecordFilter{OrgType: access.OrgNationalNGO}, func(r access.RecordView) bool { return r.Org.Type == access.OrgNationalNGO }},
-		{"text", RecordFilter{Query: "red cross"}, func(r access.RecordView) bool { return r.OrgSlug == "icrc" }},
+		{"text", RecordFilter{Query: "red cross"}, func(r access.RecordView) bool { return strings.Contains(strings.ToLower(r.Org.Name), "red cross") }},
 		{"text in country", RecordFilter{Query: "niger"}, func(r access.RecordView) bool { return r.CountryCode == "NER" || r.CountryCode == "NGA" }},
 	}
 	for _, tt := range tests {
@@ -130,8 +131,14 @@ func TestEventsFilters(t *testing.T) {
 		t.Errorf("NER Jan–Apr 2025: %v", in2025)
 	}
 	detained, _, _ := s.Events(ctx, EventFilter{Types: []access.EventType{access.EventStaffDetained}})
-	if len(detained) != 1 || detained[0].CountryCode != "BFA" || detained[0].Date.Precision != access.PrecisionMonth {
-		t.Errorf("staff detained: %v", detained)
+	wantDetained := 0
+	for _, e := range all {
+		if e.Type == access.EventStaffDetained {
+			wantDetained++
+		}
+	}
+	if len(detained) != wantDetained || wantDetained < 2 || detained[0].Type != access.EventStaffDetained {
+		t.Errorf("staff detained: %d events, want %d", len(detained), wantDetained)
 	}
 	page, total, _ := s.Events(ctx, EventFilter{Limit: 3, Offset: 3})
 	if len(page) != 3 || total != len(all) || page[0].ID != all[3].ID {

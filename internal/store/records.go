@@ -36,7 +36,7 @@ type RecordFilter struct {
 	Country      string          // ISO3
 	Org          string          // slug
 	Statuses     []access.Status // any of
-	FlaggedOnly  bool
+	FlaggedOnly  bool            // flagged today: a time-limited measure past its end is not
 	Region       string
 	OrgType      access.OrgType
 	Query        string    // text in the organisation's name, acronym or slug, or the country's name or code
@@ -48,7 +48,8 @@ type RecordFilter struct {
 
 const recordSelect = `SELECT r.id, r.country_code, c.name, c.region, o.slug, o.name, o.acronym, o.type, o.website,
 	r.status, r.status_since, r.status_initiated_by, r.status_event_id, r.presence_since, r.reach_people, r.reach_basis,
-	r.reach_period, r.reach_date, r.last_reviewed, r.review_due, r.summary, r.version, r.updated_at, r.updated_by
+	r.reach_period, r.reach_date, r.last_reviewed, r.review_due, r.summary, r.version, r.updated_at, r.updated_by,
+	r.status_until, r.status_until_kind, r.latest_event
 FROM records r
 JOIN organisations o ON o.id = r.org_id
 JOIN countries c ON c.code = r.country_code`
@@ -59,7 +60,7 @@ const recordWhere = `
 WHERE (:country = '' OR r.country_code = :country)
   AND (:org = '' OR o.slug = :org)
   AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
-  AND (:flagged = 0 OR r.flagged = 1)
+  AND (:flagged = 0 OR ` + flaggedToday + `)
   AND (:region = '' OR c.region = :region)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\'
@@ -135,14 +136,16 @@ func likePattern(q string) string {
 
 func scanRecord(row interface{ Scan(...any) error }) (access.RecordView, error) {
 	var v access.RecordView
-	var since, reachDate, reviewed, updated string
+	var since, reachDate, reviewed, updated, until, latest string
 	var people sql.NullInt64
 	var basis, period string
 	err := row.Scan(&v.ID, &v.CountryCode, &v.CountryName, &v.Region, &v.Org.Slug, &v.Org.Name, &v.Org.Acronym,
 		&v.Org.Type, &v.Org.Website, &v.Status, &since, &v.StatusInitiatedBy, &v.StatusEventID, &v.PresenceSince, &people, &basis,
-		&period, &reachDate, &reviewed, &v.ReviewDue, &v.Summary, &v.Version, &updated, &v.UpdatedBy)
+		&period, &reachDate, &reviewed, &v.ReviewDue, &v.Summary, &v.Version, &updated, &v.UpdatedBy,
+		&until, &v.StatusUntilKind, &latest)
 	v.OrgSlug = v.Org.Slug
 	v.StatusSince, v.ReachDate, v.LastReviewed = date(since), date(reachDate), date(reviewed)
+	v.StatusUntil, v.LatestEvent = date(until), date(latest)
 	v.Reach = reach(people, basis, period)
 	v.UpdatedAt = parseTimestamp(updated)
 	return v, err
@@ -158,7 +161,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) ([]access.RecordVie
 	if !ok {
 		return nil, 0, fmt.Errorf("list records: unknown order %q", f.Sort)
 	}
-	args := f.args()
+	args := append(f.args(), s.today())
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list records: %w", err)
@@ -177,7 +180,7 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) ([]access.RecordVie
 	}
 	total := len(out)
 	if f.Limit > 0 || f.Offset > 0 {
-		if err := s.reader.QueryRowContext(ctx, recordCount, args[:8]...).Scan(&total); err != nil {
+		if err := s.reader.QueryRowContext(ctx, recordCount, withoutPaging(args)...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count records: %w", err)
 		}
 	}

@@ -25,6 +25,23 @@ func reach(people sql.NullInt64, basis, period string) *access.Reach {
 	return &access.Reach{People: people.Int64, Basis: access.ReachBasis(basis), Period: period}
 }
 
+// optionalCount reads an optional count column; NULL is "not reported", never 0.
+func optionalCount(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
+
+// countColumn writes an optional count; nil is NULL.
+func countColumn(n *int64) sql.NullInt64 {
+	if n == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *n, Valid: true}
+}
+
 // reachColumns splits a Reach into nullable columns.
 func reachColumns(r *access.Reach) (people sql.NullInt64, basis, period string) {
 	if r == nil {

@@ -18,8 +18,9 @@ import (
 
 	"time"
 
-	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/accesswatch/accesswatch/internal/access"
 )
 
 // Errors callers can test for with errors.Is.
@@ -47,6 +48,10 @@ type Options struct {
 	Now func() time.Time
 	// ReadConns caps the read-only pool; zero means 4 per CPU.
 	ReadConns int
+	// ReviewAfter is how long a record may go unconfirmed (by an editor's
+	// review or a dated event) before it is due for review; zero means
+	// access.DefaultReviewAfter.
+	ReviewAfter time.Duration
 }
 
 // Store is the accesswatch database.
@@ -55,6 +60,8 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 	now    func() time.Time
+	// reviewAfter: see Options.ReviewAfter.
+	reviewAfter time.Duration
 
 	// version follows the domain-data version (dataversion.go), so caches
 	// keyed on it never serve data older than the last domain commit.
@@ -79,7 +86,10 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, now: opt.Now}
+	if opt.ReviewAfter <= 0 {
+		opt.ReviewAfter = access.DefaultReviewAfter
+	}
+	s := &Store{path: path, now: opt.Now, reviewAfter: opt.ReviewAfter}
 	var err error
 	if s.writer, err = sql.Open("sqlite3", writerDSN(path)); err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)

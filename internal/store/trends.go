@@ -16,13 +16,15 @@ import (
 // events_country index) and no ORDER BY: access.NewHistory orders each
 // record's events itself, and reading 20,000 events in date order through
 // events_date costs several times the plain scan.
-const trendEvents = `SELECT e.id, e.country_code, o.slug, e.date, e.type, e.status_after, e.initiated_by, e.verification
+// Retracted and superseded events are left out: they count for nothing.
+const trendEvents = `SELECT e.id, e.country_code, o.slug, e.date, e.type, e.status_after, e.initiated_by, e.verification, e.until
 FROM events e
 JOIN records r ON r.id = e.record_id
-JOIN organisations o ON o.id = r.org_id`
+JOIN organisations o ON o.id = r.org_id
+WHERE e.id NOT IN (SELECT event_id FROM event_corrections)`
 
 const trendEventsOfCountry = trendEvents + `
-WHERE e.country_code = :country`
+  AND e.country_code = :country`
 
 // trendEventCount sizes TrendEvents' result before reading it: growing a
 // slice of 20,000 events as rows arrive costs more than reading them.
@@ -34,8 +36,8 @@ const (
 // TrendEvents returns the record events of a country (every country when
 // country is ""), in no particular order, with the fields that decide a
 // status: ID, country, organisation, date, type, status after, initiated
-// by and verification. Reach, presence, descriptions and sources are not
-// loaded.
+// by, verification and until. Reach, presence, descriptions and sources
+// are not loaded. Retracted and superseded events are left out.
 func (s *Store) TrendEvents(ctx context.Context, country string) ([]access.Event, error) {
 	query, count, args := trendEvents, trendEventCount, []any(nil)
 	if country != "" {
@@ -53,11 +55,11 @@ func (s *Store) TrendEvents(ctx context.Context, country string) ([]access.Event
 	out := make([]access.Event, 0, n) // a hint: a commit in between only means a regrowth
 	for rows.Next() {
 		var e access.Event
-		var d string
-		if err := rows.Scan(&e.ID, &e.CountryCode, &e.OrgSlug, &d, &e.Type, &e.StatusAfter, &e.InitiatedBy, &e.Verification); err != nil {
+		var d, until string
+		if err := rows.Scan(&e.ID, &e.CountryCode, &e.OrgSlug, &d, &e.Type, &e.StatusAfter, &e.InitiatedBy, &e.Verification, &until); err != nil {
 			return nil, fmt.Errorf("trend events: %w", err)
 		}
-		e.Date = date(d)
+		e.Date, e.Until = date(d), date(until)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

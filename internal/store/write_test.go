@@ -34,8 +34,16 @@ func TestSeedLoad(t *testing.T) {
 			t.Errorf("%s = %d, want %d", query, got, want)
 		}
 	}
-	if classLevel != 2 || len(rows) != 28 {
-		t.Errorf("seed file has %d rows (%d class-level); the reference list has 28 (2)", len(rows), classLevel)
+	countries := map[string]bool{}
+	for _, r := range rows {
+		countries[r.Event.CountryCode] = true
+	}
+	// Version 2 of the reference list: 148 events (22 class-level) in 26 countries.
+	if classLevel != 22 || len(rows) != 148 || len(countries) != 26 {
+		t.Errorf("seed file has %d rows (%d class-level) in %d countries; the reference list has 148 (22) in 26", len(rows), classLevel, len(countries))
+	}
+	if got := count(t, s, `SELECT COUNT(DISTINCT country_code) FROM events`); got != 26 {
+		t.Errorf("events in %d countries, want 26", got)
 	}
 
 	ctx := context.Background()
@@ -230,13 +238,13 @@ func TestRecordEventRejectsBadInputUnchanged(t *testing.T) {
 	ctx := context.Background()
 	before := checksum(t, s)
 	cases := map[string]func(*NewEvent){
-		"unknown country":      func(in *NewEvent) { in.Event.CountryCode = "XXX" },
-		"invalid status":       func(in *NewEvent) { in.Event.StatusAfter = "closed" },
-		"no sources":           func(in *NewEvent) { in.Event.Sources = nil },
-		"javascript source":    func(in *NewEvent) { in.Event.Sources[0].URL = "javascript:alert(1)" },
-		"future":               func(in *NewEvent) { in.Event.Date = access.MustParseDate("2027-01-01") },
-		"bad new org":          func(in *NewEvent) { in.Event.OrgSlug = "zz"; in.Org = &access.Org{Name: "", Type: "x"} },
-		"class-level w/status": func(in *NewEvent) { in.Event.OrgSlug = "" },
+		"unknown country":   func(in *NewEvent) { in.Event.CountryCode = "XXX" },
+		"invalid status":    func(in *NewEvent) { in.Event.StatusAfter = "closed" },
+		"no sources":        func(in *NewEvent) { in.Event.Sources = nil },
+		"javascript source": func(in *NewEvent) { in.Event.Sources[0].URL = "javascript:alert(1)" },
+		"future":            func(in *NewEvent) { in.Event.Date = access.MustParseDate("2027-01-01") },
+		"bad new org":       func(in *NewEvent) { in.Event.OrgSlug = "zz"; in.Org = &access.Org{Name: "", Type: "x"} },
+		"negative affected": func(in *NewEvent) { n := int64(-5); in.Event.PeopleAffected = &n },
 	}
 	for name, edit := range cases {
 		in := newEvent(AnyVersion)

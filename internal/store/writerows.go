@@ -43,18 +43,20 @@ func orgInTx(ctx context.Context, tx *sql.Tx, slug string) (access.Org, int64, e
 // country, without its organisation and country; ErrNotFound if absent.
 func recordRowInTx(ctx context.Context, tx *sql.Tx, country string, orgID int64) (access.RecordView, error) {
 	var v access.RecordView
-	var since, reachDate, reviewed, updated, basis, period string
+	var since, reachDate, reviewed, updated, basis, period, until, latest string
 	var people sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT id, status, status_since, status_initiated_by, status_event_id, presence_since,
-		reach_people, reach_basis, reach_period, reach_date, last_reviewed, review_due, summary, version, updated_at, updated_by
+		reach_people, reach_basis, reach_period, reach_date, last_reviewed, review_due, summary, version, updated_at, updated_by,
+		status_until, status_until_kind, latest_event
 		FROM records WHERE country_code = ? AND org_id = ?`, country, orgID).
 		Scan(&v.ID, &v.Status, &since, &v.StatusInitiatedBy, &v.StatusEventID, &v.PresenceSince, &people, &basis, &period,
-			&reachDate, &reviewed, &v.ReviewDue, &v.Summary, &v.Version, &updated, &v.UpdatedBy)
+			&reachDate, &reviewed, &v.ReviewDue, &v.Summary, &v.Version, &updated, &v.UpdatedBy, &until, &v.StatusUntilKind, &latest)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, ErrNotFound
 	}
 	v.CountryCode = country
 	v.StatusSince, v.ReachDate, v.LastReviewed = date(since), date(reachDate), date(reviewed)
+	v.StatusUntil, v.LatestEvent = date(until), date(latest)
 	v.Reach = reach(people, basis, period)
 	v.UpdatedAt = parseTimestamp(updated)
 	return v, err
@@ -83,11 +85,13 @@ func updateRecord(ctx context.Context, tx *sql.Tx, r access.RecordView, was int6
 	people, basis, period := reachColumns(r.Reach)
 	res, err := tx.ExecContext(ctx, `UPDATE records SET status = ?, status_since = ?, status_initiated_by = ?,
 		status_event_id = ?, presence_since = ?, reach_people = ?, reach_basis = ?, reach_period = ?, reach_date = ?, last_reviewed = ?,
-		review_due = ?, flagged = ?, severity = ?, reach_lost = ?, version = ?, updated_at = ?, updated_by = ?
+		review_due = ?, flagged = ?, severity = ?, reach_lost = ?, version = ?, updated_at = ?, updated_by = ?,
+		status_until = ?, status_until_kind = ?, measure_ends = ?, latest_event = ?
 		WHERE id = ? AND version = ?`,
 		r.Status, r.StatusSince.ISO(), r.StatusInitiatedBy, r.StatusEventID, r.PresenceSince, people, basis, period,
 		r.ReachDate.ISO(), r.LastReviewed.ISO(), r.ReviewDue, r.Flagged(), r.Status.Severity(), r.ReachLost(),
-		r.Version, timestamp(r.UpdatedAt), r.UpdatedBy, r.ID, was)
+		r.Version, timestamp(r.UpdatedAt), r.UpdatedBy, r.StatusUntil.ISO(), r.StatusUntilKind, measureEnds(r.RecordState),
+		r.LatestEvent.ISO(), r.ID, was)
 	if err != nil {
 		return fmt.Errorf("update record: %w", err)
 	}
@@ -101,6 +105,19 @@ func updateRecord(ctx context.Context, tx *sql.Tx, r access.RecordView, was int6
 // through their ISO text, the reach through its columns.
 func asStored(st access.RecordState) access.RecordState {
 	st.StatusSince, st.ReachDate, st.LastReviewed = date(st.StatusSince.ISO()), date(st.ReachDate.ISO()), date(st.LastReviewed.ISO())
+	st.StatusUntil, st.LatestEvent = date(st.StatusUntil.ISO()), date(st.LatestEvent.ISO())
 	st.Reach = reach(reachColumns(st.Reach))
 	return st
+}
+
+// measureEnds is the records.measure_ends column: for a time-limited
+// measure, the coarsest ISO date that starts at the instant it is over (see
+// boundary), so that "measure_ends <= today" holds from that instant on and
+// "latest_event < measure_ends" holds for events that start before it; ""
+// for any other status.
+func measureEnds(st access.RecordState) string {
+	if st.StatusUntilKind != access.UntilEnds || st.StatusUntil.IsZero() {
+		return ""
+	}
+	return boundary(st.StatusUntil.End())
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/storetest"
+	"github.com/accesswatch/accesswatch/internal/web/site"
 )
 
 // eventAnchor finds the events listed on a /changes page.
@@ -104,7 +105,10 @@ func TestOneQuerySelectsTheSameEventsEverywhere(t *testing.T) {
 			slices.Sort(inAPI)
 			slices.Sort(apiRows)
 			slices.Sort(inCSV)
-			if !slices.Equal(onPage, inAPI) {
+			// The change log shows one page; a longer selection is
+			// compared page against the API's selection.
+			if len(inAPI) <= site.ListPageSize && !slices.Equal(onPage, inAPI) ||
+				len(inAPI) > site.ListPageSize && (len(onPage) != site.ListPageSize || slices.ContainsFunc(onPage, func(id int64) bool { return !slices.Contains(inAPI, id) })) {
 				t.Errorf("/changes lists %v, the API %v", onPage, inAPI)
 			}
 			if !slices.Equal(apiRows, inCSV) {
