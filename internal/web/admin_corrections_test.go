@@ -127,7 +127,7 @@ func TestRetractingAnEventThroughTheAdminForm(t *testing.T) {
 
 func TestCorrectingAnEventThroughTheAdminForm(t *testing.T) {
 	f := newAdminFixture(t)
-	ed := f.login("ed")
+	ed := f.login("ada") // an admin may correct as an editor may
 	if w := f.post("/admin/countries/NER/orgs/acted/events/new", wrongActedEvent(f.actedVersion()), ed); w.Code != http.StatusSeeOther {
 		t.Fatalf("record the event: %d %s", w.Code, problemsOf(w.Body.String()))
 	}
@@ -177,7 +177,7 @@ func TestCorrectingAnEventThroughTheAdminForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if old.Correction == nil || old.Correction.Kind != access.Superseded || old.Correction.ByEvent == 0 {
+	if old.Correction == nil || old.Correction.Kind != access.Superseded || old.Correction.ByEvent == 0 || old.Correction.By != "ada" {
 		t.Fatalf("old event: %+v", old.Correction)
 	}
 	newID := old.Correction.ByEvent
@@ -192,7 +192,11 @@ func TestCorrectingAnEventThroughTheAdminForm(t *testing.T) {
 	// A stale form (the record moved on): 409, nothing written.
 	sum = f.checksum()
 	newCorrect := "/admin/countries/NER/orgs/acted/events/" + strconv.FormatInt(newID, 10) + "/correct"
-	if w := f.post(newCorrect, in, ed); w.Code != http.StatusConflict || f.checksum() != sum {
-		t.Errorf("stale version: %d", w.Code)
+	w = f.post(newCorrect, in, ed)
+	if w.Code != http.StatusConflict || f.checksum() != sum {
+		t.Fatalf("stale version: %d", w.Code)
+	}
+	if v := parse(t, w).Find(`form[action="` + newCorrect + `"] input[name="version"]`).AttrOr("value", ""); v != f.actedVersion() {
+		t.Errorf("the 409 form is at version %q, the record at %s", v, f.actedVersion())
 	}
 }

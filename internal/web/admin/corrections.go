@@ -153,6 +153,10 @@ func (s *Admin) renderCorrectForm(w http.ResponseWriter, r *http.Request, a *adm
 	rec access.RecordView, ev access.EventView, form templates.Form) error {
 	v := templates.EventFormView{Mode: access.EditEvent, Record: rec, Form: form, Correcting: &ev,
 		Action: templates.AdminCorrectURL(rec.CountryCode, rec.OrgSlug, ev.ID)}
+	var err error
+	if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: rec.CountryCode, Org: rec.OrgSlug}); err != nil {
+		return err
+	}
 	title := s.l.Tf("admin.correct.title", rec.Org.Label(), rec.CountryName)
 	s.kit.Render(w, r, status, templates.EventFormPage(s.adminPage(a, title, "records", r), v))
 	return nil
@@ -234,7 +238,13 @@ func (s *Admin) supersedeEvent(w http.ResponseWriter, r *http.Request, a *adminR
 			}
 			return s.alreadyCorrected(now, err)
 		case errors.As(err, &conflict) && conflict.Current != nil:
-			return s.renderConflict(w, r, a, access.EditEvent, in, *conflict.Current)
+			// The record moved on since the form was loaded: nothing was
+			// written; the form comes back at the current version, to send
+			// again after reading the record's timeline below it.
+			in.Fields["version"] = strconv.FormatInt(conflict.Current.Version, 10)
+			form := s.formView(in.Fields, nil)
+			form.Problems = append(form.Problems, templates.Problem{Message: s.l.T("admin.conflict.explain")})
+			return s.renderCorrectForm(w, r, a, http.StatusConflict, *conflict.Current, old, form)
 		case err != nil:
 			errs, ok := access.AsErrors(err)
 			if !ok {
