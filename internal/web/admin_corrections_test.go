@@ -196,7 +196,7 @@ func TestCorrectingAnEventThroughTheAdminForm(t *testing.T) {
 	if w.Code != http.StatusConflict || f.checksum() != sum {
 		t.Fatalf("stale version: %d", w.Code)
 	}
-	if v := parse(t, w).Find(`form[action="` + newCorrect + `"] input[name="version"]`).AttrOr("value", ""); v != f.actedVersion() {
+	if v := parse(t, w).Find(`form[action="`+newCorrect+`"] input[name="version"]`).AttrOr("value", ""); v != f.actedVersion() {
 		t.Errorf("the 409 form is at version %q, the record at %s", v, f.actedVersion())
 	}
 }
