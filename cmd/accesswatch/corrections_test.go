@@ -361,3 +361,71 @@ func isDomainSeries(line string) bool {
 	}
 	return true
 }
+
+// TestASupersededStatusReadsAsTheCorrectedOne records a wrong status for
+// Acted in Niger, corrects its date and status through the admin's correct
+// form, and compares with a site where the right event was recorded
+// directly: the record follows the corrected event, the old one is marked
+// superseded, and /metrics differs only by the two counters.
+func TestASupersededStatusReadsAsTheCorrectedOne(t *testing.T) {
+	a, b := newCorrectionSite(t), newCorrectionSite(t)
+	ctx := context.Background()
+	right := func(version string) url.Values {
+		v := wrongExpulsion(version)
+		v.Set("event_type", "suspension_ordered")
+		v.Set("status", "suspended")
+		v.Set("date", "2026-02-21")
+		return v
+	}
+	edA, edB := a.editor(t), b.editor(t)
+	pageA, pageB := a.url+"/admin/countries/NER/orgs/acted/events/new", b.url+"/admin/countries/NER/orgs/acted/events/new"
+	post(t, edA, pageA, wrongExpulsion(formValue(t, edA, pageA, "version")))
+	post(t, edB, pageB, right(formValue(t, edB, pageB, "version")))
+	evs, _, err := a.st.Events(ctx, store.EventFilter{Country: "NER", Org: "acted", Limit: 1})
+	if err != nil || len(evs) != 1 {
+		t.Fatal(evs, err)
+	}
+	wrong := evs[0].ID
+	correct := a.url + "/admin/countries/NER/orgs/acted/events/" + strconv.FormatInt(wrong, 10) + "/correct"
+	form := right(formValue(t, edA, correct, "version"))
+	form.Set("correction_reason", "it was a suspension, on 21 February")
+	post(t, edA, correct, form)
+
+	ra, err := a.st.Record(ctx, "NER", "acted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := b.st.Record(ctx, "NER", "acted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ra.Status != access.StatusSuspended || ra.Status != rb.Status || ra.StatusSince != rb.StatusSince || !reflect.DeepEqual(ra.Reach, rb.Reach) {
+		t.Errorf("corrected: %s since %s; recorded right: %s since %s", ra.Status, ra.StatusSince, rb.Status, rb.StatusSince)
+	}
+	old, err := a.st.Event(ctx, wrong)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Correction == nil || old.Correction.Kind != access.Superseded || old.Correction.ByEvent != ra.StatusEventID {
+		t.Errorf("the old event: %+v; the record's status event %d", old.Correction, ra.StatusEventID)
+	}
+	ma, mb := domainSeries(t, a.url), domainSeries(t, b.url)
+	for _, counter := range []string{"accesswatch_status_changes_total", "accesswatch_status_change_corrections_total"} {
+		k := nigerExpelled(counter)
+		if ma[k] != mb[k]+1 {
+			t.Errorf("%s: %v corrected, %v recorded right (want +1)", k, ma[k], mb[k])
+		}
+		delete(ma, k)
+		delete(mb, k)
+	}
+	for k, v := range ma {
+		if w, ok := mb[k]; !ok || w != v {
+			t.Errorf("series %s = %v (recorded right: %v, present %v)", k, v, w, ok)
+		}
+	}
+	for k, v := range mb {
+		if _, ok := ma[k]; !ok {
+			t.Errorf("missing series %s = %v", k, v)
+		}
+	}
+}
