@@ -10,6 +10,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
+	"github.com/accesswatch/accesswatch/internal/web/admin"
 )
 
 // wrongActedEvent is a made-up event that sets Acted in Niger to expelled.
@@ -198,5 +199,29 @@ func TestCorrectingAnEventThroughTheAdminForm(t *testing.T) {
 	}
 	if v := parse(t, w).Find(`form[action="`+newCorrect+`"] input[name="version"]`).AttrOr("value", ""); v != f.actedVersion() {
 		t.Errorf("the 409 form is at version %q, the record at %s", v, f.actedVersion())
+	}
+}
+
+// The retract and correct posts are bounded and protected like every form:
+// an oversized body is 413, a cross-site post 403, and nothing is written.
+func TestCorrectionPostsAreBoundedAndSameOrigin(t *testing.T) {
+	f := newAdminFixture(t)
+	ed := f.login("ed")
+	id := strconv.FormatInt(f.newestActedEvent(), 10)
+	sum := f.checksum()
+	for _, action := range []string{"retract", "correct"} {
+		path := "/admin/countries/NER/orgs/acted/events/" + id + "/" + action
+		big := url.Values{"correction_reason": {strings.Repeat("x", admin.MaxFormBytes)}}
+		if w := f.post(path, big, ed); w.Code != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s: oversized form: %d", action, w.Code)
+		}
+		w := f.do(request{method: http.MethodPost, target: path, form: url.Values{"correction_reason": {"entered in error"}}, cookie: ed,
+			header: map[string]string{"Sec-Fetch-Site": "cross-site"}})
+		if w.Code != http.StatusForbidden {
+			t.Errorf("%s: cross-site post: %d", action, w.Code)
+		}
+	}
+	if f.checksum() != sum {
+		t.Error("refused corrections changed the database")
 	}
 }
