@@ -127,6 +127,18 @@ func AdminEventURL(country, slug string) string {
 	return "/admin/countries/" + url.PathEscape(country) + "/orgs/" + url.PathEscape(slug) + "/events/new"
 }
 
+// AdminRetractURL is the confirmation form that retracts event id of a
+// record.
+func AdminRetractURL(country, slug string, id int64) string {
+	return "/admin/countries/" + url.PathEscape(country) + "/orgs/" + url.PathEscape(slug) + "/events/" + strconv.FormatInt(id, 10) + "/retract"
+}
+
+// AdminCorrectURL is the event form, pre-filled, that supersedes event id
+// of a record with a corrected one.
+func AdminCorrectURL(country, slug string, id int64) string {
+	return "/admin/countries/" + url.PathEscape(country) + "/orgs/" + url.PathEscape(slug) + "/events/" + strconv.FormatInt(id, 10) + "/correct"
+}
+
 // AdminReviewURL is the form that confirms a record is still accurate.
 func AdminReviewURL(country, slug string) string {
 	return "/admin/countries/" + url.PathEscape(country) + "/orgs/" + url.PathEscape(slug) + "/review"
@@ -182,6 +194,22 @@ type EventFormView struct {
 	// Countries and Orgs are the choices of EditCreate.
 	Countries []access.Country
 	Orgs      []access.Org
+	// Timeline is the record's events, newest first (EditEvent): each one
+	// that counts offers Retract and Correct; a corrected one shows how.
+	Timeline []access.EventView
+	// Correcting is the event this form supersedes (nil: a new event); the
+	// form then also asks for the reason of the correction.
+	Correcting *access.EventView
+}
+
+// RetractView is the confirmation step of retracting an event: the event,
+// what retracting means, and the reason asked for. Done is set when the
+// event was already corrected: the page then shows how, and no form.
+type RetractView struct {
+	Record access.RecordView
+	Event  access.EventView
+	Action string
+	Form   Form
 }
 
 // ConflictView explains a 409: the record moved on since the editor loaded

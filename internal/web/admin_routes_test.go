@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -8,10 +9,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/web/admin"
 )
 
@@ -19,7 +22,11 @@ import (
 // filled with things that exist) and the methods each path registers.
 func adminPaths(t *testing.T, s *Server) map[string][]string {
 	t.Helper()
-	fill := strings.NewReplacer("{iso3}", "NER", "{slug}", "acted", "{name}", "ed", "{$}", "")
+	evs, _, err := s.store.Events(context.Background(), store.EventFilter{Country: "NER", Org: "acted", Limit: 1})
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("an event of NER/acted: %v %v", evs, err)
+	}
+	fill := strings.NewReplacer("{iso3}", "NER", "{slug}", "acted", "{name}", "ed", "{$}", "", "{id}", strconv.FormatInt(evs[0].ID, 10))
 	out := map[string][]string{}
 	for _, rt := range s.admin.Routes() {
 		method, path, ok := strings.Cut(rt.Pattern, " ")

@@ -51,8 +51,8 @@ type adminHandler func(w http.ResponseWriter, r *http.Request, a *adminRequest) 
 
 // Routes lists every route under /admin. Handlers here, as in packages
 // site and api, are named for what they do to what: show… (a page or a
-// form), list… (a paged list), save…, create…, update…, disable… (a POST
-// that writes), submit… (the POST of login, logout or an upload).
+// form), list… (a paged list), save…, create…, update…, disable…,
+// retract…, supersede… (a POST that writes), submit… (the POST of login, logout or an upload).
 func (s *Admin) Routes() []Route {
 	return []Route{
 		{"GET /admin", OpenToAll, s.redirectRoot, MaxFormBytes},
@@ -64,6 +64,10 @@ func (s *Admin) Routes() []Route {
 		{"POST /admin/countries/{iso3}/orgs/{slug}/events/new", EditorsOnly, s.saveEvent, MaxFormBytes},
 		{"GET /admin/countries/{iso3}/orgs/{slug}/review", EditorsOnly, s.showReviewForm, MaxFormBytes},
 		{"POST /admin/countries/{iso3}/orgs/{slug}/review", EditorsOnly, s.saveReview, MaxFormBytes},
+		{"GET /admin/countries/{iso3}/orgs/{slug}/events/{id}/retract", EditorsOnly, s.showRetractForm, MaxFormBytes},
+		{"POST /admin/countries/{iso3}/orgs/{slug}/events/{id}/retract", EditorsOnly, s.retractEvent, MaxFormBytes},
+		{"GET /admin/countries/{iso3}/orgs/{slug}/events/{id}/correct", EditorsOnly, s.showCorrectForm, MaxFormBytes},
+		{"POST /admin/countries/{iso3}/orgs/{slug}/events/{id}/correct", EditorsOnly, s.supersedeEvent, MaxFormBytes},
 		{"GET /admin/records/new", EditorsOnly, s.showNewRecordForm, MaxFormBytes},
 		{"POST /admin/records/new", EditorsOnly, s.createRecord, MaxFormBytes},
 		{"GET /admin/orgs", EditorsOnly, s.listOrgs, MaxFormBytes},

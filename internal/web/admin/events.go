@@ -217,6 +217,10 @@ func (s *Admin) renderEventForm(w http.ResponseWriter, r *http.Request, a *admin
 		title, section = s.l.Tf("admin.review.title", v.Record.Org.Label(), v.Record.CountryName), "records"
 	default:
 		title, section = s.l.Tf("admin.event.title", v.Record.Org.Label(), v.Record.CountryName), "records"
+		var err error
+		if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: v.Record.CountryCode, Org: v.Record.OrgSlug}); err != nil {
+			return err
+		}
 	}
 	v.Action = eventFormAction(v.Mode, v.Record)
 	s.kit.Render(w, r, status, templates.EventFormPage(s.adminPage(a, title, section, r), v))

@@ -29,6 +29,9 @@ type Store interface {
 	Orgs(ctx context.Context) ([]access.Org, error)
 	Org(ctx context.Context, slug string) (access.Org, error)
 	RecordEvent(ctx context.Context, in store.NewEvent) (store.Recorded, error)
+	Event(ctx context.Context, id int64) (access.EventView, error)
+	RetractEvent(ctx context.Context, eventID int64, reason, actor string) (store.Recorded, error)
+	SupersedeEvent(ctx context.Context, oldID int64, in store.NewEvent, reason string) (store.Recorded, error)
 	CreateOrg(ctx context.Context, o access.Org, actor string) error
 	UpdateOrg(ctx context.Context, o access.Org, actor string) error
 	SetSeverity(ctx context.Context, code string, sc access.SeverityScore, actor string) error
