@@ -27,6 +27,10 @@ type Config struct {
 	MetricsToken     string // bearer token /metrics requires; empty: none
 
 	ReadHeaderTimeout time.Duration // a client must send its request headers within this
+
+	// Contact is where readers send corrections (--contact): an e-mail
+	// address or an http(s) URL, shown on /about; empty: none configured.
+	Contact string
 }
 
 // envPrefix starts the environment variable of every flag.

@@ -155,7 +155,7 @@ func newSite(st *store.Store, src metrics.Source, cfg Config, now func() time.Ti
 		return nil, err
 	}
 	site := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS,
-		Now: now, TrustedProxies: cfg.TrustedProxies, Metrics: exp.Handler()})
+		Now: now, TrustedProxies: cfg.TrustedProxies, Metrics: exp.Handler(), Contact: cfg.Contact})
 	return exp.Instrument(site), nil
 }
 
@@ -173,6 +173,7 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	fs.BoolVar(&cfg.MetricsPerRecord, "metrics-per-record", true, "export per-record series on /metrics; false keeps only per-country aggregates (very large deployments)")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", defaultReadHeaderTimeout,
 		"close connections that have not sent their request headers within this time (slow clients)")
+	fs.StringVar(&cfg.Contact, "contact", "", "where readers send corrections, shown on /about: an e-mail address or an http(s) URL; empty: /about says none is configured")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")
 	err := parseFlags(fs, args, env.getenv)
 	if err != nil {
@@ -187,6 +188,9 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	}
 	if cfg.ReadHeaderTimeout <= 0 || cfg.ReadHeaderTimeout > readTimeout {
 		return cfg, usageError("--read-header-timeout must be more than 0 and at most %s, not %s", readTimeout, cfg.ReadHeaderTimeout)
+	}
+	if _, err := web.ParseContact(cfg.Contact); err != nil {
+		return cfg, usageError("--contact: %v", err)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, usageError("--log-format must be text or json, not %q", cfg.LogFormat)
