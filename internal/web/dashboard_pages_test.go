@@ -328,7 +328,7 @@ func TestNavigationMarksTheCurrentSection(t *testing.T) {
 			t.Errorf("%s: want one h1", target)
 		}
 		for _, link := range []string{"/about", "/data"} {
-			if doc.Find(`.site-nav a[href="` + link + `"]`).Length() != 1 || doc.Find(`.site-footer a[href="` + link + `"]`).Length() != 1 {
+			if doc.Find(`.site-nav a[href="`+link+`"]`).Length() != 1 || doc.Find(`.site-footer a[href="`+link+`"]`).Length() != 1 {
 				t.Errorf("%s: %s is not linked from both the header and the footer", target, link)
 			}
 		}
