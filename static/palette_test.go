@@ -190,3 +190,27 @@ func TestBadgeColoursFollowPalette(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryStatusHasASecondCue checks that each status's badge draws a
+// glyph before its word (app.css, .badge--STATUS::before), that no two
+// statuses share one, that it is kept out of speech, and that it is the
+// glyph the SVG badges use (templates.StatusGlyph).
+func TestEveryStatusHasASecondCue(t *testing.T) {
+	css := readCSS(t)
+	seen := map[string]access.Status{}
+	for _, s := range access.Statuses {
+		re := regexp.MustCompile(`\.badge--` + string(s) + `::before \{ content: "([^"]+)"; content: "([^"]+)" / ""; \}`)
+		m := re.FindStringSubmatch(css)
+		if m == nil {
+			t.Errorf("%s: no glyph before the badge's word (or not silent to screen readers)", s)
+			continue
+		}
+		if m[1] != m[2] || m[1] != templates.StatusGlyph(s) {
+			t.Errorf("%s: glyphs %q, %q in app.css, %q on SVG badges", s, m[1], m[2], templates.StatusGlyph(s))
+		}
+		if other, dup := seen[m[1]]; dup {
+			t.Errorf("%s and %s share the glyph %q", s, other, m[1])
+		}
+		seen[m[1]] = s
+	}
+}

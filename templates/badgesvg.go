@@ -44,12 +44,15 @@ const (
 )
 
 // NewBadge lays out a badge; status picks the colour (an unknown or empty
-// status is grey). Widths follow the text's estimated length in 11px
+// status is grey) and the glyph put before the value. Widths follow the text's estimated length in 11px
 // Verdana; textLength makes the text fit them whatever font is used.
 func NewBadge(label, value, title string, status access.Status) BadgeView {
 	colour, ok := badgeColours[status]
 	if !ok {
 		colour = badgeColours[access.StatusUnknown]
+	}
+	if g := StatusGlyph(status); g != "" {
+		value = g + " " + value // the status's second cue, as on the site
 	}
 	lt, vt := TextWidth(label), TextWidth(value)
 	lw, vw := lt+2*badgePadding, vt+2*badgePadding

@@ -180,7 +180,7 @@ func TestBadgeSVG(t *testing.T) {
 	if err := xml.Unmarshal([]byte(raw), &doc); err != nil {
 		t.Fatalf("not XML: %v\n%s", err, raw)
 	}
-	if doc.Title != `A&B "x"` || len(doc.Texts) != 2 || doc.Texts[0] != `A&B <x> · Niger` || doc.Texts[1] != "Expelled" {
+	if doc.Title != `A&B "x"` || len(doc.Texts) != 2 || doc.Texts[0] != `A&B <x> · Niger` || doc.Texts[1] != StatusGlyph(access.StatusExpelled)+" Expelled" {
 		t.Errorf("texts %q, title %q", doc.Texts, doc.Title)
 	}
 	if len(doc.Rects) != 2 || doc.Rects[1].Fill != badgeColours[access.StatusExpelled] {

@@ -239,7 +239,7 @@ func TestBadge(t *testing.T) {
 		t.Error("CORP same-origin would stop other sites embedding the badge")
 	}
 	d := parseBadge(t, rec.Body.Bytes())
-	if len(d.Texts) != 2 || d.Texts[0].Text != "ICRC · Niger" || d.Texts[1].Text != "Expelled" {
+	if len(d.Texts) != 2 || d.Texts[0].Text != "ICRC · Niger" || d.Texts[1].Text != templates.StatusGlyph(access.StatusExpelled)+" Expelled" {
 		t.Errorf("texts %+v", d.Texts)
 	}
 	if d.Title != "ICRC in Niger: Expelled (accesswatch)" {
@@ -264,7 +264,7 @@ func TestBadge(t *testing.T) {
 	}
 	// A banned record in the banned colour; lower-case country codes work too.
 	acted := parseBadge(t, get(t, srv, "/badge/ner/acted.svg").Body.Bytes())
-	if len(acted.Rects) != 2 || acted.Rects[1].Fill != templates.BadgeColour(access.StatusBanned) || acted.Texts[1].Text != "Banned" {
+	if len(acted.Rects) != 2 || acted.Rects[1].Fill != templates.BadgeColour(access.StatusBanned) || acted.Texts[1].Text != templates.StatusGlyph(access.StatusBanned)+" Banned" {
 		t.Errorf("Acted badge %+v", acted)
 	}
 }
