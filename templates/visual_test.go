@@ -219,3 +219,37 @@ func TestBadgeColoursMatchTheStylesheet(t *testing.T) {
 		}
 	}
 }
+
+// TestMapPatternsTellStatusesApart checks the map's second cue: every
+// status but operating has a hatching, no two share one, and a suspension
+// the organisation chose is hatched apart from one an authority imposed.
+func TestMapPatternsTellStatusesApart(t *testing.T) {
+	seen := map[string]string{}
+	for _, s := range access.Statuses {
+		for _, flagged := range []bool{false, true} {
+			k := MapPatternKey(s, flagged)
+			if s == access.StatusOperating {
+				if k != "" {
+					t.Errorf("operating is hatched %q", k)
+				}
+				continue
+			}
+			if MapPatternPath(k) == "" {
+				t.Errorf("%s (flagged %v): no hatching", s, flagged)
+			}
+		}
+	}
+	if MapPatternKey(access.StatusSuspended, true) == MapPatternKey(access.StatusSuspended, false) {
+		t.Error("own-decision and imposed suspensions share a hatching")
+	}
+	for _, k := range mapPatternOrder {
+		d := MapPatternPath(k)
+		if other, dup := seen[d]; dup {
+			t.Errorf("%s and %s share the hatching %q", k, other, d)
+		}
+		seen[d] = k
+	}
+	if len(mapPatternOrder) != len(mapPatterns) {
+		t.Errorf("%d hatchings defined on the map, %d known", len(mapPatternOrder), len(mapPatterns))
+	}
+}
