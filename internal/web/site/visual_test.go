@@ -121,7 +121,7 @@ func TestWorldMapComponentMarksNigerExpelled(t *testing.T) {
 	// every hatching is defined.
 	for _, c := range countries {
 		want := templates.MapPatternKey(c.Worst.Status, c.Worst.Flagged())
-		got := doc.Find(`svg a[href="/countries/` + c.Code + `"] path.map-hatch`).AttrOr("fill", "")
+		got := doc.Find(`svg a[href="/countries/`+c.Code+`"] path.map-hatch`).AttrOr("fill", "")
 		if (want == "") != (got == "") || want != "" && got != "url(#m-pat-"+want+")" {
 			t.Errorf("%s (%s): hatching %q, want %q", c.Code, c.Worst.Status, got, want)
 		}
