@@ -129,14 +129,20 @@ func TestPaletteDistinguishable(t *testing.T) {
 		}
 		for _, v := range visions {
 			seen := func(s access.Status) lab { return toLab(simulate(v.m, th.status[cssVar(s)])) }
+			minAdj, minOp := 1e9, 1e9
+			defer func() { t.Logf("%s theme, %s: closest neighbours ΔE00 %.1f, operating to a flaggable status %.1f", th.name, v.name, minAdj, minOp) }()
 			for i := 0; i+1 < len(access.Statuses); i++ {
 				a, b := access.Statuses[i], access.Statuses[i+1]
-				if d := ciede2000(seen(a), seen(b)); d < minAdjacentDE {
+				d := ciede2000(seen(a), seen(b))
+				minAdj = min(minAdj, d)
+				if d < minAdjacentDE {
 					t.Errorf("%s theme, %s: %s and %s differ by ΔE00 %.1f, want ≥ %d", th.name, v.name, a, b, d, minAdjacentDE)
 				}
 			}
 			for _, f := range flaggable {
-				if d := ciede2000(seen(access.StatusOperating), seen(f)); d < minFlaggedDE {
+				d := ciede2000(seen(access.StatusOperating), seen(f))
+				minOp = min(minOp, d)
+				if d < minFlaggedDE {
 					t.Errorf("%s theme, %s: operating and %s differ by ΔE00 %.1f, want ≥ %d", th.name, v.name, f, d, minFlaggedDE)
 				}
 			}
