@@ -130,7 +130,9 @@ func TestPaletteDistinguishable(t *testing.T) {
 		for _, v := range visions {
 			seen := func(s access.Status) lab { return toLab(simulate(v.m, th.status[cssVar(s)])) }
 			minAdj, minOp := 1e9, 1e9
-			defer func() { t.Logf("%s theme, %s: closest neighbours ΔE00 %.1f, operating to a flaggable status %.1f", th.name, v.name, minAdj, minOp) }()
+			defer func() {
+				t.Logf("%s theme, %s: closest neighbours ΔE00 %.1f, operating to a flaggable status %.1f", th.name, v.name, minAdj, minOp)
+			}()
 			for i := 0; i+1 < len(access.Statuses); i++ {
 				a, b := access.Statuses[i], access.Statuses[i+1]
 				d := ciede2000(seen(a), seen(b))
