@@ -22,17 +22,20 @@ type BadgeView struct {
 }
 
 // badgeColours are the status colours of the light theme (static/app.css,
-// --st-*), chosen for white text.
+// --st-*), chosen for white text; static/palette_test.go keeps them equal.
 var badgeColours = map[access.Status]string{
-	access.StatusOperating:      "#1a7f37",
-	access.StatusRestricted:     "#9a6700",
-	access.StatusSuspended:      "#bc4c00",
-	access.StatusBanned:         "#b42318",
-	access.StatusOrderedToLeave: "#c2185b",
+	access.StatusOperating:      "#2e806c",
+	access.StatusRestricted:     "#7c7043",
+	access.StatusSuspended:      "#db1700",
+	access.StatusBanned:         "#a8031c",
+	access.StatusOrderedToLeave: "#820073",
 	access.StatusExpelled:       "#7a0916",
 	access.StatusWithdrawn:      "#5e4b8b",
-	access.StatusUnknown:        "#6e7781",
+	access.StatusUnknown:        "#6c737b",
 }
+
+// BadgeColour is the colour of a status on an embeddable badge.
+func BadgeColour(s access.Status) string { return badgeColours[s] }
 
 const (
 	badgeLabelColour = "#3d4148"
@@ -41,12 +44,15 @@ const (
 )
 
 // NewBadge lays out a badge; status picks the colour (an unknown or empty
-// status is grey). Widths follow the text's estimated length in 11px
+// status is grey) and the glyph put before the value. Widths follow the text's estimated length in 11px
 // Verdana; textLength makes the text fit them whatever font is used.
 func NewBadge(label, value, title string, status access.Status) BadgeView {
 	colour, ok := badgeColours[status]
 	if !ok {
 		colour = badgeColours[access.StatusUnknown]
+	}
+	if g := StatusGlyph(status); g != "" {
+		value = g + " " + value // the status's second cue, as on the site
 	}
 	lt, vt := TextWidth(label), TextWidth(value)
 	lw, vw := lt+2*badgePadding, vt+2*badgePadding

@@ -35,10 +35,61 @@ type MapCountry struct {
 	Title string
 	// Href links the shape to the country's page; "" leaves it unlinked.
 	Href string
+	// Pattern is the hatching drawn over the shading (see
+	// MapPatternKey); "" for none.
+	Pattern string
 }
 
-// MapLegendItem is one entry of the legend.
-type MapLegendItem struct{ Class, Label string }
+// MapLegendItem is one entry of the legend: a shading class, the
+// hatching drawn over it ("" for none) and what they mean.
+type MapLegendItem struct{ Class, Pattern, Label string }
+
+// MapPatternSuspendedOwn is the hatching of a country whose worst status
+// is a suspension the organisation decided itself, told apart from one an
+// authority imposed.
+const MapPatternSuspendedOwn = "suspended_own"
+
+// mapPatterns are the hatchings, drawn over the status colours so that the
+// map does not tell statuses apart by colour alone: one 6×6 tile of
+// stroked path each (a dot is a near-zero stroke with a round cap).
+var mapPatterns = map[string]string{
+	string(access.StatusRestricted):     "M1.5 1.5h.01M4.5 4.5h.01",
+	string(access.StatusSuspended):      "M0 6L6 0M-1 1L1 -1M5 7L7 5",
+	MapPatternSuspendedOwn:              "M3 0v6",
+	string(access.StatusBanned):         "M0 6L6 0M-1 1L1 -1M5 7L7 5M0 0L6 6M-1 5L1 7M5 -1L7 1",
+	string(access.StatusOrderedToLeave): "M0 0L6 6M-1 5L1 7M5 -1L7 1",
+	string(access.StatusExpelled):       "M0 3h6M3 0v6",
+	string(access.StatusWithdrawn):      "M0 3h6",
+	string(access.StatusUnknown):        "M1 1.5h2M4 4.5h2",
+}
+
+// mapPatternOrder lists the hatchings in the order they are defined.
+var mapPatternOrder = []string{string(access.StatusRestricted), string(access.StatusSuspended), MapPatternSuspendedOwn,
+	string(access.StatusBanned), string(access.StatusOrderedToLeave), string(access.StatusExpelled),
+	string(access.StatusWithdrawn), string(access.StatusUnknown)}
+
+// MapPatternKey is the hatching of a country shaded by status s; flagged
+// says whether that status is flagged, which tells a suspension an
+// authority imposed from one the organisation chose. "" for none
+// (operating is plain).
+func MapPatternKey(s access.Status, flagged bool) string {
+	if s == access.StatusSuspended && !flagged {
+		return MapPatternSuspendedOwn
+	}
+	if _, ok := mapPatterns[string(s)]; ok {
+		return string(s)
+	}
+	return ""
+}
+
+// MapPatternPath is the path of a hatching's tile; "" for none.
+func MapPatternPath(key string) string { return mapPatterns[key] }
+
+// mapPatternID is the element id of a hatching on the map with id mapID.
+func mapPatternID(mapID, key string) string { return mapID + "-pat-" + key }
+
+// mapPatternFill is the fill that paints a hatching.
+func mapPatternFill(mapID, key string) string { return "url(#" + mapPatternID(mapID, key) + ")" }
 
 // MapRow is one row of the map's table fallback.
 type MapRow struct {

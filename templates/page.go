@@ -31,6 +31,24 @@ func CountryURL(code string) string { return "/countries/" + url.PathEscape(code
 // OrgURL is the public page of an organisation.
 func OrgURL(slug string) string { return "/orgs/" + url.PathEscape(slug) }
 
+// statusGlyphs are each status's second cue besides its colour: a shape
+// that still tells statuses apart in grey print and to colour-blind
+// readers. Plain text symbols (no emoji presentation), each distinct.
+var statusGlyphs = map[access.Status]string{
+	access.StatusOperating:      "✓",
+	access.StatusRestricted:     "◐",
+	access.StatusSuspended:      "‖",
+	access.StatusBanned:         "⊘",
+	access.StatusOrderedToLeave: "→",
+	access.StatusExpelled:       "✕",
+	access.StatusWithdrawn:      "↶",
+	access.StatusUnknown:        "?",
+}
+
+// StatusGlyph is the symbol shown with a status's word and colour; "" for
+// a value that is no status.
+func StatusGlyph(s access.Status) string { return statusGlyphs[s] }
+
 // badgeClass returns the CSS classes of a status badge.
 func badgeClass(s access.Status, flagged bool) string {
 	c := "badge badge--" + string(s)

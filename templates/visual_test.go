@@ -180,7 +180,7 @@ func TestBadgeSVG(t *testing.T) {
 	if err := xml.Unmarshal([]byte(raw), &doc); err != nil {
 		t.Fatalf("not XML: %v\n%s", err, raw)
 	}
-	if doc.Title != `A&B "x"` || len(doc.Texts) != 2 || doc.Texts[0] != `A&B <x> · Niger` || doc.Texts[1] != "Expelled" {
+	if doc.Title != `A&B "x"` || len(doc.Texts) != 2 || doc.Texts[0] != `A&B <x> · Niger` || doc.Texts[1] != StatusGlyph(access.StatusExpelled)+" Expelled" {
 		t.Errorf("texts %q, title %q", doc.Texts, doc.Title)
 	}
 	if len(doc.Rects) != 2 || doc.Rects[1].Fill != badgeColours[access.StatusExpelled] {
@@ -217,5 +217,39 @@ func TestBadgeColoursMatchTheStylesheet(t *testing.T) {
 		if want := name + ": " + badgeColours[s] + ";"; !strings.Contains(root, want) {
 			t.Errorf("app.css's light theme lacks %q", want)
 		}
+	}
+}
+
+// TestMapPatternsTellStatusesApart checks the map's second cue: every
+// status but operating has a hatching, no two share one, and a suspension
+// the organisation chose is hatched apart from one an authority imposed.
+func TestMapPatternsTellStatusesApart(t *testing.T) {
+	seen := map[string]string{}
+	for _, s := range access.Statuses {
+		for _, flagged := range []bool{false, true} {
+			k := MapPatternKey(s, flagged)
+			if s == access.StatusOperating {
+				if k != "" {
+					t.Errorf("operating is hatched %q", k)
+				}
+				continue
+			}
+			if MapPatternPath(k) == "" {
+				t.Errorf("%s (flagged %v): no hatching", s, flagged)
+			}
+		}
+	}
+	if MapPatternKey(access.StatusSuspended, true) == MapPatternKey(access.StatusSuspended, false) {
+		t.Error("own-decision and imposed suspensions share a hatching")
+	}
+	for _, k := range mapPatternOrder {
+		d := MapPatternPath(k)
+		if other, dup := seen[d]; dup {
+			t.Errorf("%s and %s share the hatching %q", k, other, d)
+		}
+		seen[d] = k
+	}
+	if len(mapPatternOrder) != len(mapPatterns) {
+		t.Errorf("%d hatchings defined on the map, %d known", len(mapPatternOrder), len(mapPatterns))
 	}
 }

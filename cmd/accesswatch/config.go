@@ -31,6 +31,9 @@ type Config struct {
 	// ReviewAfter: a record neither an editor's review nor a dated event
 	// has confirmed for this long is due for review (--review-after).
 	ReviewAfter time.Duration
+	// Contact is where readers send corrections (--contact): an e-mail
+	// address or an http(s) URL, shown on /about; empty: none configured.
+	Contact string
 }
 
 // envPrefix starts the environment variable of every flag.

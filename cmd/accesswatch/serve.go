@@ -156,7 +156,7 @@ func newSite(st *store.Store, src metrics.Source, cfg Config, now func() time.Ti
 		return nil, err
 	}
 	site := web.New(st, web.Options{Logger: log, Locale: i18n.English(), Assets: assets, BehindTLS: cfg.BehindTLS,
-		Now: now, TrustedProxies: cfg.TrustedProxies, Metrics: exp.Handler()})
+		Now: now, TrustedProxies: cfg.TrustedProxies, Metrics: exp.Handler(), Contact: cfg.Contact})
 	return exp.Instrument(site), nil
 }
 
@@ -176,6 +176,7 @@ func serveConfig(args []string, env *environment) (Config, error) {
 		"close connections that have not sent their request headers within this time (slow clients)")
 	fs.DurationVar(&cfg.ReviewAfter, "review-after", access.DefaultReviewAfter,
 		"mark a record due for review when neither an editor's review nor a dated event has confirmed it for this long (Go duration, e.g. 8760h for 365 days)")
+	fs.StringVar(&cfg.Contact, "contact", "", "where readers send corrections, shown on /about: an e-mail address or an http(s) URL; empty: /about says none is configured")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")
 	err := parseFlags(fs, args, env.getenv)
 	if err != nil {
@@ -193,6 +194,9 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	}
 	if cfg.ReviewAfter < 24*time.Hour {
 		return cfg, usageError("--review-after must be at least 24h, not %s", cfg.ReviewAfter)
+	}
+	if _, err := web.ParseContact(cfg.Contact); err != nil {
+		return cfg, usageError("--contact: %v", err)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, usageError("--log-format must be text or json, not %q", cfg.LogFormat)

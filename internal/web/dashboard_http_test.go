@@ -21,7 +21,7 @@ import (
 )
 
 // dashboardPages are one address of every public page.
-var dashboardPages = []string{"/", "/countries", "/countries/NER", "/countries/NER/orgs/icrc", "/orgs", "/orgs/nrc", "/changes", "/changes.atom"}
+var dashboardPages = []string{"/", "/countries", "/countries/NER", "/countries/NER/orgs/icrc", "/orgs", "/orgs/nrc", "/changes", "/changes.atom", "/about", "/data"}
 
 // attrs collects an attribute of every element a selection matches.
 func attrs(s *goquery.Selection, name string) []string {
@@ -419,6 +419,12 @@ func (brokenStore) OrgSummary(context.Context, string) (access.OrgSummary, error
 }
 func (brokenStore) Record(context.Context, string, string) (access.RecordView, error) {
 	return access.RecordView{}, errDisk
+}
+func (brokenStore) Changes(context.Context, store.ChangeFilter) ([]access.EventView, int, error) {
+	return nil, 0, errDisk
+}
+func (brokenStore) Records(context.Context, store.RecordFilter) ([]access.RecordView, int, error) {
+	return nil, 0, errDisk
 }
 
 func TestDatabaseErrorsAreAGeneric500(t *testing.T) {

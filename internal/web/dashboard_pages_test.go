@@ -326,10 +326,11 @@ func TestOverviewShowsTheHeadOfLongLists(t *testing.T) {
 func TestNavigationMarksTheCurrentSection(t *testing.T) {
 	srv, _ := newTestServer(t)
 	for target, current := range map[string]string{"/": "/", "/countries": "/countries", "/countries/NER": "/countries",
-		"/orgs": "/orgs", "/orgs/icrc": "/orgs", "/changes": "/changes", "/map": "/map"} {
+		"/orgs": "/orgs", "/orgs/icrc": "/orgs", "/changes": "/changes", "/map": "/map",
+		"/about": "/about", "/data": "/data"} {
 		doc := page(t, srv, target)
 		nav := doc.Find(".site-nav a")
-		if nav.Length() != 5 {
+		if nav.Length() != 7 {
 			t.Errorf("%s: %d navigation links", target, nav.Length())
 		}
 		if got := nav.Filter(`[aria-current="page"]`).AttrOr("href", ""); got != current {
@@ -340,6 +341,11 @@ func TestNavigationMarksTheCurrentSection(t *testing.T) {
 		}
 		if doc.Find("main h1").Length() != 1 {
 			t.Errorf("%s: want one h1", target)
+		}
+		for _, link := range []string{"/about", "/data"} {
+			if doc.Find(`.site-nav a[href="`+link+`"]`).Length() != 1 || doc.Find(`.site-footer a[href="`+link+`"]`).Length() != 1 {
+				t.Errorf("%s: %s is not linked from both the header and the footer", target, link)
+			}
 		}
 	}
 }

@@ -36,7 +36,7 @@ func TestPublicOutputsGiveEditorsActivityToTheDayOnly(t *testing.T) {
 	forbidden := []string{at.Format(time.RFC3339), strconv.FormatInt(at.Unix(), 10), at.Format("15:04"), "14:37"}
 	for _, path := range []string{
 		"/", "/map", "/countries", "/countries/NER", "/countries/NER/orgs/icrc", "/orgs", "/orgs/icrc",
-		"/changes", "/changes.atom", "/badge/NER/icrc.svg",
+		"/changes", "/changes.atom", "/badge/NER/icrc.svg", "/about", "/data",
 		"/api/v1/countries", "/api/v1/countries/NER", "/api/v1/countries/NER/orgs/icrc", "/api/v1/orgs", "/api/v1/orgs/icrc",
 		"/api/v1/records", "/api/v1/records?country=NER", "/api/v1/events", "/api/v1/events?country=NER",
 		"/export/records.csv", "/export/events.csv",

@@ -32,6 +32,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /orgs/{slug}", s.cached(pages.ShowOrg))
 	mux.Handle("GET /changes", s.cached(pages.ListChanges))
 	mux.Handle("GET /changes.atom", s.cachedPerOrigin(pages.ShowFeed))
+	mux.Handle("GET /about", s.cachedPerOrigin(pages.ShowAbout)) // per origin: the citation names the address
+	mux.Handle("GET /data", s.cachedPerOrigin(pages.ShowData))   // per origin: the examples do
 	// ---- end public pages
 
 	// ---- open data: API and exports (package api)

@@ -64,6 +64,10 @@ type Options struct {
 	// (DefaultClientRate, DefaultClientBurst); a negative rate, no limit.
 	ClientRate  float64
 	ClientBurst int
+	// Contact is where readers send corrections, shown on /about: an
+	// e-mail address or an http(s) URL (see site.ParseContact); empty:
+	// none configured, which /about says.
+	Contact string
 	// Metrics, if not nil, serves GET /metrics (the Prometheus exporter,
 	// which brings its own authorisation).
 	Metrics http.Handler
@@ -121,7 +125,7 @@ func New(st Store, opt Options) *Server {
 	}
 	s.limiter = newClientLimiter(opt.ClientRate, opt.ClientBurst)
 	s.exports, s.exportWait = make(chan struct{}, exportSlots), exportWait
-	s.site = site.New(st, kit, opt.Now)
+	s.site = site.New(st, kit, opt.Now, site.Info{Contact: opt.Contact, OpenAPI: api.OpenAPIDocument()})
 	s.api = api.New(st, kit, s.acquireExport)
 	s.admin = admin.New(st, kit, opt.Now)
 	s.handler = s.routes()
@@ -130,6 +134,10 @@ func New(st Store, opt Options) *Server {
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// ParseContact checks a corrections contact for Options.Contact: an e-mail
+// address or an http(s) URL; it returns the link /about will show.
+func ParseContact(s string) (string, error) { return site.ParseContact(s) }
 
 // ParseTrustedProxies reads a comma-separated list of networks in CIDR
 // notation ("10.0.0.0/8, 2001:db8::/32") for Options.TrustedProxies; a

@@ -23,6 +23,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/storetest"
 	"github.com/accesswatch/accesswatch/internal/web/site"
 	"github.com/accesswatch/accesswatch/static"
+	"github.com/accesswatch/accesswatch/templates"
 )
 
 // rawKey matches a catalogue key that reached a page untranslated.
@@ -239,13 +240,13 @@ func TestBadge(t *testing.T) {
 		t.Error("CORP same-origin would stop other sites embedding the badge")
 	}
 	d := parseBadge(t, rec.Body.Bytes())
-	if len(d.Texts) != 2 || d.Texts[0].Text != "ICRC · Niger" || d.Texts[1].Text != "Expelled" {
+	if len(d.Texts) != 2 || d.Texts[0].Text != "ICRC · Niger" || d.Texts[1].Text != templates.StatusGlyph(access.StatusExpelled)+" Expelled" {
 		t.Errorf("texts %+v", d.Texts)
 	}
 	if d.Title != "ICRC in Niger: Expelled (accesswatch)" {
 		t.Errorf("title %q", d.Title)
 	}
-	if len(d.Rects) != 2 || d.Rects[1].Fill != "#7a0916" {
+	if len(d.Rects) != 2 || d.Rects[1].Fill != templates.BadgeColour(access.StatusExpelled) {
 		t.Fatalf("rects %+v, want the value part in the expelled colour", d.Rects)
 	}
 	lw, _ := strconv.ParseFloat(d.Rects[0].Width, 64)
@@ -264,7 +265,7 @@ func TestBadge(t *testing.T) {
 	}
 	// A banned record in the banned colour; lower-case country codes work too.
 	acted := parseBadge(t, get(t, srv, "/badge/ner/acted.svg").Body.Bytes())
-	if len(acted.Rects) != 2 || acted.Rects[1].Fill != "#b42318" || acted.Texts[1].Text != "Banned" {
+	if len(acted.Rects) != 2 || acted.Rects[1].Fill != templates.BadgeColour(access.StatusBanned) || acted.Texts[1].Text != templates.StatusGlyph(access.StatusBanned)+" Banned" {
 		t.Errorf("Acted badge %+v", acted)
 	}
 }
@@ -311,7 +312,7 @@ func TestBadgeEscapesText(t *testing.T) {
 	if a, b := mustFloat(t, d.Rects[0].Width), mustFloat(t, short.Rects[0].Width); a <= b {
 		t.Errorf("label widths %g (long) and %g (short)", a, b)
 	}
-	if !slices.Contains([]string{"#1a7f37"}, d.Rects[1].Fill) {
+	if !slices.Contains([]string{templates.BadgeColour(access.StatusOperating)}, d.Rects[1].Fill) {
 		t.Errorf("operating badge colour %s", d.Rects[1].Fill)
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	_ "embed"
 	"net/http"
 )
@@ -12,6 +13,10 @@ import (
 //
 //go:embed openapi.json
 var openAPIDocument []byte
+
+// OpenAPIDocument returns a copy of the OpenAPI document, for the /data
+// page, which lists what it describes.
+func OpenAPIDocument() []byte { return bytes.Clone(openAPIDocument) }
 
 // ShowOpenAPI serves the OpenAPI document.
 func (s *API) ShowOpenAPI(w http.ResponseWriter, r *http.Request) error {

@@ -25,13 +25,23 @@ func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.Co
 		mc := templates.MapCountry{D: s.D, Class: "map--none", Title: s.Name}
 		if c, ok := byCode[s.Code]; ok && s.Code != "" {
 			mc.Class = templates.MapClass(c.Worst.Status)
+			mc.Pattern = templates.MapPatternKey(c.Worst.Status, c.Worst.Flagged())
 			mc.Href = templates.CountryURL(c.Code)
 			mc.Title = countryTitle(l, s.Name, c)
 		}
 		v.Countries = append(v.Countries, mc)
 	}
 	for _, st := range access.Statuses {
-		v.Legend = append(v.Legend, templates.MapLegendItem{Class: templates.MapClass(st), Label: l.Status(st)})
+		label := l.Status(st)
+		if st == access.StatusSuspended {
+			label = l.T("map.legend.suspended_imposed")
+		}
+		v.Legend = append(v.Legend, templates.MapLegendItem{Class: templates.MapClass(st),
+			Pattern: templates.MapPatternKey(st, st.Flagged(access.InitiatedByAuthority)), Label: label})
+		if st == access.StatusSuspended {
+			v.Legend = append(v.Legend, templates.MapLegendItem{Class: templates.MapClass(st),
+				Pattern: templates.MapPatternSuspendedOwn, Label: l.T("map.legend.suspended_own")})
+		}
 	}
 	v.Legend = append(v.Legend, templates.MapLegendItem{Class: "map--none", Label: l.T("map.legend.none")})
 	for _, c := range countries {

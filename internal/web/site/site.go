@@ -15,6 +15,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/web/httpkit"
+	"github.com/accesswatch/accesswatch/templates"
 )
 
 // Store is what the public pages read.
@@ -41,10 +42,26 @@ type Site struct {
 	l     *i18n.Locale
 	now   func() time.Time           // the site's one clock: "today", "the last 90 days"
 	world func() (*geo.World, error) // the projected map, built once on first use
+	info  Info
+	// contactHref links to info.Contact ("" when none or not valid); api
+	// is info.OpenAPI as /data lists it, apiErr why it could not be read.
+	contactHref string
+	api         templates.APIDoc
+	apiErr      error
 }
 
 // New returns the public pages over st, rendered with kit, dated by now
-// (the same clock as the store's).
-func New(st Store, kit *httpkit.Kit, now func() time.Time) *Site {
-	return &Site{store: st, kit: kit, l: kit.L, now: now, world: sync.OnceValues(embeddedWorld)}
+// (the same clock as the store's), told info. The OpenAPI document is read
+// here, once; a contact or document that cannot be read is logged and
+// left out of the pages (cmd/accesswatch rejects a bad contact at start).
+func New(st Store, kit *httpkit.Kit, now func() time.Time, info Info) *Site {
+	s := &Site{store: st, kit: kit, l: kit.L, now: now, world: sync.OnceValues(embeddedWorld), info: info}
+	var err error
+	if s.contactHref, err = ParseContact(info.Contact); err != nil {
+		kit.Log.Error("corrections contact ignored", "err", err)
+	}
+	if s.api, s.apiErr = apiDoc(info.OpenAPI); s.apiErr != nil {
+		kit.Log.Error("OpenAPI document unreadable: /data lists no endpoints", "err", s.apiErr)
+	}
+	return s
 }

@@ -93,12 +93,40 @@ func TestWorldMapComponentMarksNigerExpelled(t *testing.T) {
 	if doc.Find(`path.map--none title`).FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Text() == "Chad" }).Length() != 1 {
 		t.Error("Chad is not drawn neutral with its name")
 	}
-	// Legend: every status in words.
+	// Legend: every status in words, on its colour and under its hatching;
+	// a suspension is told apart by who decided it.
+	legend := func(label string, s access.Status, pattern string) {
+		t.Helper()
+		li := doc.Find(".map-legend li").FilterFunction(func(_ int, li *goquery.Selection) bool {
+			return strings.TrimSpace(li.Text()) == label
+		})
+		if li.Length() != 1 || li.Find(".map-swatch rect."+templates.MapClass(s)).Length() != 1 {
+			t.Errorf("legend lacks %q", label)
+			return
+		}
+		fill := li.Find(".map-swatch rect.map-hatch").AttrOr("fill", "")
+		if pattern == "" && fill != "" || pattern != "" && fill != "url(#m-pat-"+pattern+")" {
+			t.Errorf("legend %q: hatching %q, want %q", label, fill, pattern)
+		}
+	}
 	for _, s := range access.Statuses {
-		if doc.Find(".map-legend li").FilterFunction(func(_ int, li *goquery.Selection) bool {
-			return li.Text() == l.Status(s) && li.Find(".map-swatch."+templates.MapClass(s)).Length() == 1
-		}).Length() != 1 {
-			t.Errorf("legend lacks %s", s)
+		label := l.Status(s)
+		if s == access.StatusSuspended {
+			label = l.T("map.legend.suspended_imposed")
+		}
+		legend(label, s, templates.MapPatternKey(s, s.Flagged(access.InitiatedByAuthority)))
+	}
+	legend(l.T("map.legend.suspended_own"), access.StatusSuspended, templates.MapPatternSuspendedOwn)
+	// Every linked country but an operating one carries its hatching, and
+	// every hatching is defined.
+	for _, c := range countries {
+		want := templates.MapPatternKey(c.Worst.Status, c.Worst.Flagged())
+		got := doc.Find(`svg a[href="/countries/`+c.Code+`"] path.map-hatch`).AttrOr("fill", "")
+		if (want == "") != (got == "") || want != "" && got != "url(#m-pat-"+want+")" {
+			t.Errorf("%s (%s): hatching %q, want %q", c.Code, c.Worst.Status, got, want)
+		}
+		if want != "" && doc.Find("pattern#m-pat-"+want+" path.map-hatch-line").Length() != 1 {
+			t.Errorf("pattern %s is not defined", want)
 		}
 	}
 	// Table fallback: a real table with a caption, a row per country.
@@ -124,7 +152,7 @@ func TestWorldMapComponentMarksNigerExpelled(t *testing.T) {
 
 func TestCountryTrendFollowsNewEvents(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
-	srv := New(st, httpkit.New(slog.New(slog.DiscardHandler), i18n.English(), nil, false, nil), func() time.Time { return storetest.Start })
+	srv := New(st, httpkit.New(slog.New(slog.DiscardHandler), i18n.English(), nil, false, nil), func() time.Time { return storetest.Start }, Info{})
 	ctx := context.Background()
 	trend := func(country string) access.Direction {
 		h, err := srv.history(ctx, country)
