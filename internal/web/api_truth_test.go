@@ -1,0 +1,233 @@
+package web
+
+import (
+	"encoding/json"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+)
+
+// The API tells the bundled data truly (issue 15): unknown reach is null,
+// never 0; sums never add figures of different bases; class-level measures
+// are counted and listed; time-limited measures end and records go due for
+// review.
+
+// truthRecord is the part of a record these tests read.
+type truthRecord struct {
+	Country struct{ Code string } `json:"country"`
+	Org     struct {
+		Slug string `json:"slug"`
+	} `json:"org"`
+	Status      string   `json:"status"`
+	Flagged     bool     `json:"flagged"`
+	StatusSince *apiDate `json:"status_since"`
+	Reach       *struct {
+		People int64  `json:"people"`
+		Basis  string `json:"basis"`
+	} `json:"reach"`
+	ReachLost        *int64   `json:"reach_lost"`
+	DueForReview     bool     `json:"due_for_review"`
+	LastReviewed     *apiDate `json:"last_reviewed"`
+	LatestEvent      *apiDate `json:"latest_event"`
+	StatusUntil      *apiDate `json:"status_until"`
+	StatusUntilKind  *string  `json:"status_until_kind"`
+	EndedUnconfirmed bool     `json:"ended_unconfirmed"`
+	DeadlinePassed   bool     `json:"deadline_passed"`
+}
+
+func apiAllRecords(t *testing.T, srv *Server) []truthRecord {
+	t.Helper()
+	page := getJSON[apiPage[truthRecord]](t, srv, "/api/v1/records?limit=1000")
+	if page.Total != len(page.Items) || page.Total < 50 {
+		t.Fatalf("%d records of %d", len(page.Items), page.Total)
+	}
+	return page.Items
+}
+
+func TestAPIUnknownReachIsNullAndSumsKeepTheirBasis(t *testing.T) {
+	srv, st := newTestServer(t)
+	records := apiAllRecords(t, srv)
+	// What the records say each country lost, per basis, and how many lost
+	// records have a figure and how many have none.
+	lost := map[string]map[string]int64{}
+	with, without := map[string]int{}, map[string]int{}
+	unknown := 0
+	for _, r := range records {
+		key := r.Country.Code + "/" + r.Org.Slug
+		if r.Reach == nil {
+			unknown++
+			if r.ReachLost != nil {
+				t.Errorf("%s: reach not reported but reach_lost %d", key, *r.ReachLost)
+			}
+		} else if r.ReachLost == nil || (*r.ReachLost != 0 && *r.ReachLost != r.Reach.People) {
+			t.Errorf("%s: reach %d, reach_lost %v", key, r.Reach.People, r.ReachLost)
+		}
+		if !access.Status(r.Status).ReachLost() || r.EndedUnconfirmed {
+			continue
+		}
+		if r.ReachLost == nil {
+			without[r.Country.Code]++
+			continue
+		}
+		with[r.Country.Code]++
+		if lost[r.Country.Code] == nil {
+			lost[r.Country.Code] = map[string]int64{}
+		}
+		lost[r.Country.Code][r.Reach.Basis] += *r.ReachLost
+	}
+	if unknown == 0 {
+		t.Fatal("no record without a reach figure: the test proves nothing")
+	}
+
+	list := getJSON[apiPage[struct {
+		Code   string    `json:"code"`
+		Counts apiCounts `json:"counts"`
+	}]](t, srv, "/api/v1/countries")
+	bases := 0
+	for _, c := range list.Items {
+		want := lost[c.Code]
+		if want == nil {
+			want = map[string]int64{}
+		}
+		if !maps.Equal(c.Counts.ReachLostByBasis, want) || c.Counts.WithFigure != with[c.Code] || c.Counts.WithoutFigure != without[c.Code] {
+			t.Errorf("%s: counts %+v; the records say %v over %d with a figure, %d without", c.Code, c.Counts, want, with[c.Code], without[c.Code])
+		}
+		for b := range c.Counts.ReachLostByBasis {
+			if !access.ReachBasis(b).Valid() {
+				t.Errorf("%s: %q is no basis", c.Code, b)
+			}
+			bases++
+		}
+	}
+	if bases < 2 {
+		t.Errorf("only %d per-basis sums over every country", bases)
+	}
+	// The whole data: one sum per basis, as the store's rule has it.
+	summary, err := st.LostReach(t.Context(), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := map[string]int64{}
+	for _, m := range lost {
+		for b, n := range m {
+			total[b] += n
+		}
+	}
+	if len(summary.ByBasis) < 2 || len(total) != len(summary.ByBasis) {
+		t.Errorf("per basis %v, store %v", total, summary.ByBasis)
+	}
+	for b, n := range summary.ByBasis {
+		if total[string(b)] != n {
+			t.Errorf("%s: records add to %d, store %d", b, total[string(b)], n)
+		}
+	}
+
+	// No summary publishes a mixed number any more.
+	for _, target := range []string{"/api/v1/countries", "/api/v1/countries/NER", "/api/v1/orgs", "/api/v1/orgs/icrc"} {
+		counts := countsOf(t, get(t, srv, target).Body.String())
+		if !strings.Contains(counts, `"reach_lost_by_basis":`) || strings.Contains(counts, `"reach_lost":`) {
+			t.Errorf("%s: counts %s", target, counts)
+		}
+	}
+}
+
+// countsOf returns the first "counts" object of a JSON body.
+func countsOf(t *testing.T, body string) string {
+	t.Helper()
+	i := strings.Index(body, `"counts":`)
+	if i < 0 {
+		return ""
+	}
+	var raw json.RawMessage
+	if err := json.NewDecoder(strings.NewReader(body[i+len(`"counts":`):])).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+func TestAPIClassMeasuresInForce(t *testing.T) {
+	srv, st := newTestServer(t)
+	counts, err := st.ClassMeasureCounts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := getJSON[apiPage[struct {
+		Code     string `json:"code"`
+		Measures int    `json:"class_measures_in_force"`
+	}]](t, srv, "/api/v1/countries")
+	inForce := map[string]int{}
+	for _, c := range list.Items {
+		if c.Measures != counts[c.Code] {
+			t.Errorf("%s: %d class measures in force, store %d", c.Code, c.Measures, counts[c.Code])
+		}
+		inForce[c.Code] = c.Measures
+	}
+	for code, year := range map[string]string{"MLI": "2022", "NER": "2025-11", "PSE": "2025"} {
+		if inForce[code] == 0 {
+			t.Errorf("%s: no class measure in force", code)
+		}
+		d := getJSON[struct {
+			Measures int `json:"class_measures_in_force"`
+			List     []struct {
+				EventID int64           `json:"event_id"`
+				Date    apiDate         `json:"date"`
+				Status  string          `json:"status"`
+				InForce bool            `json:"in_force"`
+				Sources []apiSource     `json:"sources"`
+				Fix     json.RawMessage `json:"correction"`
+			} `json:"class_measures"`
+		}](t, srv, "/api/v1/countries/"+code)
+		if d.Measures != len(d.List) || d.Measures != inForce[code] {
+			t.Errorf("%s: count %d, list %d, in the list of countries %d", code, d.Measures, len(d.List), inForce[code])
+		}
+		found := false
+		for _, m := range d.List {
+			if !m.InForce || !access.Status(m.Status).Valid() || len(m.Sources) == 0 || string(m.Fix) != "null" {
+				t.Errorf("%s: measure %+v", code, m)
+			}
+			found = found || strings.HasPrefix(m.Date.Date, year)
+		}
+		if !found {
+			t.Errorf("%s: no measure of %s in force: %+v", code, year, d.List)
+		}
+	}
+}
+
+func TestAPIRecordsTellTheirTime(t *testing.T) {
+	srv, _ := newTestServer(t)
+	records := apiAllRecords(t, srv)
+	eth, sudan2009 := 0, 0
+	for _, r := range records {
+		key := r.Country.Code + "/" + r.Org.Slug
+		if r.EndedUnconfirmed && (r.Flagged || !r.DueForReview || r.StatusUntil == nil || r.StatusUntilKind == nil || *r.StatusUntilKind != "end") {
+			t.Errorf("%s: ended unconfirmed yet %+v", key, r)
+		}
+		if r.DeadlinePassed && (r.StatusUntilKind == nil || *r.StatusUntilKind != "deadline") {
+			t.Errorf("%s: deadline passed, until kind %v", key, r.StatusUntilKind)
+		}
+		if (r.StatusUntil == nil) != (r.StatusUntilKind == nil) {
+			t.Errorf("%s: status_until %v, kind %v", key, r.StatusUntil, r.StatusUntilKind)
+		}
+		if r.LatestEvent == nil {
+			t.Errorf("%s: no latest event", key)
+		}
+		switch {
+		case key == "ETH/msf-holland" || key == "ETH/nrc":
+			eth++
+			if !r.EndedUnconfirmed || r.Flagged || !r.DueForReview || r.ReachLost != nil && *r.ReachLost != 0 ||
+				r.StatusSince == nil || !strings.HasPrefix(r.StatusSince.Date, "2021") {
+				t.Errorf("%s: the 2021 suspension should read as ended, not confirmed: %+v", key, r)
+			}
+		case r.Country.Code == "SDN" && r.StatusSince != nil && strings.HasPrefix(r.StatusSince.Date, "2009"):
+			sudan2009++
+			if !r.DueForReview {
+				t.Errorf("%s: status of 2009 not due for review", key)
+			}
+		}
+	}
+	if eth != 2 || sudan2009 == 0 {
+		t.Errorf("found %d Ethiopian suspensions of 2021, %d Sudanese records of 2009", eth, sudan2009)
+	}
+}
