@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"maps"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -229,5 +230,68 @@ func TestAPIRecordsTellTheirTime(t *testing.T) {
 	}
 	if eth != 2 || sudan2009 == 0 {
 		t.Errorf("found %d Ethiopian suspensions of 2021, %d Sudanese records of 2009", eth, sudan2009)
+	}
+}
+
+// The records CSV says what the API says: an unknown reach and its loss are
+// empty cells, never 0; the time columns agree with the records' JSON.
+func TestRecordsCSVTellsTheTruth(t *testing.T) {
+	srv, _ := newTestServer(t)
+	rows := getCSV(t, srv, "/export/records.csv")
+	byKey := map[string]truthRecord{}
+	for _, r := range apiAllRecords(t, srv) {
+		byKey[r.Country.Code+"/"+r.Org.Slug] = r
+	}
+	if len(rows)-2 != len(byKey) {
+		t.Fatalf("%d rows, %d records", len(rows)-2, len(byKey))
+	}
+	cols := map[string][]string{}
+	for _, name := range []string{"country_code", "org_slug", "people_reached", "people_lost", "flagged", "due_for_review",
+		"latest_event", "status_until", "status_until_kind", "ended_unconfirmed", "deadline_passed"} {
+		cols[name] = column(t, rows, name)
+	}
+	empty := 0
+	for i := range cols["org_slug"] {
+		key := cols["country_code"][i] + "/" + cols["org_slug"][i]
+		r, ok := byKey[key]
+		if !ok {
+			t.Errorf("%s: not in the API", key)
+			continue
+		}
+		cell := func(name string) string { return cols[name][i] }
+		if (cell("people_reached") == "") != (cell("people_lost") == "") || (cell("people_reached") == "") != (r.Reach == nil) {
+			t.Errorf("%s: people_reached %q, people_lost %q", key, cell("people_reached"), cell("people_lost"))
+		}
+		if cell("people_reached") == "" {
+			empty++
+		}
+		if r.ReachLost != nil && cell("people_lost") != strconv.FormatInt(*r.ReachLost, 10) {
+			t.Errorf("%s: people_lost %q, API %d", key, cell("people_lost"), *r.ReachLost)
+		}
+		for name, want := range map[string]bool{"flagged": r.Flagged, "due_for_review": r.DueForReview,
+			"ended_unconfirmed": r.EndedUnconfirmed, "deadline_passed": r.DeadlinePassed} {
+			if cell(name) != strconv.FormatBool(want) {
+				t.Errorf("%s: %s %q, API %v", key, name, cell(name), want)
+			}
+		}
+		dateCell := func(d *apiDate) string {
+			if d == nil {
+				return ""
+			}
+			return d.Date
+		}
+		kind := ""
+		if r.StatusUntilKind != nil {
+			kind = *r.StatusUntilKind
+		}
+		if cell("latest_event") != dateCell(r.LatestEvent) || cell("status_until") != dateCell(r.StatusUntil) || cell("status_until_kind") != kind {
+			t.Errorf("%s: time cells %q %q %q, API %+v", key, cell("latest_event"), cell("status_until"), cell("status_until_kind"), r)
+		}
+		if key == "ETH/nrc" && (cell("ended_unconfirmed") != "true" || cell("flagged") != "false") {
+			t.Errorf("ETH/nrc: %v", rows[i+2])
+		}
+	}
+	if empty == 0 {
+		t.Error("no row without a reach figure: the test proves nothing")
 	}
 }
