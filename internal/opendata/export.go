@@ -13,13 +13,14 @@ import (
 
 // Kinds names the CSV exports, as `accesswatch export KIND` and
 // /export/KIND.csv take them.
-var Kinds = []string{"records", "events"}
+var Kinds = []string{"records", "events", "class-measures"}
 
 // Source is what the exports read from the database.
 type Source interface {
 	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
 	Changes(ctx context.Context, f store.ChangeFilter) ([]access.EventView, int, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
+	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
 	// Now is the store's clock and ReviewAfter how long a record may go
 	// unconfirmed: the records export applies the time rules with them.
 	Now() time.Time

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"maps"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -293,5 +294,106 @@ func TestRecordsCSVTellsTheTruth(t *testing.T) {
 	}
 	if empty == 0 {
 		t.Error("no row without a reach figure: the test proves nothing")
+	}
+}
+
+type apiClassMeasure struct {
+	EventID int64 `json:"event_id"`
+	Country struct {
+		Code string `json:"code"`
+	} `json:"country"`
+	Date        apiDate     `json:"date"`
+	Status      string      `json:"status"`
+	InForce     bool        `json:"in_force"`
+	Description *string     `json:"description"`
+	Sources     []apiSource `json:"sources"`
+}
+
+func TestAPIClassMeasuresList(t *testing.T) {
+	srv, st := newTestServer(t)
+	counts, err := st.ClassMeasureCounts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, n := range counts {
+		want += n
+	}
+	type list struct {
+		Total int               `json:"total"`
+		Items []apiClassMeasure `json:"items"`
+	}
+	inForce := getJSON[list](t, srv, "/api/v1/class-measures")
+	if inForce.Total != want || len(inForce.Items) != want || want == 0 {
+		t.Fatalf("%d measures listed, %d in force by country", inForce.Total, want)
+	}
+	seen := map[string]int{}
+	for _, m := range inForce.Items {
+		if !m.InForce || len(m.Sources) == 0 {
+			t.Errorf("measure %+v", m)
+		}
+		seen[m.Country.Code]++
+	}
+	for _, code := range []string{"MLI", "NER", "PSE"} {
+		if seen[code] != counts[code] || seen[code] == 0 {
+			t.Errorf("%s: %d listed, %d in force", code, seen[code], counts[code])
+		}
+	}
+	all := getJSON[list](t, srv, "/api/v1/class-measures?in_force=false")
+	ended := 0
+	for _, m := range all.Items {
+		if !m.InForce {
+			ended++
+		}
+	}
+	if all.Total != len(all.Items) || all.Total-ended != want || ended == 0 {
+		t.Errorf("in_force=false: %d measures, %d not in force; %d in force", all.Total, ended, want)
+	}
+	// Each filter keeps what it says, and only that.
+	for target, keep := range map[string]func(apiClassMeasure) bool{
+		"/api/v1/class-measures?country=NER&in_force=false": func(m apiClassMeasure) bool { return m.Country.Code == "NER" },
+		"/api/v1/class-measures?status=banned":              func(m apiClassMeasure) bool { return m.Status == "banned" && m.InForce },
+		"/api/v1/class-measures?since=2025&until=2025-12":   func(m apiClassMeasure) bool { return m.Date.Date >= "2025" && m.Date.Date < "2026" && m.InForce },
+		"/api/v1/class-measures?q=mali&in_force=false": func(m apiClassMeasure) bool {
+			return m.Country.Code == "MLI" || m.Description != nil && strings.Contains(strings.ToLower(*m.Description), "mali")
+		},
+	} {
+		got := getJSON[list](t, srv, target)
+		base := inForce.Items
+		if strings.Contains(target, "in_force=false") {
+			base = all.Items
+		}
+		n := 0
+		for _, m := range base {
+			if keep(m) {
+				n++
+			}
+		}
+		if got.Total != len(got.Items) || n == 0 {
+			t.Errorf("%s: %d listed, %d expected", target, got.Total, n)
+		}
+		for _, m := range got.Items {
+			if !keep(m) {
+				t.Errorf("%s: %+v", target, m)
+			}
+		}
+		if !strings.Contains(target, "q=") && got.Total != n {
+			t.Errorf("%s: %d listed, %d expected", target, got.Total, n)
+		}
+	}
+	for _, bad := range []string{"/api/v1/class-measures?in_force=maybe", "/api/v1/class-measures?org=icrc", "/api/v1/class-measures?country=XXX"} {
+		getProblem(t, srv, bad, http.StatusBadRequest)
+	}
+
+	// The export holds the same measures, with its HXL row.
+	rows := getCSV(t, srv, "/export/class-measures.csv?in_force=false")
+	if len(rows)-2 != all.Total || rows[1][0] != "#country+code" {
+		t.Fatalf("%d CSV rows for %d measures; HXL row %v", len(rows)-2, all.Total, rows[1])
+	}
+	ids, flags := column(t, rows, "event_id"), column(t, rows, "in_force")
+	for i, m := range all.Items {
+		if ids[i] != strconv.FormatInt(m.EventID, 10) || flags[i] != strconv.FormatBool(m.InForce) {
+			t.Errorf("row %d: event %s in force %s; API %d %v", i, ids[i], flags[i], m.EventID, m.InForce)
+		}
 	}
 }

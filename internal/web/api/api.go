@@ -136,32 +136,33 @@ func (s *API) recordCounts(ctx context.Context, key func(access.RecordView) stri
 	return func(k string) countsJSON { return summarise(groups[k], c) }, nil
 }
 
-// classMeasures lists the measures against classes of organisations of a
-// country (every country when country is ""), in date order: those in
-// force today, or every class-level measure (in force or not) when all is
-// set. Lifting events and statements are not measures.
-func (s *API) classMeasures(ctx context.Context, country string, all bool) ([]classMeasureJSON, error) {
-	evs, _, err := s.store.Events(ctx, store.EventFilter{Country: country, ClassLevelOnly: true, OldestFirst: true})
+// classMeasures lists the class-level measures q selects (see
+// opendata.ClassMeasures) as their JSON views.
+func (s *API) classMeasures(ctx context.Context, q query.Query) ([]classMeasureJSON, error) {
+	ms, err := opendata.ClassMeasures(ctx, s.store, q)
 	if err != nil {
 		return nil, err
 	}
-	events := make([]access.Event, len(evs))
-	for i, e := range evs {
-		events[i] = e.Event
-	}
-	inForce := map[int64]access.ClassMeasure{}
-	for _, m := range access.ClassMeasuresInForce(events, s.store.Now()) {
-		inForce[m.Event.ID] = m
-	}
-	out := []classMeasureJSON{}
-	for _, e := range evs {
-		if m, ok := inForce[e.ID]; ok {
-			out = append(out, jsonClassMeasure(e, m, true))
-		} else if st, ok := access.ClassMeasureStatus(e.Event); ok && all {
-			out = append(out, jsonClassMeasure(e, access.ClassMeasure{Event: e.Event, Status: st}, false))
-		}
+	out := make([]classMeasureJSON, len(ms))
+	for i, m := range ms {
+		out[i] = jsonClassMeasure(m.Event, m.Measure, m.InForce)
 	}
 	return out, nil
+}
+
+// ListClassMeasures lists the measures against classes of organisations:
+// those in force today, or every one with in_force=false; by country,
+// then date.
+func (s *API) ListClassMeasures(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.query(r, opendata.ClassMeasureSpec)
+	if err != nil {
+		return err
+	}
+	items, err := s.classMeasures(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, listJSON[classMeasureJSON]{Total: len(items), Items: items})
 }
 
 // ShowCountry shows one country, its records and its class-level measures.
@@ -183,7 +184,7 @@ func (s *API) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	measures, err := s.classMeasures(ctx, c.Code, false)
+	measures, err := s.classMeasures(ctx, query.Query{Country: c.Code})
 	if err != nil {
 		return err
 	}
