@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 )
@@ -395,5 +396,79 @@ func TestAPIClassMeasuresList(t *testing.T) {
 		if ids[i] != strconv.FormatInt(m.EventID, 10) || flags[i] != strconv.FormatBool(m.InForce) {
 			t.Errorf("row %d: event %s in force %s; API %d %v", i, ids[i], flags[i], m.EventID, m.InForce)
 		}
+	}
+}
+
+// A retracted event stays listed, marked, and counts for nothing: not for
+// the record, not among the class measures in force.
+func TestAPICorrectedEventsAreMarkedAndNotCounted(t *testing.T) {
+	srv, st := newTestServer(t)
+	ctx := t.Context()
+	rec, err := st.Record(ctx, "NER", "icrc")
+	if err != nil || rec.StatusEventID == 0 {
+		t.Fatalf("NER/icrc: %+v %v", rec, err)
+	}
+	measures := getJSON[struct {
+		Items []apiClassMeasure `json:"items"`
+	}](t, srv, "/api/v1/class-measures?country=MLI")
+	if len(measures.Items) == 0 {
+		t.Fatal("no class measure in force in Mali")
+	}
+	ban := measures.Items[0].EventID
+	for _, id := range []int64{rec.StatusEventID, ban} {
+		if _, err := st.RetractEvent(ctx, id, "entered in error: wrong country", "admin"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type marked struct {
+		ID         int64 `json:"id"`
+		Correction *struct {
+			Kind       string `json:"kind"`
+			Date       string `json:"date"`
+			Reason     string `json:"reason"`
+			ReplacedBy *int64 `json:"replaced_by"`
+		} `json:"correction"`
+	}
+	check := func(target string, events []marked) {
+		t.Helper()
+		found := 0
+		for _, e := range events {
+			if e.ID == rec.StatusEventID || e.ID == ban {
+				found++
+				if c := e.Correction; c == nil || c.Kind != "retracted" || c.Reason != "entered in error: wrong country" ||
+					c.ReplacedBy != nil || c.Date != st.Now().UTC().Format(time.DateOnly) {
+					t.Errorf("%s: event %d correction %+v", target, e.ID, c)
+				}
+			} else if e.Correction != nil {
+				t.Errorf("%s: event %d marked corrected", target, e.ID)
+			}
+		}
+		if found == 0 {
+			t.Errorf("%s: the retracted event is no longer listed", target)
+		}
+	}
+	check("/api/v1/events?country=NER", getJSON[apiPage[marked]](t, srv, "/api/v1/events?country=NER&limit=1000").Items)
+	check("/api/v1/events?country=MLI", getJSON[apiPage[marked]](t, srv, "/api/v1/events?country=MLI&limit=1000").Items)
+	r := getJSON[struct {
+		StatusSince *apiDate `json:"status_since"`
+		Events      []marked `json:"events"`
+	}](t, srv, "/api/v1/countries/NER/orgs/icrc")
+	check("record NER/icrc", r.Events)
+	if r.StatusSince != nil && r.StatusSince.Date == rec.StatusSince.ISO() {
+		t.Errorf("NER/icrc still has its status from the retracted event: %+v", r.StatusSince)
+	}
+	after := getJSON[struct {
+		Items []apiClassMeasure `json:"items"`
+	}](t, srv, "/api/v1/class-measures?country=MLI&in_force=false")
+	for _, m := range after.Items {
+		if m.EventID == ban && m.InForce {
+			t.Errorf("the retracted ban is still in force: %+v", m)
+		}
+	}
+	c := getJSON[struct {
+		Measures int `json:"class_measures_in_force"`
+	}](t, srv, "/api/v1/countries/MLI")
+	if c.Measures != len(measures.Items)-1 {
+		t.Errorf("MLI: %d class measures in force after the retraction, %d before", c.Measures, len(measures.Items))
 	}
 }
