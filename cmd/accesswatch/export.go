@@ -47,6 +47,7 @@ var exportFilters = []struct{ param, usage, kind string }{
 	{query.Since, "dated from this date (YYYY, YYYY-MM or YYYY-MM-DD)", "events"},
 	{query.Until, "dated up to this date", "events"},
 	{query.Text, "search text", "events"},
+	{query.InForce, "1 or true (default): in force today; 0 or false: every one", "class-measures"},
 }
 
 // flagOf is the command-line spelling of a query parameter.
@@ -55,7 +56,7 @@ func flagOf(param string) string { return "--" + strings.ReplaceAll(param, "_", 
 // runExport writes an export to stdout: byte for byte what
 // /export/KIND.csv serves for the same filters.
 func runExport(ctx context.Context, env *environment, args []string) error {
-	fs := newDataFlagSet("export records|events", env.stderr)
+	fs := newDataFlagSet("export records|events|class-measures", env.stderr)
 	db := dbFlag(fs)
 	values := url.Values{}
 	for _, f := range exportFilters {
@@ -72,7 +73,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	}
 	spec, ok := opendata.ExportSpecs[kind]
 	if !ok {
-		return usageError("export what? Give records or events, not %q", kind)
+		return usageError("export what? Give records, events or class-measures, not %q", kind)
 	}
 	if *flagged {
 		values.Set(query.Flagged, "true")

@@ -146,7 +146,7 @@ func TestExportCommandFiltersAndRefusals(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"export", "people", "--db", db}, 2, "records or events"},
+		{[]string{"export", "people", "--db", db}, 2, "records, events or class-measures"},
 		{[]string{"export", "--db", db}, 2, "missing argument"},
 		{[]string{"export", "records", "--country", "XXX", "--db", db}, 2, `no country has the code "XXX"`},
 		{[]string{"export", "records", "--since", "2025", "--db", db}, 2, "--since: the records export does not take this filter"},

@@ -412,7 +412,7 @@ func WriteEvents(w io.Writer, rows []EventRow, hxl bool) error {
 // numericColumns are the columns of both CSV formats that hold whole
 // numbers, never negative: they are written as they are, never prefixed
 // (see neutralise).
-var numericColumns = map[string]bool{"people": true, "presence_since": true, "people_affected": true, "people_reached": true, "people_lost": true}
+var numericColumns = map[string]bool{"event_id": true, "eased_by": true, "people": true, "presence_since": true, "people_affected": true, "people_reached": true, "people_lost": true}
 
 // writeCSV writes a header row, the HXL hashtag row when hxl is set, and n
 // rows that fill fills in: UTF-8, RFC 4180 quoting, CRLF line ends. A text

@@ -41,6 +41,16 @@ var RecordColumns = []column{
 	{"source_date", "#meta+date", ""},
 	{"source_type", "#meta+type", ""},
 	{"updated_at", "#date+updated", ""},
+	// The record's time, appended so that existing readers keep their
+	// columns: whether an editor should check it today, the date of its
+	// latest event, the end or deadline its status states and which, and
+	// whether that end or deadline has passed.
+	{"due_for_review", "#status+review+due", ""},
+	{"latest_event", "#date+latest", ""},
+	{"status_until", "#date+end", ""},
+	{"status_until_kind", "#date+end+type", ""},
+	{"ended_unconfirmed", "#status+ended+unconfirmed", ""},
+	{"deadline_passed", "#status+deadline+passed", ""},
 }
 
 // RecordRow is one row of the records CSV.
@@ -52,6 +62,11 @@ type RecordRow struct {
 	// StatusSources are the sources of the event that set the status: the
 	// answer to "says who?".
 	StatusSources []access.Source
+	// Now is the day the time rules are applied at (flagged today, reach
+	// lost today, ended, due for review): the store's clock. ReviewAfter
+	// is how long a record may go unconfirmed (<= 0: the default).
+	Now         time.Time
+	ReviewAfter time.Duration
 }
 
 // WriteRecords writes rows as a records CSV with its header and, when hxl is
@@ -71,20 +86,41 @@ func recordRecord(rec []string, row RecordRow) {
 		// editor works.
 		updated = r.UpdatedAt.UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
 	}
+	now := row.Now
+	var untilKind string
+	if !r.StatusUntil.IsZero() {
+		untilKind = untilKindCell(r.StatusUntilKind)
+	}
 	cells := append([]string{
 		r.CountryCode, row.CountryName, row.Region, r.OrgSlug, row.Org.Name, row.Org.Acronym, string(row.Org.Type),
-		string(r.Status), strconv.FormatBool(r.Flagged()), r.StatusSince.ISO(), string(r.StatusSince.Precision),
+		string(r.Status), strconv.FormatBool(r.FlaggedAt(now)), r.StatusSince.ISO(), string(r.StatusSince.Precision),
 		string(r.StatusInitiatedBy), yearCell(r.PresenceSince), people, basis, period, r.ReachDate.ISO(),
-		lostCell(r.RecordState), r.LastReviewed.ISO(), strconv.FormatBool(r.ReviewDue), r.Summary,
+		lostCell(r.RecordState, now), r.LastReviewed.ISO(), strconv.FormatBool(r.ReviewDue), r.Summary,
 	}, sourceCells(row.StatusSources)...)
-	copy(rec, append(cells, updated))
+	cells = append(cells, updated,
+		strconv.FormatBool(r.DueForReview(now, row.ReviewAfter)), r.LatestEvent.ISO(), r.StatusUntil.ISO(), untilKind,
+		strconv.FormatBool(r.EndedUnconfirmed(now)), strconv.FormatBool(r.DeadlinePassed(now)))
+	copy(rec, cells)
 }
 
-// lostCell writes the reach lost: "" when no reach figure was reported
-// (unknown is never 0), else the figure or 0 when the status loses none.
-func lostCell(st access.RecordState) string {
+// untilKindCell is the word the API and the CSV use for what a stated end
+// means: "end" (a time-limited measure ends then) or "deadline".
+func untilKindCell(k access.UntilKind) string {
+	if k == access.UntilEnds {
+		return "end"
+	}
+	return string(k)
+}
+
+// lostCell writes the reach lost at now: "" when no reach figure was
+// reported (unknown is never 0), else the figure, or 0 when the status
+// loses none or is a time-limited measure past its end.
+func lostCell(st access.RecordState, now time.Time) string {
 	if st.Reach == nil {
 		return ""
 	}
-	return strconv.FormatInt(st.ReachLost(), 10)
+	if lost := st.LostReachAt(now); lost != nil {
+		return strconv.FormatInt(lost.People, 10)
+	}
+	return "0"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/dataset"
@@ -12,13 +13,18 @@ import (
 
 // Kinds names the CSV exports, as `accesswatch export KIND` and
 // /export/KIND.csv take them.
-var Kinds = []string{"records", "events"}
+var Kinds = []string{"records", "events", "class-measures"}
 
 // Source is what the exports read from the database.
 type Source interface {
 	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
 	Changes(ctx context.Context, f store.ChangeFilter) ([]access.EventView, int, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
+	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
+	// Now is the store's clock and ReviewAfter how long a record may go
+	// unconfirmed: the records export applies the time rules with them.
+	Now() time.Time
+	ReviewAfter() time.Duration
 }
 
 // WriteEvents writes the events f selects as the events CSV, with its
@@ -68,9 +74,10 @@ func recordRows(ctx context.Context, src Source, f store.RecordFilter) ([]datase
 		return nil, fmt.Errorf("export records: %w", err)
 	}
 	rows := make([]dataset.RecordRow, len(records))
+	now, reviewAfter := src.Now(), src.ReviewAfter()
 	for i, r := range records {
 		rows[i] = dataset.RecordRow{Record: r.Record, Org: r.Org, CountryName: r.CountryName, Region: r.Region,
-			StatusSources: sources[r.StatusEventID]}
+			StatusSources: sources[r.StatusEventID], Now: now, ReviewAfter: reviewAfter}
 	}
 	return rows, nil
 }

@@ -28,7 +28,7 @@ var (
 	EventExportSpec = query.Spec{Strict: true, LegacyEventType: true, Params: []string{query.Country, query.Org,
 		query.Status, query.Flagged, query.Region, query.Type, query.Event, query.Since, query.Until, query.Text}}
 	// ExportSpecs are the exports by kind (see Kinds).
-	ExportSpecs = map[string]query.Spec{"records": RecordExportSpec, "events": EventExportSpec}
+	ExportSpecs = map[string]query.Spec{"records": RecordExportSpec, "events": EventExportSpec, "class-measures": ClassMeasureSpec}
 )
 
 // RecordSelection is the store filter of a records query (an export, or an
@@ -48,16 +48,19 @@ func EventSelection(q query.Query) store.ChangeFilter {
 	}
 }
 
-// Export writes the export of kind ("records" or "events") that a parsed
-// query selects: UTF-8, RFC 4180, a header row and an HXL hashtag row.
-// Events come in the order an import reproduces (see WriteEvents); records
-// by country, then flagged and most severe first.
+// Export writes the export of kind ("records", "events" or
+// "class-measures") that a parsed query selects: UTF-8, RFC 4180, a header
+// row and an HXL hashtag row. Events come in the order an import
+// reproduces (see WriteEvents); records by country, then flagged and most
+// severe first; class measures by country, then date.
 func Export(ctx context.Context, src Source, kind string, q query.Query, w io.Writer) error {
 	switch kind {
 	case "records":
 		return WriteRecords(ctx, src, RecordSelection(q), w)
 	case "events":
 		return WriteEvents(ctx, src, EventSelection(q), w)
+	case "class-measures":
+		return WriteClassMeasures(ctx, src, q, w)
 	}
 	return fmt.Errorf("export: unknown kind %q", kind)
 }

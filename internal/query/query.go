@@ -1,7 +1,7 @@
 // Package query is the one reader of query parameters for every surface:
 // the public pages, the JSON API and the CSV exports. A name means the same
 // thing wherever it is accepted (country, org, status, flagged, region,
-// type = organisation type, event = event type, since, until, q); an
+// type = organisation type, event = event type, since, until, q, in_force); an
 // address says which names it takes with a Spec, and every problem is a
 // Problem in one Error, which the page surface words as an HTML message
 // and the API as problem+json.
@@ -35,6 +35,7 @@ const (
 	Since        = "since"         // date at its precision
 	Until        = "until"         // date at its precision
 	Text         = "q"             // search text
+	InForce      = "in_force"      // class measures: 1 or true (default): in force today; 0 or false: every one
 	UpdatedSince = "updated_since" // API records: a date or an RFC 3339 time
 	Sort         = "sort"          // pages: one of the page's orders
 	Page         = "page"          // pages: 1-based page number
@@ -94,6 +95,10 @@ type Query struct {
 	Events       []access.EventType // in access.EventTypes order, no duplicates
 	Since, Until access.Date
 	Text         string // trimmed
+	// AnyForce (in_force=false) asks for every class-level measure, in
+	// force today or not; by default a list of class measures holds those
+	// in force.
+	AnyForce     bool
 	UpdatedSince time.Time
 	Sort         string // one of the spec's sorts, if it has any
 	Page         int    // >= 1
@@ -127,6 +132,7 @@ const (
 	CodeEventType      Code = "event_type"      // not an event type
 	CodeOrgType        Code = "org_type"        // not an organisation type
 	CodeFlagged        Code = "flagged"         // not 1, true, 0 or false
+	CodeInForce        Code = "in_force"        // not 1, true, 0 or false
 	CodeRegion         Code = "region"          // not a region
 	CodeDate           Code = "date"            // not a date
 	CodeTimestamp      Code = "timestamp"       // neither a date nor an RFC 3339 time
@@ -295,6 +301,15 @@ func (q *Query) set(name, v string, spec Spec) *Problem {
 		default:
 			return bad(CodeFlagged, "1", "true", "0", "false")
 		}
+	case InForce:
+		switch v {
+		case "1", "true":
+			q.AnyForce = false
+		case "0", "false":
+			q.AnyForce = true
+		default:
+			return bad(CodeInForce, "1", "true", "0", "false")
+		}
 	case Region:
 		if spec.Regions != nil {
 			// Matched whatever its case, and given its listed spelling.
@@ -418,6 +433,9 @@ func (q Query) Values(spec Spec) url.Values {
 	set(Region, q.Region)
 	set(Type, string(q.OrgType))
 	set(Text, q.Text)
+	if q.AnyForce {
+		set(InForce, "false")
+	}
 	set(Since, q.Since.ISO())
 	set(Until, q.Until.ISO())
 	if !q.UpdatedSince.IsZero() {
@@ -449,7 +467,7 @@ func (q Query) URL(path string, spec Spec) string {
 // Filtered reports whether anything but the order and paging is set.
 func (q Query) Filtered() bool {
 	return len(q.Statuses) > 0 || len(q.Events) > 0 || q.Flagged || q.Region != "" || q.OrgType != "" ||
-		q.Text != "" || q.Country != "" || q.Org != "" || !q.Since.IsZero() || !q.Until.IsZero() || !q.UpdatedSince.IsZero()
+		q.Text != "" || q.AnyForce || q.Country != "" || q.Org != "" || !q.Since.IsZero() || !q.Until.IsZero() || !q.UpdatedSince.IsZero()
 }
 
 // PageOffset is where page q.Page starts in pages of size items.

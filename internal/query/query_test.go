@@ -29,7 +29,8 @@ var (
 		Event, Since, Until, Text, Limit, Offset}}
 	exportSpec = Spec{Strict: true, LegacyEventType: true, Params: []string{Country, Org, Status, Flagged, Region, Type,
 		Event, Since, Until, Text}}
-	allSpecs = []Spec{pageSpec, narrowSpec, noneSpec, recordsSpec, eventsSpec, exportSpec}
+	measuresSpec = Spec{Strict: true, Params: []string{Country, Status, Since, Until, Text, InForce}}
+	allSpecs     = []Spec{pageSpec, narrowSpec, noneSpec, recordsSpec, eventsSpec, exportSpec, measuresSpec}
 )
 
 func TestParseAccepts(t *testing.T) {
@@ -65,6 +66,10 @@ func TestParseAccepts(t *testing.T) {
 			api(Query{Country: "NER", Org: "icrc", Statuses: []access.Status{"banned", "expelled"}, Flagged: true, Region: "africa",
 				UpdatedSince: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Limit: 0, Offset: 20})},
 		{recordsSpec, "flagged=1", api(Query{Flagged: true, Limit: DefaultLimit})},
+		{measuresSpec, "in_force=false&country=MLI", api(Query{AnyForce: true, Country: "MLI"})},
+		{measuresSpec, "in_force=0", api(Query{AnyForce: true})},
+		{measuresSpec, "in_force=true&status=banned&q=french", api(Query{Statuses: []access.Status{access.StatusBanned}, Text: "french"})},
+		{measuresSpec, "in_force=1", api(Query{})},
 		{recordsSpec, "flagged=false", api(Query{Limit: DefaultLimit})},
 		{recordsSpec, "updated_since=2025-06-05T10:00:00%2B02:00", api(Query{UpdatedSince: time.Date(2025, 6, 5, 0, 0, 0, 0, time.UTC), Limit: DefaultLimit})}, // to its UTC day: updates are public at day precision
 		{recordsSpec, "updated_since=2025-06-05T01:00:00%2B02:00", api(Query{UpdatedSince: time.Date(2025, 6, 4, 0, 0, 0, 0, time.UTC), Limit: DefaultLimit})},
@@ -113,6 +118,8 @@ func TestParseRejects(t *testing.T) {
 		{pageSpec, "status=EXPELLED", "status/status", "expelled"},
 		{pageSpec, "status=" + strings.Repeat("banned&status=", 40) + "banned", "status/too_many", ""},
 		{pageSpec, "flagged=yes", "flagged/flagged", "1"},
+		{measuresSpec, "in_force=all", "in_force/in_force", "false"},
+		{recordsSpec, "in_force=false", "in_force/unknown", "country"},
 		{pageSpec, "region=Atlantis", "region/region", "Africa"},
 		{pageSpec, "type=church", "type/org_type", "ingo"},
 		{pageSpec, "type=offices_closed", "type/org_type", "ingo"}, // pages never took the old spelling

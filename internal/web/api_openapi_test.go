@@ -196,7 +196,8 @@ func resolve(root map[string]any, ref string) (any, error) {
 }
 
 // validate checks a value against the JSON Schema subset openapi.json uses
-// ($ref, allOf, oneOf, type with null, enum, required, properties, items).
+// ($ref, allOf, oneOf, type with null, enum, required, properties,
+// additionalProperties as a schema, items).
 // Objects must hold exactly their documented properties: an undocumented
 // field is drift too.
 func validate(root map[string]any, schema, v any, at string) []string {
@@ -291,8 +292,11 @@ func validate(root map[string]any, schema, v any, at string) []string {
 		for name, x := range v {
 			ps, ok := props[name]
 			if !ok {
-				fail("undocumented field %s", name)
-				continue
+				// A map (additionalProperties) documents its values, not its keys.
+				if ps, ok = s["additionalProperties"].(map[string]any); !ok {
+					fail("undocumented field %s", name)
+					continue
+				}
 			}
 			errs = append(errs, validate(root, ps, x, at+"."+name)...)
 		}

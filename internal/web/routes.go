@@ -45,10 +45,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/orgs/{slug}", s.apiGET(od.ShowOrg))
 	mux.Handle("GET /api/v1/records", s.apiGET(od.ListRecords))
 	mux.Handle("GET /api/v1/events", api.Deprecations(api.EventListParams, s.apiGET(od.ListEvents)))
+	mux.Handle("GET /api/v1/class-measures", s.apiGET(od.ListClassMeasures))
 	mux.Handle("GET /api/v1/openapi.json", s.apiGET(od.ShowOpenAPI))
 	mux.Handle("/api/v1/", api.OpenData(http.HandlerFunc(od.ServeFallback))) // anything else: a problem, not a page
 	mux.Handle("GET /export/records.csv", api.Download("records", s.cached(od.Problems(od.ExportRecords))))
 	mux.Handle("GET /export/events.csv", api.Download("events", s.cached(od.Problems(od.ExportEvents))))
+	mux.Handle("GET /export/class-measures.csv", api.Download("class-measures", s.cached(od.Problems(od.ExportClassMeasures))))
 	// ---- end open data
 
 	// ---- admin (package admin): every route of its table, through its guard

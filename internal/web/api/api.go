@@ -106,26 +106,63 @@ func (s *API) ListCountries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	measures, err := s.store.ClassMeasureCounts(ctx)
+	if err != nil {
+		return err
+	}
 	items := make([]countryJSON, len(countries))
 	for i, c := range countries {
-		items[i] = jsonCountry(c, counts[c.Code])
+		items[i] = jsonCountry(c, counts(c.Code), measures[c.Code])
 	}
 	return writeJSON(w, listJSON[countryJSON]{Total: len(items), Items: items})
 }
 
-// recordCounts summarises every record, grouped by key.
-func (s *API) recordCounts(ctx context.Context, key func(access.RecordView) string) (map[string]countsJSON, error) {
+// clock is the store's clock and review period: the time rules (flagged
+// today, ended, due for review) are applied at it.
+func (s *API) clock() clock { return clock{now: s.store.Now(), reviewAfter: s.store.ReviewAfter()} }
+
+// recordCounts summarises every record, grouped by key; the function it
+// returns gives the summary of a key (an empty one when it has no record).
+func (s *API) recordCounts(ctx context.Context, key func(access.RecordView) string) (func(string) countsJSON, error) {
 	records, _, err := s.store.Records(ctx, store.RecordFilter{})
 	if err != nil {
 		return nil, err
 	}
-	counts := map[string]countsJSON{}
+	groups := map[string][]access.RecordView{}
 	for _, rec := range records {
-		c := counts[key(rec)]
-		c.add(rec)
-		counts[key(rec)] = c
+		groups[key(rec)] = append(groups[key(rec)], rec)
 	}
-	return counts, nil
+	c := s.clock()
+	return func(k string) countsJSON { return summarise(groups[k], c) }, nil
+}
+
+// classMeasures lists the class-level measures q selects (see
+// opendata.ClassMeasures) as their JSON views.
+func (s *API) classMeasures(ctx context.Context, q query.Query) ([]classMeasureJSON, error) {
+	ms, err := opendata.ClassMeasures(ctx, s.store, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]classMeasureJSON, len(ms))
+	for i, m := range ms {
+		out[i] = jsonClassMeasure(m.Event, m.Measure, m.InForce)
+	}
+	return out, nil
+}
+
+// ListClassMeasures lists the measures against classes of organisations:
+// those in force today, or every one with in_force=false; by country,
+// then date.
+func (s *API) ListClassMeasures(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.query(r, opendata.ClassMeasureSpec)
+	if err != nil {
+		return err
+	}
+	items, err := s.classMeasures(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, listJSON[classMeasureJSON]{Total: len(items), Items: items})
 }
 
 // ShowCountry shows one country, its records and its class-level measures.
@@ -143,15 +180,16 @@ func (s *API) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	measures, _, err := st.Events(ctx, store.EventFilter{Country: c.Code, ClassLevelOnly: true, OldestFirst: true})
+	events, _, err := st.Events(ctx, store.EventFilter{Country: c.Code, ClassLevelOnly: true, OldestFirst: true})
 	if err != nil {
 		return err
 	}
-	var counts countsJSON
-	for _, rec := range records.views {
-		counts.add(rec)
+	measures, err := s.classMeasures(ctx, query.Query{Country: c.Code})
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, countryDetailJSON{countryJSON: jsonCountry(c, counts), Records: records.json, ClassLevelEvents: jsonEvents(measures)})
+	return writeJSON(w, countryDetailJSON{countryJSON: jsonCountry(c, summarise(records.views, s.clock()), len(measures)),
+		Records: records.json, ClassMeasures: measures, ClassLevelEvents: jsonEvents(events)})
 }
 
 func (s *API) findCountry(ctx context.Context, code string) (access.Country, error) {
@@ -194,8 +232,9 @@ func (s *API) recordsWithSources(ctx context.Context, f store.RecordFilter) (rec
 		return recordPage{}, err
 	}
 	out := recordPage{views: views, json: make([]recordJSON, len(views)), total: total}
+	c := s.clock()
 	for i, v := range views {
-		out.json[i] = jsonRecord(v, sources[v.StatusEventID])
+		out.json[i] = jsonRecord(v, sources[v.StatusEventID], c)
 	}
 	return out, nil
 }
@@ -216,7 +255,7 @@ func (s *API) ListOrgs(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]orgJSON, len(orgs))
 	for i, o := range orgs {
-		items[i] = jsonOrg(o, counts[o.Slug])
+		items[i] = jsonOrg(o, counts(o.Slug))
 	}
 	return writeJSON(w, listJSON[orgJSON]{Total: len(items), Items: items})
 }
@@ -235,11 +274,7 @@ func (s *API) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var counts countsJSON
-	for _, rec := range records.views {
-		counts.add(rec)
-	}
-	return writeJSON(w, orgDetailJSON{orgJSON: jsonOrg(o, counts), Records: records.json})
+	return writeJSON(w, orgDetailJSON{orgJSON: jsonOrg(o, summarise(records.views, s.clock())), Records: records.json})
 }
 
 // ListRecords lists records, a page at a time, by country name, then
@@ -296,7 +331,7 @@ func (s *API) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 			statusSources = e.Sources
 		}
 	}
-	return writeJSON(w, recordDetailJSON{recordJSON: jsonRecord(rec, statusSources), Events: jsonEvents(events)})
+	return writeJSON(w, recordDetailJSON{recordJSON: jsonRecord(rec, statusSources, s.clock()), Events: jsonEvents(events)})
 }
 
 // ListEvents lists events with their sources, a page at a time, oldest

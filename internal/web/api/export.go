@@ -20,6 +20,13 @@ func (s *API) ExportEvents(w http.ResponseWriter, r *http.Request) error {
 	return s.export(w, r, "events")
 }
 
+// ExportClassMeasures serves /export/class-measures.csv: the measures
+// against classes of organisations (in force today, or every one with
+// in_force=false), by country, then date.
+func (s *API) ExportClassMeasures(w http.ResponseWriter, r *http.Request) error {
+	return s.export(w, r, "class-measures")
+}
+
 // export renders an export whole, once the export slot allows it.
 func (s *API) export(w http.ResponseWriter, r *http.Request, kind string) error {
 	q, err := s.query(r, opendata.ExportSpecs[kind])
@@ -45,7 +52,7 @@ func (s *API) export(w http.ResponseWriter, r *http.Request, kind string) error 
 }
 
 // Download is what the router puts around the cached export KIND
-// ("records" or "events"): open to any origin, old parameter spellings
+// ("records", "events" or "class-measures"): open to any origin, old parameter spellings
 // marked, and a 200 answer offered as a file to save.
 func Download(kind string, cached http.Handler) http.Handler {
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": "accesswatch-" + kind + ".csv"})

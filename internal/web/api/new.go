@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
@@ -21,6 +22,12 @@ type Store interface {
 	Orgs(ctx context.Context) ([]access.Org, error)
 	Record(ctx context.Context, country, slug string) (access.RecordView, error)
 	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
+	// ClassMeasureCounts counts the class-level measures in force by country.
+	ClassMeasureCounts(ctx context.Context) (map[string]int, error)
+	// Now is the store's clock, ReviewAfter how long a record may go
+	// unconfirmed: the time rules are applied with them.
+	Now() time.Time
+	ReviewAfter() time.Duration
 }
 
 // ExportSlot takes one of the slots of CSV exports rendering at once and

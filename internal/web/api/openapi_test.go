@@ -37,6 +37,7 @@ func TestOpenAPIParameters(t *testing.T) {
 	specs := map[string]query.Spec{
 		"/api/v1/records": recordListParams, "/api/v1/events": EventListParams,
 		"/export/records.csv": opendata.RecordExportSpec, "/export/events.csv": opendata.EventExportSpec,
+		"/api/v1/class-measures": opendata.ClassMeasureSpec, "/export/class-measures.csv": opendata.ClassMeasureSpec,
 	}
 	for path, ops := range doc.Paths {
 		op, ok := ops["get"]

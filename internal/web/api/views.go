@@ -146,30 +146,79 @@ type recordJSON struct {
 	StatusSources     []sourceJSON         `json:"status_sources"`
 	PresenceSince     *int                 `json:"presence_since"`
 	Reach             *recordReachJSON     `json:"reach"`
-	ReachLost         int64                `json:"reach_lost"`
+	ReachLost         *int64               `json:"reach_lost"`
 	LastReviewed      *dateJSON            `json:"last_reviewed"`
 	ReviewDue         bool                 `json:"review_due"`
+	DueForReview      bool                 `json:"due_for_review"`
+	LatestEvent       *dateJSON            `json:"latest_event"`
+	StatusUntil       *dateJSON            `json:"status_until"`
+	StatusUntilKind   *string              `json:"status_until_kind"`
+	EndedUnconfirmed  bool                 `json:"ended_unconfirmed"`
+	DeadlinePassed    bool                 `json:"deadline_passed"`
 	Summary           *string              `json:"summary"`
 	Version           int64                `json:"version"`
 	UpdatedAt         string               `json:"updated_at"`
 	Links             recordLinksJSON      `json:"links"`
 }
 
-// jsonRecord builds a record's view; statusSources are the sources of the
-// event that set its status.
-func jsonRecord(r access.RecordView, statusSources []access.Source) recordJSON {
+// clock is the day the time rules are applied at (the store's clock) and
+// how long a record may go unconfirmed before it is due for review.
+type clock struct {
+	now         time.Time
+	reviewAfter time.Duration
+}
+
+// untilKind is the public word for what a stated until means: "end" (a
+// time-limited measure ends then) or "deadline" (the measure does not end
+// when it passes).
+func untilKind(k access.UntilKind) *string {
+	var s string
+	switch k {
+	case access.UntilEnds:
+		s = "end"
+	case access.UntilDeadline:
+		s = "deadline"
+	default:
+		return nil
+	}
+	return &s
+}
+
+// reachLost is the reach a record has lost at now: null when no reach
+// figure was reported (unknown is never 0); 0 when a figure was reported
+// but the status loses none (or is a time-limited measure past its end);
+// the figure otherwise, counted on the basis of the record's reach.
+func reachLost(r access.RecordState, now time.Time) *int64 {
+	if !r.ReachKnown() {
+		return nil
+	}
+	var n int64
+	if lost := r.LostReachAt(now); lost != nil {
+		n = lost.People
+	}
+	return &n
+}
+
+// jsonRecord builds a record's view at the clock c; statusSources are the
+// sources of the event that set its status.
+func jsonRecord(r access.RecordView, statusSources []access.Source, c clock) recordJSON {
 	v := recordJSON{
 		Country:           countryRegionRefJSON{Code: r.CountryCode, Name: r.CountryName, Region: r.Region},
 		Org:               jsonOrgRef(r.Org),
 		Status:            r.Status,
-		Flagged:           r.Flagged(),
+		Flagged:           r.FlaggedAt(c.now),
 		StatusSince:       jsonDate(r.StatusSince),
 		StatusInitiatedBy: optional(r.StatusInitiatedBy),
 		StatusSources:     jsonSources(statusSources),
 		PresenceSince:     optionalInt(r.PresenceSince),
-		ReachLost:         r.ReachLost(),
+		ReachLost:         reachLost(r.RecordState, c.now),
 		LastReviewed:      jsonDate(r.LastReviewed),
 		ReviewDue:         r.ReviewDue,
+		DueForReview:      r.DueForReview(c.now, c.reviewAfter),
+		LatestEvent:       jsonDate(r.LatestEvent),
+		StatusUntil:       jsonDate(r.StatusUntil),
+		EndedUnconfirmed:  r.EndedUnconfirmed(c.now),
+		DeadlinePassed:    r.DeadlinePassed(c.now),
 		Summary:           optional(r.Summary),
 		Version:           r.Version,
 		UpdatedAt:         timestampJSON(r.UpdatedAt),
@@ -178,6 +227,9 @@ func jsonRecord(r access.RecordView, statusSources []access.Source) recordJSON {
 			Page:   templates.RecordURL(r.CountryCode, r.OrgSlug),
 			Events: listURL("/api/v1/events", url.Values{"country": {r.CountryCode}, "org": {r.OrgSlug}}),
 		},
+	}
+	if !r.StatusUntil.IsZero() {
+		v.StatusUntilKind = untilKind(r.StatusUntilKind)
 	}
 	if r.Reach != nil {
 		v.Reach = &recordReachJSON{reachJSON: *jsonReach(r.Reach), Date: jsonDate(r.ReachDate)}
@@ -205,13 +257,41 @@ type eventJSON struct {
 	ReasonCategory     *string             `json:"reason_category"`
 	ConstraintCategory *string             `json:"constraint_category"`
 	Reach              *reachJSON          `json:"reach"`
+	PeopleAffected     *int64              `json:"people_affected"`
+	Until              *dateJSON           `json:"until"`
+	UntilKind          *string             `json:"until_kind"`
 	PresenceSince      *int                `json:"presence_since"`
 	Description        *string             `json:"description"`
 	Verification       access.Verification `json:"verification"`
 	RecordVersion      *int64              `json:"record_version"`
 	RecordedAt         string              `json:"recorded_at"`
+	Supersedes         *int64              `json:"supersedes"`
+	Correction         *correctionJSON     `json:"correction"`
 	Sources            []sourceJSON        `json:"sources"`
 	Links              eventLinksJSON      `json:"links"`
+}
+
+// correctionJSON says that an event was retracted or superseded: it stays
+// listed but counts for nothing. Date is the day of the correction (the
+// hour an editor works is not public); ReplacedBy is the correcting event
+// of a supersession.
+type correctionJSON struct {
+	Kind       access.CorrectionKind `json:"kind"`
+	Date       string                `json:"date"`
+	Reason     string                `json:"reason"`
+	ReplacedBy *int64                `json:"replaced_by"`
+}
+
+func jsonCorrection(c *access.Correction) *correctionJSON {
+	if c == nil {
+		return nil
+	}
+	v := &correctionJSON{Kind: c.Kind, Date: httpkit.PublicDay(c.At).Format(time.DateOnly), Reason: c.Reason}
+	if c.ByEvent != 0 {
+		id := c.ByEvent
+		v.ReplacedBy = &id
+	}
+	return v
 }
 
 func jsonEvent(e access.EventView) eventJSON {
@@ -229,11 +309,21 @@ func jsonEvent(e access.EventView) eventJSON {
 		ReasonCategory:     optional(e.ReasonCategory),
 		ConstraintCategory: optional(e.Constraint),
 		Reach:              jsonReach(e.Reach),
+		PeopleAffected:     e.PeopleAffected,
+		Until:              jsonDate(e.Until),
 		PresenceSince:      optionalInt(e.PresenceSince),
 		Description:        optional(e.Description),
 		Verification:       e.Verification,
 		RecordedAt:         timestampJSON(e.EnteredAt),
+		Correction:         jsonCorrection(e.Correction),
 		Sources:            jsonSources(e.Sources),
+	}
+	if !e.Until.IsZero() {
+		v.UntilKind = untilKind(access.UntilKindOf(e.Type))
+	}
+	if e.Supersedes != 0 {
+		id := e.Supersedes
+		v.Supersedes = &id
 	}
 	if !e.ClassLevel() {
 		org := jsonOrgRef(e.Org)
@@ -252,19 +342,37 @@ func jsonEvents(events []access.EventView) []eventJSON {
 	return out
 }
 
-// countsJSON summarises the records of a country or an organisation.
+// countsJSON summarises the records of a country or an organisation at
+// the store's clock. The reach lost is summed per basis (cumulative,
+// annual, period...), never across bases: figures that count different
+// things do not add up to one number. Records whose reach is lost with a
+// figure and those in a lost status with none are counted apart (unknown
+// is never 0).
 type countsJSON struct {
-	Records   int   `json:"records"`
-	Flagged   int   `json:"flagged"`
-	ReachLost int64 `json:"reach_lost"`
+	Records              int                         `json:"records"`
+	Flagged              int                         `json:"flagged"`
+	ReachLostByBasis     map[access.ReachBasis]int64 `json:"reach_lost_by_basis"`
+	RecordsWithFigure    int                         `json:"records_with_figure"`
+	RecordsWithoutFigure int                         `json:"records_without_figure"`
 }
 
-func (c *countsJSON) add(r access.RecordView) {
-	c.Records++
-	if r.Flagged() {
-		c.Flagged++
+// summarise counts records at the clock c.
+func summarise(records []access.RecordView, c clock) countsJSON {
+	out := countsJSON{Records: len(records)}
+	plain := make([]access.Record, len(records))
+	for i, r := range records {
+		if r.FlaggedAt(c.now) {
+			out.Flagged++
+		}
+		plain[i] = r.Record
 	}
-	c.ReachLost += r.ReachLost()
+	lost := access.SummariseLost(plain, c.now, 0)
+	out.ReachLostByBasis = lost.ByBasis
+	if out.ReachLostByBasis == nil {
+		out.ReachLostByBasis = map[access.ReachBasis]int64{}
+	}
+	out.RecordsWithFigure, out.RecordsWithoutFigure = lost.WithFigure, lost.WithoutFigure
+	return out
 }
 
 type severityJSON struct {
@@ -295,12 +403,17 @@ type countryJSON struct {
 	UNMember       bool          `json:"un_member"`
 	AccessSeverity *severityJSON `json:"access_severity"`
 	Counts         countsJSON    `json:"counts"`
-	Links          linksJSON     `json:"links"`
+	// ClassMeasuresInForce counts the measures against a class of
+	// organisations in force today: they flag no record, so the counts
+	// of records alone would hide them.
+	ClassMeasuresInForce int       `json:"class_measures_in_force"`
+	Links                linksJSON `json:"links"`
 }
 
-func jsonCountry(c access.Country, counts countsJSON) countryJSON {
+func jsonCountry(c access.Country, counts countsJSON, classMeasures int) countryJSON {
 	v := countryJSON{Code: c.Code, ISO2: c.ISO2, Numeric: c.Numeric, Name: c.Name, OfficialName: c.OfficialName,
 		Region: c.Region, Subregion: c.Subregion, Lat: c.Lat, Lng: c.Lng, UNMember: c.UNMember, Counts: counts,
+		ClassMeasuresInForce: classMeasures,
 		Links: linksJSON{
 			Self:    apiCountryURL(c.Code),
 			Page:    templates.CountryURL(c.Code),
@@ -313,12 +426,53 @@ func jsonCountry(c access.Country, counts countsJSON) countryJSON {
 	return v
 }
 
-// countryDetailJSON is a country with its records and the measures taken
-// against classes of organisations there.
+// countryDetailJSON is a country with its records, the measures against
+// classes of organisations in force there, and every class-level event
+// (corrected ones marked).
 type countryDetailJSON struct {
 	countryJSON
-	Records          []recordJSON `json:"records"`
-	ClassLevelEvents []eventJSON  `json:"class_level_events"`
+	Records          []recordJSON       `json:"records"`
+	ClassMeasures    []classMeasureJSON `json:"class_measures"`
+	ClassLevelEvents []eventJSON        `json:"class_level_events"`
+}
+
+// classMeasureJSON is a measure against a class of organisations, as it
+// stands at the store's clock (see access.ClassMeasuresInForce).
+type classMeasureJSON struct {
+	EventID     int64            `json:"event_id"`
+	Country     countryRefJSON   `json:"country"`
+	Date        dateJSON         `json:"date"`
+	Type        access.EventType `json:"type"`
+	Status      access.Status    `json:"status"`
+	InForce     bool             `json:"in_force"`
+	Authority   *string          `json:"authority"`
+	Instrument  *string          `json:"instrument"`
+	Description *string          `json:"description"`
+	Until       *dateJSON        `json:"until"`
+	UntilKind   *string          `json:"until_kind"`
+	// DeadlinePassed: the measure set a deadline that has passed; it stays
+	// in force.
+	DeadlinePassed bool            `json:"deadline_passed"`
+	EasedBy        *int64          `json:"eased_by"`
+	Correction     *correctionJSON `json:"correction"`
+	Sources        []sourceJSON    `json:"sources"`
+}
+
+// jsonClassMeasure builds the view of a class-level measure; inForce says
+// whether it is in force today, m its state when it is.
+func jsonClassMeasure(e access.EventView, m access.ClassMeasure, inForce bool) classMeasureJSON {
+	v := classMeasureJSON{EventID: e.ID, Country: countryRefJSON{Code: e.CountryCode, Name: e.CountryName},
+		Date: *jsonDate(e.Date), Type: e.Type, Status: m.Status, InForce: inForce, Authority: optional(e.Authority),
+		Instrument: optional(e.Instrument), Description: optional(e.Description), Until: jsonDate(e.Until),
+		DeadlinePassed: m.DeadlinePassed, Correction: jsonCorrection(e.Correction), Sources: jsonSources(e.Sources)}
+	if !e.Until.IsZero() {
+		v.UntilKind = untilKind(access.UntilKindOf(e.Type))
+	}
+	if m.Eased != nil {
+		id := m.Eased.ID
+		v.EasedBy = &id
+	}
+	return v
 }
 
 // orgJSON is an organisation with a summary of its records.
