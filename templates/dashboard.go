@@ -57,6 +57,10 @@ func (f Filters) Has(field string) bool { return slices.Contains(f.Fields, field
 // OverviewView is what the overview page shows.
 type OverviewView struct {
 	Headline access.Headline
+	// OrgLabels and CountryNames name the organisations (by slug) and
+	// countries (by code) of Headline.LargestLost.
+	OrgLabels    map[string]string
+	CountryNames map[string]string
 	// RecentDays is the window of Headline.RecentChanges.
 	RecentDays int
 	// Flagged are the most severe flagged records; FlaggedTotal counts all.
@@ -219,3 +223,59 @@ func selectedStatus(f Filters, s access.Status) bool { return slices.Contains(f.
 
 // selectedEvent reports whether an event type is among the selected ones.
 func selectedEvent(f Filters, e access.EventType) bool { return slices.Contains(f.Events, e) }
+
+// AsOfText is "Data as of 27 Feb 2026 · last entry 6 Dec 2026": the date of
+// the newest event that counts and the day of the last entry.
+func AsOfText(l *i18n.Locale, a access.DataAsOf) string {
+	last := l.T("reach.none")
+	if !a.LastEntry.IsZero() {
+		last = l.Date(access.DayOf(a.LastEntry))
+	}
+	return l.Tf("footer.as_of", l.Date(a.NewestEvent), last)
+}
+
+// basisPhrase says what a reach figure counts: "per year", "in total since
+// arrival", "over 2011–2024" (a period with its stated span).
+func basisPhrase(l *i18n.Locale, r access.Reach) string {
+	if r.Basis == access.ReachPeriod && r.Period != "" {
+		return l.Tf("dash.lost.figure.period", r.Period)
+	}
+	return l.ReachBasis(r.Basis)
+}
+
+// lostFigureText is one of the largest lost figures with what it counts,
+// whose it is, the record's status and when it was reported: "2,000,000
+// reached in total since arrival — ICRC, Niger (banned; reported 5 Jun 2025)".
+func lostFigureText(l *i18n.Locale, v OverviewView, f access.LostFigure) string {
+	org := v.OrgLabels[f.Org]
+	if org == "" {
+		org = f.Org
+	}
+	country := v.CountryNames[f.Country]
+	if country == "" {
+		country = f.Country
+	}
+	if f.Reported.IsZero() {
+		return l.Tf("dash.lost.figure.undated", l.Number(f.Reach.People), basisPhrase(l, f.Reach), org, country, l.Status(f.Status))
+	}
+	return l.Tf("dash.lost.figure", l.Number(f.Reach.People), basisPhrase(l, f.Reach), org, country, l.Status(f.Status), l.Date(f.Reported))
+}
+
+// basisSum is one per-basis sum with its basis: "3,000,000 reached in total
+// since arrival".
+type basisSum struct {
+	Basis access.ReachBasis
+	Text  string
+}
+
+// lostSums lists the per-basis sums in the vocabulary's order, only the
+// bases with a figure.
+func lostSums(l *i18n.Locale, byBasis map[access.ReachBasis]int64) []basisSum {
+	var out []basisSum
+	for _, b := range access.ReachBases {
+		if n, ok := byBasis[b]; ok {
+			out = append(out, basisSum{Basis: b, Text: l.Tf("dash.lost.sum", l.Number(n), l.ReachBasis(b))})
+		}
+	}
+	return out
+}

@@ -35,7 +35,11 @@ func (s *Site) ListCountries(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Trends = h.CountryTrends(s.now())
-	s.kit.Render(w, r, http.StatusOK, templates.CountriesPage(s.kit.Page(s.title(s.l.T("nav.countries"), q), "countries"), v))
+	p, err := s.page(r.Context(), s.title(s.l.T("nav.countries"), q), "countries")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.CountriesPage(p, v))
 	return nil
 }
 
@@ -79,7 +83,11 @@ func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Trend, v.Trends = s.countryTrend(code, h), s.trendCharts(code, h)
-	s.kit.Render(w, r, http.StatusOK, templates.CountryPage(s.kit.Page(s.title(v.Summary.Name, q), "countries"), v))
+	p, err := s.page(r.Context(), s.title(v.Summary.Name, q), "countries")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.CountryPage(p, v))
 	return nil
 }
 

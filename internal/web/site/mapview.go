@@ -83,6 +83,10 @@ func (s *Site) ShowMap(w http.ResponseWriter, r *http.Request) error {
 	}
 	m.TableOpen = true
 	v := templates.MapPageView{Map: m, Trends: s.trendCharts("", h)}
-	s.kit.Render(w, r, http.StatusOK, templates.MapPage(s.kit.Page(s.l.T("map.page.title"), "map"), v))
+	p, err := s.page(r.Context(), s.l.T("map.page.title"), "map")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.MapPage(p, v))
 	return nil
 }

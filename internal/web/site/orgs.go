@@ -29,7 +29,11 @@ func (s *Site) ListOrgs(w http.ResponseWriter, r *http.Request) error {
 	if v.Pager, err = s.pager(q, spec, path, total, ListPageSize); err != nil {
 		return err
 	}
-	s.kit.Render(w, r, http.StatusOK, templates.OrgsPage(s.kit.Page(s.title(s.l.T("nav.orgs"), q), "orgs"), v))
+	p, err := s.page(r.Context(), s.title(s.l.T("nav.orgs"), q), "orgs")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.OrgsPage(p, v))
 	return nil
 }
 
@@ -66,7 +70,11 @@ func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slices.Reverse(v.Latest) // the latest events, told oldest first
-	s.kit.Render(w, r, http.StatusOK, templates.OrgPage(s.kit.Page(s.title(v.Summary.Label(), q), "orgs"), v))
+	p, err := s.page(r.Context(), s.title(v.Summary.Label(), q), "orgs")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.OrgPage(p, v))
 	return nil
 }
 

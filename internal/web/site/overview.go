@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -19,6 +20,9 @@ func (s *Site) ShowOverview(w http.ResponseWriter, r *http.Request) error {
 	v := templates.OverviewView{RecentDays: RecentDays}
 	var err error
 	if v.Headline, err = s.store.Headline(ctx, s.recentSince()); err != nil {
+		return err
+	}
+	if v.OrgLabels, v.CountryNames, err = s.names(ctx); err != nil {
 		return err
 	}
 	v.Flagged, v.FlaggedTotal, err = s.store.Records(ctx, store.RecordFilter{FlaggedOnly: true, Sort: store.SortSeverity, Limit: OverviewFlagged})
@@ -54,7 +58,11 @@ func (s *Site) ShowOverview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Trends, v.CountryTrends = s.trendCharts("", h), h.CountryTrends(s.now())
-	s.kit.Render(w, r, http.StatusOK, templates.Overview(s.kit.Page("", "overview"), v))
+	p, err := s.page(r.Context(), "", "overview")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.Overview(p, v))
 	return nil
 }
 
@@ -68,4 +76,25 @@ func groupByCountry(records []access.RecordView) []templates.CountryRecords {
 		out[len(out)-1].Records = append(out[len(out)-1].Records, rec)
 	}
 	return out
+}
+
+// names labels every organisation by slug and names every country by code.
+func (s *Site) names(ctx context.Context) (orgs, countries map[string]string, err error) {
+	os, err := s.store.Orgs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := s.store.Countries(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	orgs = make(map[string]string, len(os))
+	for _, o := range os {
+		orgs[o.Slug] = o.Label()
+	}
+	countries = make(map[string]string, len(cs))
+	for _, c := range cs {
+		countries[c.Code] = c.Name
+	}
+	return orgs, countries, nil
 }

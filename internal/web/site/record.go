@@ -41,6 +41,10 @@ func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
-	s.kit.Render(w, r, http.StatusOK, templates.RecordPage(s.kit.Page(title, "countries"), v))
+	p, err := s.page(r.Context(), title, "countries")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.RecordPage(p, v))
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/web/httpkit"
+	"github.com/accesswatch/accesswatch/templates"
 )
 
 // Store is what the public pages read.
@@ -31,6 +32,8 @@ type Store interface {
 	Record(ctx context.Context, country, slug string) (access.RecordView, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
 	TrendEvents(ctx context.Context, country string) ([]access.Event, error)
+	DataAsOf(ctx context.Context) (access.DataAsOf, error)
+	Orgs(ctx context.Context) ([]access.Org, error)
 	opendata.RefStore // the countries, organisations and regions filters name
 }
 
@@ -47,4 +50,16 @@ type Site struct {
 // (the same clock as the store's).
 func New(st Store, kit *httpkit.Kit, now func() time.Time) *Site {
 	return &Site{store: st, kit: kit, l: kit.L, now: now, world: sync.OnceValues(embeddedWorld)}
+}
+
+// page is the layout's values for a public page: the kit's, with how
+// current the data is (the footer's "Data as of" line).
+func (s *Site) page(ctx context.Context, title, section string) (templates.Page, error) {
+	p := s.kit.Page(title, section)
+	asOf, err := s.store.DataAsOf(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.AsOf = asOf
+	return p, nil
 }
