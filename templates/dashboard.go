@@ -149,6 +149,10 @@ type RecordPageView struct {
 	PresenceYears int
 	// Timeline is every event of the record, oldest first.
 	Timeline []access.EventView
+	// What holds today: Flagged (not a time-limited measure past its
+	// end), Ended (such a measure, unconfirmed), DeadlinePassed (a deadline
+	// passed; the measure stays), DueForReview (see access.DueForReview).
+	Flagged, Ended, DeadlinePassed, DueForReview bool
 }
 
 // ChangesView is the change log.
@@ -199,14 +203,6 @@ func EventAnchor(id int64) string { return "event-" + strconv.FormatInt(id, 10) 
 
 // sortLabel is the label of a list order.
 func sortLabel(l *i18n.Locale, sort string) string { return l.T("dash.sort." + sort) }
-
-// reachPeople is a record's latest reach figure, or 0.
-func reachPeople(r access.RecordView) int64 {
-	if r.Reach == nil {
-		return 0
-	}
-	return r.Reach.People
-}
 
 // flaggedEvent says whether an event set a flagged status.
 func flaggedEvent(e access.EventView) bool {
@@ -278,4 +274,22 @@ func lostSums(l *i18n.Locale, byBasis map[access.ReachBasis]int64) []basisSum {
 		}
 	}
 	return out
+}
+
+// correctionText says how an event was corrected: "Retracted on 6 Dec
+// 2026: entered in error".
+func correctionText(l *i18n.Locale, c access.Correction) string {
+	day := l.Date(access.DayOf(c.At))
+	if c.Kind == access.Superseded {
+		return l.Tf("dash.event.superseded", day, c.Reason)
+	}
+	return l.Tf("dash.event.retracted", day, c.Reason)
+}
+
+// untilLabel names an event's Until: an end or a deadline.
+func untilLabel(l *i18n.Locale, t access.EventType) string {
+	if access.UntilKindOf(t) == access.UntilEnds {
+		return l.T("dash.event.until.ends")
+	}
+	return l.T("dash.event.until.deadline")
 }

@@ -868,7 +868,7 @@ func OverviewFlagged(l *i18n.Locale, v OverviewView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = ReachText(l, r.Reach, r.ReachLost()).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = LostText(l, r).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1369,7 +1369,7 @@ func OverviewOthers(l *i18n.Locale, v OverviewView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = ReachText(l, r.Reach, reachPeople(r)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ReachText(l, r.Reach).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

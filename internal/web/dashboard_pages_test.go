@@ -107,7 +107,7 @@ func TestRecordPageShowsTheICRCCase(t *testing.T) {
 	closed := entries.FilterFunction(func(_ int, li *goquery.Selection) bool { return li.AttrOr("data-event-type", "") == "offices_closed" })
 	containsAll(t, "offices closed", flat(closed), "5 Jun 2025", "Offices closed", "New status: Expelled", "AP, via Bastille Post", "News report")
 	closedFacts := terms(closed.Find("dl"))
-	if closedFacts["Authority"] != "Military government of Niger" || closedFacts["People affected"] != "2,000,000 in total since arrival" ||
+	if closedFacts["Authority"] != "Military government of Niger" || closedFacts["Reach (people the organisation reached)"] != "2,000,000 in total since arrival" ||
 		closedFacts["Initiated by"] != "Authorities" {
 		t.Errorf("offices closed facts: %v", closedFacts)
 	}

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
+	"github.com/accesswatch/accesswatch/templates"
 )
 
 // The overview tells the reach lost per basis and never as one sum across
@@ -64,5 +66,94 @@ func TestOverviewNeverSumsAcrossBases(t *testing.T) {
 		if got := flat(page(t, srv, path).Find(`footer [data-as-of="footer"]`)); !strings.HasPrefix(got, asOf) {
 			t.Errorf("%s: footer as-of %q, want %q…", path, got, asOf)
 		}
+	}
+}
+
+// Ethiopia's "three-month" suspensions of 2021 read as ended and
+// unconfirmed, not as today's suspension; their unknown reach reads "not
+// reported", never 0; "Last reviewed" is never, apart from the latest event.
+func TestRecordPageTellsTimeTruly(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, st)
+	for _, slug := range []string{"nrc", "msf-holland"} {
+		doc := page(t, srv, "/countries/ETH/orgs/"+slug)
+		status := flat(doc.Find(`[data-status-facts]`))
+		if !strings.Contains(status, "Suspension ended") || !strings.Contains(status, "? — not confirmed") || !strings.Contains(status, "Due for review") {
+			t.Errorf("ETH/%s status: %q", slug, status)
+		}
+		if doc.Find(`[data-status-facts] .badge--flagged`).Length() != 0 {
+			t.Errorf("ETH/%s is shown as a current (flagged) suspension", slug)
+		}
+		if got := flat(doc.Find(`[data-reviewed]`)); got != "never" {
+			t.Errorf("ETH/%s last reviewed %q, want never", slug, got)
+		}
+		if got := flat(doc.Find(`[data-latest-event]`)); !strings.Contains(got, "2021") {
+			t.Errorf("ETH/%s latest event %q", slug, got)
+		}
+		if got := flat(doc.Find(`[data-event-until]`)); !strings.Contains(got, "2021") {
+			t.Errorf("ETH/%s: the suspension's stated end is not shown: %q", slug, got)
+		}
+	}
+	// Every record without a reach figure reads "not reported", never 0.
+	recs, _, err := st.Records(context.Background(), store.RecordFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, r := range recs {
+		if r.Reach != nil || checked >= 5 {
+			continue
+		}
+		checked++
+		doc := page(t, srv, "/countries/"+r.CountryCode+"/orgs/"+r.OrgSlug)
+		for _, sel := range []string{`[data-reach]`, `[data-reach-lost]`} {
+			got := flat(doc.Find(sel))
+			if strings.Contains(got, "0") || (sel == `[data-reach]` && got != "not reported") {
+				t.Errorf("%s/%s %s = %q", r.CountryCode, r.OrgSlug, sel, got)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("the bundled data has no record without a reach figure")
+	}
+	// Sudan's 2009 expulsions are due for review.
+	sudan := 0
+	for _, r := range recs {
+		if r.CountryCode != "SDN" || r.StatusSince.Start().Year() != 2009 {
+			continue
+		}
+		sudan++
+		if got := flat(page(t, srv, "/countries/SDN/orgs/"+r.OrgSlug).Find(`[data-status-facts]`)); !strings.Contains(got, "Due for review") {
+			t.Errorf("SDN/%s (2009) is not due for review: %q", r.OrgSlug, got)
+		}
+	}
+	if sudan == 0 {
+		t.Fatal("no Sudan record of 2009")
+	}
+}
+
+// A retracted event stays in the public timeline, struck through, with the
+// date and reason of the correction; it no longer sets the status.
+func TestTimelineStrikesThroughARetractedEvent(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, st)
+	recordEvent(t, st, "SDN", "wrong-ngo", "2026-01-10", access.StatusOperating)
+	recordEvent(t, st, "SDN", "wrong-ngo", "2026-02-10", access.StatusExpelled)
+	evs, _, err := st.Changes(context.Background(), store.ChangeFilter{Country: "SDN", Org: "wrong-ngo"})
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("%d events, %v", len(evs), err)
+	}
+	wrong := evs[0] // newest first: the expulsion
+	if _, err := st.RetractEvent(context.Background(), wrong.ID, "entered in error", "test"); err != nil {
+		t.Fatal(err)
+	}
+	doc := page(t, srv, "/countries/SDN/orgs/wrong-ngo")
+	li := doc.Find("#" + templates.EventAnchor(wrong.ID))
+	if li.Find("del").Length() != 1 || !strings.Contains(flat(li.Find(".correction")), "Retracted on") ||
+		!strings.Contains(flat(li.Find(".correction")), "entered in error") {
+		t.Errorf("retracted event: %q", flat(li))
+	}
+	if doc.Find(`[data-status-facts] .badge--expelled`).Length() != 0 {
+		t.Error("the retracted expulsion still sets the status")
 	}
 }

@@ -36,7 +36,10 @@ func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := templates.RecordPageView{Record: rec}
-	v.PresenceUntil, v.PresenceYears = rec.Presence(s.now().UTC().Year())
+	now := s.now()
+	v.PresenceUntil, v.PresenceYears = rec.Presence(now.UTC().Year())
+	v.Flagged, v.Ended, v.DeadlinePassed = rec.FlaggedAt(now), rec.EndedUnconfirmed(now), rec.DeadlinePassed(now)
+	v.DueForReview = rec.DueForReview(now, s.store.ReviewAfter())
 	if v.Timeline, _, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Org: slug, OldestFirst: true}); err != nil {
 		return err
 	}

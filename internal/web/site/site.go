@@ -33,6 +33,7 @@ type Store interface {
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
 	TrendEvents(ctx context.Context, country string) ([]access.Event, error)
 	DataAsOf(ctx context.Context) (access.DataAsOf, error)
+	ReviewAfter() time.Duration
 	Orgs(ctx context.Context) ([]access.Org, error)
 	opendata.RefStore // the countries, organisations and regions filters name
 }
