@@ -105,6 +105,8 @@ type CountriesView struct {
 // CountryView is one country's page.
 type CountryView struct {
 	Summary access.CountrySummary
+	// ClassMeasures are the class-level measures in force today.
+	ClassMeasures []access.ClassMeasure
 	// Records are the organisations' records the filters select, one page.
 	Filters Filters
 	Pager   Pager
@@ -292,4 +294,22 @@ func untilLabel(l *i18n.Locale, t access.EventType) string {
 		return l.T("dash.event.until.ends")
 	}
 	return l.T("dash.event.until.deadline")
+}
+
+// classMeasuresLabel is the label of the count of class measures in force.
+func classMeasuresLabel(l *i18n.Locale, n int) string {
+	if n == 1 {
+		return l.T("dash.country.class_measures.one")
+	}
+	return l.T("dash.country.class_measures")
+}
+
+// classMeasureText is one class measure in force: "Banned since 17 Nov
+// 2022: Measure against a class of organisations".
+func classMeasureText(l *i18n.Locale, m access.ClassMeasure) string {
+	what := m.Event.Description
+	if what == "" {
+		what = l.EventType(m.Event.Type)
+	}
+	return l.Tf("dash.country.class_measure", l.Status(m.Status), l.Date(m.Event.Date), what)
 }

@@ -35,10 +35,17 @@ type MapCountry struct {
 	Title string
 	// Href links the shape to the country's page; "" leaves it unlinked.
 	Href string
+	// ClassMeasures counts the measures against a class of organisations
+	// in force in the country; above 0 the shape is hatched.
+	ClassMeasures int
 }
 
-// MapLegendItem is one entry of the legend.
-type MapLegendItem struct{ Class, Label string }
+// MapLegendItem is one entry of the legend; Pattern marks the hatching of
+// class measures (drawn with the map's pattern, not a colour).
+type MapLegendItem struct {
+	Class, Label string
+	Pattern      bool
+}
 
 // MapRow is one row of the map's table fallback.
 type MapRow struct {
@@ -46,11 +53,18 @@ type MapRow struct {
 	Status           access.Status // the worst current status
 	StatusFlagged    bool          // whether that status is flagged
 	Flagged, Records int
+	ClassMeasures    int // measures against a class of organisations in force
 	Trend            access.Direction // "" when unknown
 }
 
 // MapClass is the shading class of a status.
 func MapClass(s access.Status) string { return "map--" + string(s) }
+
+// classPatternID is the id of the map's hatching for class measures.
+func classPatternID(m MapView) string { return m.ID + "-class-measure" }
+
+// classPatternFill is the fill that hatches a country with a class measure.
+func classPatternFill(m MapView) string { return "url(#" + classPatternID(m) + ")" }
 
 // mapPathClass is the class attribute of a country's path.
 func mapPathClass(c MapCountry) string { return "map-country " + c.Class }

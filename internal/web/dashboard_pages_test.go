@@ -165,7 +165,9 @@ func TestCountryPageNiger(t *testing.T) {
 	}
 	containsAll(t, "ICRC row", flat(doc.Find(`#records tr[data-record="NER/icrc"]`)), "ICRC", "Expelled", "5 Jun 2025", "2,000,000")
 	containsAll(t, "Acted row", flat(doc.Find(`#records tr[data-record="NER/acted"]`)), "ACTED", "Banned", "12 Nov 2024", "1,000,000")
-	if v := flat(doc.Find(`[data-figure="reach-lost"] .value`)); v != "3,000,000" {
+	// Issue 15: reach lost per basis with the basis stated (ICRC's
+	// 2,000,000 and ACTED's 1,000,000 are both cumulative).
+	if v := flat(doc.Find(`[data-figure="reach-lost"] [data-basis-sum="cumulative"]`)); v != "3,000,000 reached in total since arrival" {
 		t.Errorf("reach lost %q", v)
 	}
 	containsAll(t, "flagged figure", flat(doc.Find(`[data-figure="flagged"]`)), "4", "Expelled: 1", "Banned: 3")

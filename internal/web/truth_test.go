@@ -157,3 +157,75 @@ func TestTimelineStrikesThroughARetractedEvent(t *testing.T) {
 		t.Error("the retracted expulsion still sets the status")
 	}
 }
+
+// Mali, Niger and Palestine show their class-level measures in force on
+// their pages and in /countries; no country page or list shows a sum of
+// reach across bases: one line per basis.
+func TestCountriesShowClassMeasuresAndLostPerBasis(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, st)
+	list := page(t, srv, "/countries")
+	for _, code := range []string{"MLI", "NER", "PSE"} {
+		sum, err := st.CountrySummary(context.Background(), code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.ClassMeasuresInForce == 0 {
+			t.Fatalf("%s: no class measure in force in the bundled data", code)
+		}
+		doc := page(t, srv, "/countries/"+code)
+		fig := doc.Find(`[data-figure="class-measures"]`)
+		if got := flat(fig.Find(".value")); got != srv.l.Number(int64(sum.ClassMeasuresInForce)) {
+			t.Errorf("%s: class measures figure %q, want %d", code, got, sum.ClassMeasuresInForce)
+		}
+		if !fig.HasClass("figure--alert") || fig.Find("[data-class-measure]").Length() != sum.ClassMeasuresInForce {
+			t.Errorf("%s: class measures not listed among the flagged items: %q", code, flat(fig))
+		}
+		if sum.Flagged == 0 && doc.Find(`[data-figure="flagged"]`).HasClass("figure--alert") {
+			t.Errorf("%s: 0 organisations flagged shown in red above a class measure", code)
+		}
+		var mixed int64
+		for b, n := range sum.LostByBasis {
+			mixed += n
+			if got := flat(doc.Find(`[data-figure="reach-lost"] [data-basis-sum="` + string(b) + `"]`)); !strings.Contains(got, srv.l.Number(n)) {
+				t.Errorf("%s: lost %s = %q, want %d", code, b, got, n)
+			}
+		}
+		if len(sum.LostByBasis) > 1 && strings.Contains(flat(doc.Find("main")), srv.l.Number(mixed)) {
+			t.Errorf("%s: the page shows the sum across bases %d", code, mixed)
+		}
+		if got := list.Find(`tr[data-country="`+code+`"] [data-class-measures]`).AttrOr("data-class-measures", ""); got != srv.l.Number(int64(sum.ClassMeasuresInForce)) {
+			t.Errorf("/countries %s: class measures %q, want %d", code, got, sum.ClassMeasuresInForce)
+		}
+	}
+}
+
+// Mali, Niger and Palestine are hatched on the map for their class-level
+// measures in force, with a legend entry, and the map's table counts them.
+func TestMapHatchesClassMeasures(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, st)
+	counts, err := st.ClassMeasureCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/map", "/"} {
+		doc := page(t, srv, path)
+		if doc.Find(`.map-legend [data-legend="class-measure"]`).Length() != 1 {
+			t.Errorf("%s: no legend entry for class measures", path)
+		}
+		for _, code := range []string{"MLI", "NER", "PSE"} {
+			a := doc.Find(`.map-data a[href="/countries/` + code + `"]`)
+			hatch := a.Find(`path.map-class-measure`)
+			if counts[code] == 0 || hatch.AttrOr("data-class-measure", "") != srv.l.Number(int64(counts[code])) {
+				t.Errorf("%s: %s hatched with %q, want %d", path, code, hatch.AttrOr("data-class-measure", ""), counts[code])
+			}
+			if !strings.Contains(flat(a.Find("title")), "against a class of organisations in force") {
+				t.Errorf("%s: %s title %q", path, code, flat(a.Find("title")))
+			}
+		}
+		if got := doc.Find(`path.map-class-measure`).Length(); got != len(counts) {
+			t.Errorf("%s: %d countries hatched, %d have a class measure in force", path, got, len(counts))
+		}
+	}
+}

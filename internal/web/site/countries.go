@@ -61,6 +61,9 @@ func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 	if v.Summary, err = s.store.CountrySummary(ctx, code); err != nil {
 		return s.countryNotFound(code, err)
 	}
+	if v.ClassMeasures, err = s.store.ClassMeasuresInForce(ctx, code); err != nil {
+		return err
+	}
 	total := 0
 	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
 		Country: code, Statuses: q.Statuses, FlaggedOnly: q.Flagged, OrgType: q.OrgType, Query: q.Text,

@@ -34,6 +34,8 @@ type Store interface {
 	TrendEvents(ctx context.Context, country string) ([]access.Event, error)
 	DataAsOf(ctx context.Context) (access.DataAsOf, error)
 	ReviewAfter() time.Duration
+	ClassMeasuresInForce(ctx context.Context, country string) ([]access.ClassMeasure, error)
+	ClassMeasureCounts(ctx context.Context) (map[string]int, error)
 	Orgs(ctx context.Context) ([]access.Org, error)
 	opendata.RefStore // the countries, organisations and regions filters name
 }
