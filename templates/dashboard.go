@@ -127,11 +127,15 @@ type OrgsView struct {
 	Filters Filters
 	Pager   Pager
 	Orgs    []access.OrgSummary
+	// Lost is each listed organisation's reach lost, per basis (by slug).
+	Lost map[string]access.LostSummary
 }
 
 // OrgView is one organisation's page.
 type OrgView struct {
 	Summary access.OrgSummary
+	// Lost is the organisation's reach lost over all its records, per basis.
+	Lost access.LostSummary
 	Filters Filters
 	Pager   Pager
 	Records []access.RecordView

@@ -53,7 +53,7 @@ type MapRow struct {
 	Status           access.Status // the worst current status
 	StatusFlagged    bool          // whether that status is flagged
 	Flagged, Records int
-	ClassMeasures    int // measures against a class of organisations in force
+	ClassMeasures    int              // measures against a class of organisations in force
 	Trend            access.Direction // "" when unknown
 }
 

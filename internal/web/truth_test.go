@@ -229,3 +229,24 @@ func TestMapHatchesClassMeasures(t *testing.T) {
 		}
 	}
 }
+
+// Organisation pages and /orgs tell reach lost per basis, never as one sum.
+func TestOrgsShowLostPerBasis(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, st)
+	icrc := flat(page(t, srv, "/orgs/icrc").Find(`[data-figure="reach-lost"] [data-basis-sum="cumulative"]`))
+	if !strings.Contains(icrc, "2,000,000") || !strings.Contains(icrc, srv.l.ReachBasis(access.ReachCumulative)) {
+		t.Errorf("ICRC reach lost %q", icrc)
+	}
+	list := page(t, srv, "/orgs?sort=reach")
+	rows := list.Find("#orgs tbody tr")
+	if rows.Length() == 0 {
+		t.Fatal("no organisation listed")
+	}
+	if rows.Find("[data-lost-cell]").Length() != rows.Length() {
+		t.Errorf("%d rows, %d reach-lost cells", rows.Length(), rows.Find("[data-lost-cell]").Length())
+	}
+	if rows.Find(`[data-basis-sum]`).Length() == 0 {
+		t.Error("no per-basis figure in /orgs")
+	}
+}
