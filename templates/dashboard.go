@@ -135,7 +135,7 @@ type OrgsView struct {
 type OrgView struct {
 	Summary access.OrgSummary
 	// Lost is the organisation's reach lost over all its records, per basis.
-	Lost access.LostSummary
+	Lost    access.LostSummary
 	Filters Filters
 	Pager   Pager
 	Records []access.RecordView
