@@ -637,7 +637,7 @@ func CountryOrgs(p Page, v CountryView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = RecordTable(p.L, "records", p.L.Tf("dash.country.orgs.caption", v.Summary.Name), v.Records, true).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = RecordTable(p.L, "records", p.L.Tf("dash.country.orgs.caption", v.Summary.Name), v.Records, true, v.Ended).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -57,6 +57,9 @@ func (f Filters) Has(field string) bool { return slices.Contains(f.Fields, field
 // OverviewView is what the overview page shows.
 type OverviewView struct {
 	Headline access.Headline
+	// Ended marks the records (by id) whose time-limited measure has
+	// passed its end, unconfirmed.
+	Ended map[int64]bool
 	// OrgLabels and CountryNames name the organisations (by slug) and
 	// countries (by code) of Headline.LargestLost.
 	OrgLabels    map[string]string
@@ -105,6 +108,9 @@ type CountriesView struct {
 // CountryView is one country's page.
 type CountryView struct {
 	Summary access.CountrySummary
+	// Ended marks the records (by id) whose time-limited measure has
+	// passed its end, unconfirmed (see access.RecordState.EndedUnconfirmed).
+	Ended map[int64]bool
 	// ClassMeasures are the class-level measures in force today.
 	ClassMeasures []access.ClassMeasure
 	// Records are the organisations' records the filters select, one page.
@@ -134,6 +140,9 @@ type OrgsView struct {
 // OrgView is one organisation's page.
 type OrgView struct {
 	Summary access.OrgSummary
+	// Ended marks the records (by id) whose time-limited measure has
+	// passed its end, unconfirmed.
+	Ended map[int64]bool
 	// Lost is the organisation's reach lost over all its records, per basis.
 	Lost    access.LostSummary
 	Filters Filters

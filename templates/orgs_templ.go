@@ -360,7 +360,7 @@ func OrgPage(p Page, v OrgView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = RecordTable(p.L, "records", p.L.Tf("dash.org.status.caption", v.Summary.Label()), v.Records, false).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = RecordTable(p.L, "records", p.L.Tf("dash.org.status.caption", v.Summary.Label()), v.Records, false, v.Ended).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -826,7 +826,7 @@ func OverviewFlagged(l *i18n.Locale, v OverviewView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StatusCell(l, r).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = StatusCell(l, r, v.Ended[r.ID]).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1327,7 +1327,7 @@ func OverviewOthers(l *i18n.Locale, v OverviewView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StatusCell(l, r).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = StatusCell(l, r, v.Ended[r.ID]).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

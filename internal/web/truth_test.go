@@ -250,3 +250,19 @@ func TestOrgsShowLostPerBasis(t *testing.T) {
 		t.Error("no per-basis figure in /orgs")
 	}
 }
+
+// Lists show Ethiopia's ended suspensions as ended and unconfirmed, never
+// as a current (flagged) suspension.
+func TestListsShowEndedMeasuresAsEnded(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerFor(t, st)
+	for _, path := range []string{"/countries/ETH", "/"} {
+		row := page(t, srv, path).Find(`tr[data-record="ETH/nrc"]`)
+		if row.Length() == 0 {
+			t.Fatalf("%s: no ETH/nrc row", path)
+		}
+		if row.Find(".badge--flagged").Length() != 0 || !strings.Contains(flat(row), "? — not confirmed") {
+			t.Errorf("%s: ETH/nrc row %q", path, flat(row))
+		}
+	}
+}

@@ -70,6 +70,7 @@ func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v.Ended = s.ended(v.Records)
 	path := templates.OrgURL(slug)
 	v.Filters = filters(q, spec, path)
 	if v.Pager, err = s.pager(q, spec, path, total, RecordPageSize); err != nil {

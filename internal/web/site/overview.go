@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -48,6 +49,7 @@ func (s *Site) ShowOverview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Others, v.OthersShown, v.OthersTotal = groupByCountry(others), len(others), total
+	v.Ended = s.ended(append(slices.Clone(v.Flagged), others...))
 	// The map and the trends read every record event once, on a cache
 	// miss only: the page, map included, is served from the page cache.
 	h, err := s.history(ctx, "")
@@ -97,4 +99,17 @@ func (s *Site) names(ctx context.Context) (orgs, countries map[string]string, er
 		countries[c.Code] = c.Name
 	}
 	return orgs, countries, nil
+}
+
+// ended marks the records whose time-limited measure has passed its end,
+// unconfirmed, today.
+func (s *Site) ended(records []access.RecordView) map[int64]bool {
+	now := s.now()
+	out := map[int64]bool{}
+	for _, r := range records {
+		if r.EndedUnconfirmed(now) {
+			out[r.ID] = true
+		}
+	}
+	return out
 }
