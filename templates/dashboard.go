@@ -57,6 +57,13 @@ func (f Filters) Has(field string) bool { return slices.Contains(f.Fields, field
 // OverviewView is what the overview page shows.
 type OverviewView struct {
 	Headline access.Headline
+	// Ended marks the records (by id) whose time-limited measure has
+	// passed its end, unconfirmed.
+	Ended map[int64]bool
+	// OrgLabels and CountryNames name the organisations (by slug) and
+	// countries (by code) of Headline.LargestLost.
+	OrgLabels    map[string]string
+	CountryNames map[string]string
 	// RecentDays is the window of Headline.RecentChanges.
 	RecentDays int
 	// Flagged are the most severe flagged records; FlaggedTotal counts all.
@@ -101,6 +108,11 @@ type CountriesView struct {
 // CountryView is one country's page.
 type CountryView struct {
 	Summary access.CountrySummary
+	// Ended marks the records (by id) whose time-limited measure has
+	// passed its end, unconfirmed (see access.RecordState.EndedUnconfirmed).
+	Ended map[int64]bool
+	// ClassMeasures are the class-level measures in force today.
+	ClassMeasures []access.ClassMeasure
 	// Records are the organisations' records the filters select, one page.
 	Filters Filters
 	Pager   Pager
@@ -121,11 +133,18 @@ type OrgsView struct {
 	Filters Filters
 	Pager   Pager
 	Orgs    []access.OrgSummary
+	// Lost is each listed organisation's reach lost, per basis (by slug).
+	Lost map[string]access.LostSummary
 }
 
 // OrgView is one organisation's page.
 type OrgView struct {
 	Summary access.OrgSummary
+	// Ended marks the records (by id) whose time-limited measure has
+	// passed its end, unconfirmed.
+	Ended map[int64]bool
+	// Lost is the organisation's reach lost over all its records, per basis.
+	Lost    access.LostSummary
 	Filters Filters
 	Pager   Pager
 	Records []access.RecordView
@@ -145,6 +164,10 @@ type RecordPageView struct {
 	PresenceYears int
 	// Timeline is every event of the record, oldest first.
 	Timeline []access.EventView
+	// What holds today: Flagged (not a time-limited measure past its
+	// end), Ended (such a measure, unconfirmed), DeadlinePassed (a deadline
+	// passed; the measure stays), DueForReview (see access.DueForReview).
+	Flagged, Ended, DeadlinePassed, DueForReview bool
 }
 
 // ChangesView is the change log.
@@ -196,14 +219,6 @@ func EventAnchor(id int64) string { return "event-" + strconv.FormatInt(id, 10) 
 // sortLabel is the label of a list order.
 func sortLabel(l *i18n.Locale, sort string) string { return l.T("dash.sort." + sort) }
 
-// reachPeople is a record's latest reach figure, or 0.
-func reachPeople(r access.RecordView) int64 {
-	if r.Reach == nil {
-		return 0
-	}
-	return r.Reach.People
-}
-
 // flaggedEvent says whether an event set a flagged status.
 func flaggedEvent(e access.EventView) bool {
 	return e.StatusAfter != "" && e.StatusAfter.Flagged(e.InitiatedBy)
@@ -219,3 +234,95 @@ func selectedStatus(f Filters, s access.Status) bool { return slices.Contains(f.
 
 // selectedEvent reports whether an event type is among the selected ones.
 func selectedEvent(f Filters, e access.EventType) bool { return slices.Contains(f.Events, e) }
+
+// AsOfText is "Data as of 27 Feb 2026 · last entry 6 Dec 2026": the date of
+// the newest event that counts and the day of the last entry.
+func AsOfText(l *i18n.Locale, a access.DataAsOf) string {
+	last := l.T("reach.none")
+	if !a.LastEntry.IsZero() {
+		last = l.Date(access.DayOf(a.LastEntry))
+	}
+	return l.Tf("footer.as_of", l.Date(a.NewestEvent), last)
+}
+
+// basisPhrase says what a reach figure counts: "per year", "in total since
+// arrival", "over 2011–2024" (a period with its stated span).
+func basisPhrase(l *i18n.Locale, r access.Reach) string {
+	if r.Basis == access.ReachPeriod && r.Period != "" {
+		return l.Tf("dash.lost.figure.period", r.Period)
+	}
+	return l.ReachBasis(r.Basis)
+}
+
+// lostFigureText is one of the largest lost figures with what it counts,
+// whose it is, the record's status and when it was reported: "2,000,000
+// reached in total since arrival — ICRC, Niger (banned; reported 5 Jun 2025)".
+func lostFigureText(l *i18n.Locale, v OverviewView, f access.LostFigure) string {
+	org := v.OrgLabels[f.Org]
+	if org == "" {
+		org = f.Org
+	}
+	country := v.CountryNames[f.Country]
+	if country == "" {
+		country = f.Country
+	}
+	if f.Reported.IsZero() {
+		return l.Tf("dash.lost.figure.undated", l.Number(f.Reach.People), basisPhrase(l, f.Reach), org, country, l.Status(f.Status))
+	}
+	return l.Tf("dash.lost.figure", l.Number(f.Reach.People), basisPhrase(l, f.Reach), org, country, l.Status(f.Status), l.Date(f.Reported))
+}
+
+// basisSum is one per-basis sum with its basis: "3,000,000 reached in total
+// since arrival".
+type basisSum struct {
+	Basis access.ReachBasis
+	Text  string
+}
+
+// lostSums lists the per-basis sums in the vocabulary's order, only the
+// bases with a figure.
+func lostSums(l *i18n.Locale, byBasis map[access.ReachBasis]int64) []basisSum {
+	var out []basisSum
+	for _, b := range access.ReachBases {
+		if n, ok := byBasis[b]; ok {
+			out = append(out, basisSum{Basis: b, Text: l.Tf("dash.lost.sum", l.Number(n), l.ReachBasis(b))})
+		}
+	}
+	return out
+}
+
+// correctionText says how an event was corrected: "Retracted on 6 Dec
+// 2026: entered in error".
+func correctionText(l *i18n.Locale, c access.Correction) string {
+	day := l.Date(access.DayOf(c.At))
+	if c.Kind == access.Superseded {
+		return l.Tf("dash.event.superseded", day, c.Reason)
+	}
+	return l.Tf("dash.event.retracted", day, c.Reason)
+}
+
+// untilLabel names an event's Until: an end or a deadline.
+func untilLabel(l *i18n.Locale, t access.EventType) string {
+	if access.UntilKindOf(t) == access.UntilEnds {
+		return l.T("dash.event.until.ends")
+	}
+	return l.T("dash.event.until.deadline")
+}
+
+// classMeasuresLabel is the label of the count of class measures in force.
+func classMeasuresLabel(l *i18n.Locale, n int) string {
+	if n == 1 {
+		return l.T("dash.country.class_measures.one")
+	}
+	return l.T("dash.country.class_measures")
+}
+
+// classMeasureText is one class measure in force: "Banned since 17 Nov
+// 2022: Measure against a class of organisations".
+func classMeasureText(l *i18n.Locale, m access.ClassMeasure) string {
+	what := m.Event.Description
+	if what == "" {
+		what = l.EventType(m.Event.Type)
+	}
+	return l.Tf("dash.country.class_measure", l.Status(m.Status), l.Date(m.Event.Date), what)
+}

@@ -38,11 +38,19 @@ type MapCountry struct {
 	// Pattern is the hatching drawn over the shading (see
 	// MapPatternKey); "" for none.
 	Pattern string
+	// ClassMeasures counts the measures against a class of organisations
+	// in force in the country; above 0 the shape is hatched.
+	ClassMeasures int
 }
 
 // MapLegendItem is one entry of the legend: a shading class, the
-// hatching drawn over it ("" for none) and what they mean.
-type MapLegendItem struct{ Class, Pattern, Label string }
+// hatching drawn over it ("" for none) and what they mean. ClassMeasure
+// marks the entry for the hatching of class measures in force (drawn with
+// the map's own pattern, not a status colour).
+type MapLegendItem struct {
+	Class, Pattern, Label string
+	ClassMeasure          bool
+}
 
 // MapPatternSuspendedOwn is the hatching of a country whose worst status
 // is a suspension the organisation decided itself, told apart from one an
@@ -97,11 +105,18 @@ type MapRow struct {
 	Status           access.Status // the worst current status
 	StatusFlagged    bool          // whether that status is flagged
 	Flagged, Records int
+	ClassMeasures    int              // measures against a class of organisations in force
 	Trend            access.Direction // "" when unknown
 }
 
 // MapClass is the shading class of a status.
 func MapClass(s access.Status) string { return "map--" + string(s) }
+
+// classPatternID is the id of the map's hatching for class measures.
+func classPatternID(m MapView) string { return m.ID + "-class-measure" }
+
+// classPatternFill is the fill that hatches a country with a class measure.
+func classPatternFill(m MapView) string { return "url(#" + classPatternID(m) + ")" }
 
 // mapPathClass is the class attribute of a country's path.
 func mapPathClass(c MapCountry) string { return "map-country " + c.Class }

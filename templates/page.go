@@ -18,6 +18,9 @@ type Page struct {
 	Section string
 	// Asset maps a static file name to its versioned URL.
 	Asset func(name string) string
+	// AsOf says how current the data is, for the footer's "Data as of"
+	// line; zero (no line) on pages that do not fill it.
+	AsOf access.DataAsOf
 }
 
 // RecordURL is the public page of one organisation in one country.

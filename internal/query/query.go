@@ -41,6 +41,7 @@ const (
 	Page         = "page"          // pages: 1-based page number
 	Limit        = "limit"         // API lists: page size
 	Offset       = "offset"        // API lists: items to skip
+	Reviews      = "reviews"       // the feed: 1 or true includes reviews that change nothing
 )
 
 // Bounds on parameters.
@@ -90,6 +91,7 @@ type Query struct {
 	Org          string
 	Statuses     []access.Status // in access.Statuses order, no duplicates
 	Flagged      bool
+	Reviews      bool // the feed: include reviews that change nothing
 	Region       string
 	OrgType      access.OrgType
 	Events       []access.EventType // in access.EventTypes order, no duplicates
@@ -133,6 +135,7 @@ const (
 	CodeOrgType        Code = "org_type"        // not an organisation type
 	CodeFlagged        Code = "flagged"         // not 1, true, 0 or false
 	CodeInForce        Code = "in_force"        // not 1, true, 0 or false
+	CodeReviews        Code = "reviews"         // not 1, true, 0 or false
 	CodeRegion         Code = "region"          // not a region
 	CodeDate           Code = "date"            // not a date
 	CodeTimestamp      Code = "timestamp"       // neither a date nor an RFC 3339 time
@@ -310,6 +313,15 @@ func (q *Query) set(name, v string, spec Spec) *Problem {
 		default:
 			return bad(CodeInForce, "1", "true", "0", "false")
 		}
+	case Reviews:
+		switch v {
+		case "1", "true":
+			q.Reviews = true
+		case "0", "false":
+			q.Reviews = false
+		default:
+			return bad(CodeReviews, "1", "true", "0", "false")
+		}
 	case Region:
 		if spec.Regions != nil {
 			// Matched whatever its case, and given its listed spelling.
@@ -429,6 +441,9 @@ func (q Query) Values(spec Spec) url.Values {
 	}
 	if q.Flagged {
 		set(Flagged, "1")
+	}
+	if q.Reviews && spec.Accepts(Reviews) {
+		set(Reviews, "1")
 	}
 	set(Region, q.Region)
 	set(Type, string(q.OrgType))

@@ -155,3 +155,33 @@ func TestBrowserOverviewWorksWithoutJavaScript(t *testing.T) {
 		t.Errorf("timeline without JavaScript: %q (%v)", timeline, err)
 	}
 }
+
+// TestBrowserShowsPalestineClassMeasures opens /countries/PSE in Chromium:
+// the class measures in force are counted and listed among the flagged
+// items, in the alert style. It leaves a full-page screenshot in
+// e2e.ArtifactDir (artifacts/country-pse.png).
+func TestBrowserShowsPalestineClassMeasures(t *testing.T) {
+	ctx := e2e.Browser(t, 90*time.Second)
+	srv, _ := newTestServer(t)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/countries/PSE"), chromedp.WaitVisible(`[data-figure="class-measures"]`)); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-figure="class-measures"] [data-class-measure]').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if listed == 0 {
+		t.Error("no class measure listed on /countries/PSE")
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(e2e.ArtifactDir(t), "country-pse.png")
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("country screenshot: %s", shot)
+}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/storetest"
@@ -33,11 +34,12 @@ type testFeed struct {
 		Href string `xml:"href,attr"`
 	} `xml:"http://www.w3.org/2005/Atom link"`
 	Entries []struct {
-		ID      string `xml:"http://www.w3.org/2005/Atom id"`
-		Title   string `xml:"http://www.w3.org/2005/Atom title"`
-		Updated string `xml:"http://www.w3.org/2005/Atom updated"`
-		Summary string `xml:"http://www.w3.org/2005/Atom summary"`
-		Links   []struct {
+		ID        string `xml:"http://www.w3.org/2005/Atom id"`
+		Title     string `xml:"http://www.w3.org/2005/Atom title"`
+		Updated   string `xml:"http://www.w3.org/2005/Atom updated"`
+		Published string `xml:"http://www.w3.org/2005/Atom published"`
+		Summary   string `xml:"http://www.w3.org/2005/Atom summary"`
+		Links     []struct {
 			Rel  string `xml:"rel,attr"`
 			Href string `xml:"href,attr"`
 		} `xml:"http://www.w3.org/2005/Atom link"`
@@ -96,7 +98,7 @@ func TestAtomFeed(t *testing.T) {
 		t.Fatalf("%d entries for %d events", len(f.Entries), total)
 	}
 	ids := map[string]bool{}
-	var lastDate string
+	var last *access.EventView
 	for i, e := range f.Entries {
 		if ids[e.ID] {
 			t.Errorf("entry id %s repeated", e.ID)
@@ -110,15 +112,25 @@ func TestAtomFeed(t *testing.T) {
 		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.Title == "" || e.Summary == "" {
 			t.Errorf("entry %s: updated %q (%v), title %q, summary %q", e.ID, e.Updated, err, e.Title, e.Summary)
 		}
-		// Newest first, by the events' own dates.
+		// Newest recorded first (issue 15: a fact entered today is new to
+		// readers, whatever its date), ties by id; published is the entry
+		// day at midnight UTC.
 		ev, err := st.Event(ctx, eventID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if i > 0 && ev.Date.ISO() > lastDate {
-			t.Errorf("entry %d (%s) is newer than the one before (%s)", i, ev.Date.ISO(), lastDate)
+		if last != nil && (ev.EnteredAt.After(last.EnteredAt) || ev.EnteredAt.Equal(last.EnteredAt) && ev.ID > last.ID) {
+			t.Errorf("entry %d (event %d entered %s) comes after event %d entered %s", i, ev.ID, ev.EnteredAt, last.ID, last.EnteredAt)
 		}
-		lastDate = ev.Date.ISO()
+		last = &ev
+		y, m, d := ev.EnteredAt.UTC().Date()
+		if want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339); e.Published != want {
+			t.Errorf("entry %s published %q, want the entry day %q", e.ID, e.Published, want)
+		}
+		// Reviews that change nothing are left out by default.
+		if ev.Type == access.EventReviewed && ev.StatusAfter == "" {
+			t.Errorf("entry %s is a review that changes nothing", e.ID)
+		}
 		if !strings.Contains(e.Title, srv.l.Date(ev.Date)) {
 			t.Errorf("title %q lacks the date", e.Title)
 		}
@@ -134,11 +146,57 @@ func TestAtomFeed(t *testing.T) {
 			t.Errorf("%s has no element #%s", u.Path, u.Fragment)
 		}
 	}
+	// The feed dates from the last entry, to the day.
+	asOf, err := st.DataAsOf(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, m, d := asOf.LastEntry.UTC().Date()
+	if want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339); f.Updated != want {
+		t.Errorf("feed updated %q, want the last entry's day %q", f.Updated, want)
+	}
+}
+
+// A fact of 2009 entered today is what is new to readers: it comes first in
+// the feed, with its own date in the title and today as its published day.
+func TestAtomFeedPutsABackdatedEntryFirst(t *testing.T) {
+	st, clock := storetest.OpenSeeded(t)
+	srv := newServerFor(t, st)
+	clock.Advance(48 * time.Hour)
+	recordEvent(t, st, "SDN", "backdated-ngo", "2009-03-05", access.StatusExpelled)
+	f := fetchFeed(t, srv, "/changes.atom", "")
+	if len(f.Entries) == 0 {
+		t.Fatal("empty feed")
+	}
 	first := f.Entries[0]
-	// The newest bundled event: the court's freeze of Israel's deregistration
-	// of 37 INGOs, 27 Feb 2026.
-	if !strings.Contains(first.Title, "27 Feb 2026") || !strings.Contains(first.Title, "Palestine") {
-		t.Errorf("first entry %q", first.Title)
+	if !strings.Contains(first.Title, "5 Mar 2009") || !strings.Contains(first.Title, "Org backdated-ngo") {
+		t.Errorf("first entry %q, want the backdated event", first.Title)
+	}
+	y, m, d := clock.Now().UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
+	if first.Published != today || f.Updated != today {
+		t.Errorf("published %q, feed updated %q, want today %q", first.Published, f.Updated, today)
+	}
+	// A review that changes nothing is left out, unless ?reviews=1.
+	clock.Advance(24 * time.Hour)
+	_, err := st.RecordEvent(context.Background(), store.NewEvent{
+		Event: access.Event{CountryCode: "SDN", OrgSlug: "backdated-ngo", Date: access.DayOf(clock.Now()),
+			Type: access.EventReviewed, Description: "Checked: still expelled.",
+			Sources: []access.Source{{Type: access.SourceInternalReport, Title: "Editor check"}}},
+		ExpectedVersion: store.AnyVersion, Actor: "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fetchFeed(t, srv, "/changes.atom", "").Entries[0].Title; !strings.Contains(got, "5 Mar 2009") {
+		t.Errorf("the review that changes nothing is in the default feed: first entry %q", got)
+	}
+	withReviews := fetchFeed(t, srv, "/changes.atom?reviews=1", "")
+	if got := withReviews.Entries[0].Title; !strings.Contains(got, srv.l.EventType(access.EventReviewed)) {
+		t.Errorf("?reviews=1: first entry %q, want the review", got)
+	}
+	if withReviews.link("self") != "http://example.com/changes.atom?reviews=1" {
+		t.Errorf("self link %q", withReviews.link("self"))
 	}
 }
 

@@ -32,7 +32,11 @@ func (s *Site) ListChanges(w http.ResponseWriter, r *http.Request) error {
 	if v.Pager, err = s.pager(q, spec, path, total, ListPageSize); err != nil {
 		return err
 	}
-	s.kit.Render(w, r, http.StatusOK, templates.ChangesPage(s.kit.Page(s.title(s.l.T("nav.changes"), q), "changes"), v))
+	p, err := s.page(r.Context(), s.title(s.l.T("nav.changes"), q), "changes")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.ChangesPage(p, v))
 	return nil
 }
 

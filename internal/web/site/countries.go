@@ -35,7 +35,11 @@ func (s *Site) ListCountries(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Trends = h.CountryTrends(s.now())
-	s.kit.Render(w, r, http.StatusOK, templates.CountriesPage(s.kit.Page(s.title(s.l.T("nav.countries"), q), "countries"), v))
+	p, err := s.page(r.Context(), s.title(s.l.T("nav.countries"), q), "countries")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.CountriesPage(p, v))
 	return nil
 }
 
@@ -57,6 +61,9 @@ func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 	if v.Summary, err = s.store.CountrySummary(ctx, code); err != nil {
 		return s.countryNotFound(code, err)
 	}
+	if v.ClassMeasures, err = s.store.ClassMeasuresInForce(ctx, code); err != nil {
+		return err
+	}
 	total := 0
 	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
 		Country: code, Statuses: q.Statuses, FlaggedOnly: q.Flagged, OrgType: q.OrgType, Query: q.Text,
@@ -65,6 +72,7 @@ func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v.Ended = s.ended(v.Records)
 	path := templates.CountryURL(code)
 	v.Filters = filters(q, spec, path)
 	if v.Pager, err = s.pager(q, spec, path, total, RecordPageSize); err != nil {
@@ -79,7 +87,11 @@ func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Trend, v.Trends = s.countryTrend(code, h), s.trendCharts(code, h)
-	s.kit.Render(w, r, http.StatusOK, templates.CountryPage(s.kit.Page(s.title(v.Summary.Name, q), "countries"), v))
+	p, err := s.page(r.Context(), s.title(v.Summary.Name, q), "countries")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.CountryPage(p, v))
 	return nil
 }
 

@@ -62,10 +62,11 @@ func changesSpec(regions []string) query.Spec {
 		query.Event, query.Since, query.Until, query.Sort, query.Page}, Sorts: changeSorts, Regions: regions}
 }
 
-// feedSpec is changesSpec without order and pages: a feed is the newest entries.
+// feedSpec is changesSpec without order and pages (a feed is the newest
+// entries), plus reviews=1 to include the reviews that change nothing.
 func feedSpec(regions []string) query.Spec {
 	return query.Spec{Params: []string{query.Text, query.Country, query.Org, query.Status, query.Flagged, query.Region, query.Type,
-		query.Event, query.Since, query.Until}, Sorts: []string{"newest"}, Regions: regions}
+		query.Event, query.Since, query.Until, query.Reviews}, Sorts: []string{"newest"}, Regions: regions}
 }
 
 // parseQuery validates the request's query against spec, answering a 400

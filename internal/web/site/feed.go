@@ -48,6 +48,7 @@ type atomEntry struct {
 	ID         string         `xml:"id"`
 	Title      string         `xml:"title"`
 	Updated    string         `xml:"updated"`
+	Published  string         `xml:"published"`
 	Links      []atomLink     `xml:"link"`
 	Categories []atomCategory `xml:"category"`
 	Summary    atomText       `xml:"summary"`
@@ -73,7 +74,10 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.Limit = FeedEntries
+	// Readers follow what is new to them: the newest recorded first (a
+	// 2009 fact entered today comes first), reviews that change nothing
+	// left out unless asked for.
+	f.Limit, f.ByEntry, f.SkipEmptyReviews = FeedEntries, true, !q.Reviews
 	events, _, err := s.store.Changes(r.Context(), f)
 	if err != nil {
 		return err
@@ -99,16 +103,17 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 		Author:    atomPerson{Name: s.l.T("site.name")},
 		Generator: s.l.T("site.name"),
 	}
-	// The feed changed when its newest entry was recorded; an empty feed
-	// dates from the start of today, which keeps its bytes (and ETag)
-	// stable for the day.
-	var updated time.Time
+	// The feed changed when the last entry was recorded (an event or a
+	// correction), at day precision; an empty database dates it from the
+	// start of today, which keeps its bytes (and ETag) stable for the day.
 	for _, e := range events {
-		if e.EnteredAt.After(updated) {
-			updated = e.EnteredAt
-		}
 		feed.Entries = append(feed.Entries, s.feedEntry(origin, tag, e))
 	}
+	asOf, err := s.store.DataAsOf(r.Context())
+	if err != nil {
+		return err
+	}
+	updated := asOf.LastEntry
 	if updated.IsZero() {
 		updated = httpkit.PublicDay(s.now())
 	}
@@ -159,9 +164,11 @@ func (s *Site) feedEntry(origin, tag string, e access.EventView) atomEntry {
 	entry := atomEntry{
 		ID:      tag + "event/" + strconv.FormatInt(e.ID, 10),
 		Title:   title,
-		Updated: atomTime(e.EnteredAt),
-		Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: origin + feedLink(e)}},
-		Summary: atomText{Type: "text", Text: strings.Join(summary, " ")},
+		Updated: atomTime(entryUpdated(e)),
+		// Entered that day: editors' activity is public to the day only.
+		Published: atomTime(e.EnteredAt),
+		Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: origin + feedLink(e)}},
+		Summary:   atomText{Type: "text", Text: strings.Join(summary, " ")},
 		Categories: []atomCategory{
 			{Term: string(e.Type), Label: s.l.EventType(e.Type)},
 			{Term: e.CountryCode, Label: e.CountryName},
@@ -171,6 +178,15 @@ func (s *Site) feedEntry(origin, tag string, e access.EventView) atomEntry {
 		entry.Categories = append(entry.Categories, atomCategory{Term: string(e.StatusAfter), Label: s.l.Status(e.StatusAfter)})
 	}
 	return entry
+}
+
+// entryUpdated is when an entry last changed: its correction, if any,
+// else its entry.
+func entryUpdated(e access.EventView) time.Time {
+	if e.Correction != nil && e.Correction.At.After(e.EnteredAt) {
+		return e.Correction.At
+	}
+	return e.EnteredAt
 }
 
 // feedLink is where an entry points: its record's or country's timeline.

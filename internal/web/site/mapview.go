@@ -15,7 +15,11 @@ import (
 // buildMapView turns the projected world and the country summaries into the
 // map component's values: each country with records shaded by its worst
 // status, titled and linked to its page; the rest neutral.
-func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.CountryWorst, trends map[string]access.Direction) templates.MapView {
+//
+// A country with a measure against a class of organisations in force
+// (classes, by code) is hatched over its shading and says so in its title
+// and its row, records or not.
+func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.CountryWorst, trends map[string]access.Direction, classes map[string]int) templates.MapView {
 	v := templates.MapView{ID: id, Title: l.T("map.title"), ViewBox: w.ViewBox(), Sphere: w.Sphere}
 	byCode := make(map[string]access.CountryWorst, len(countries))
 	for _, c := range countries {
@@ -28,6 +32,10 @@ func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.Co
 			mc.Pattern = templates.MapPatternKey(c.Worst.Status, c.Worst.Flagged())
 			mc.Href = templates.CountryURL(c.Code)
 			mc.Title = countryTitle(l, s.Name, c)
+		}
+		if n := classes[s.Code]; n > 0 && s.Code != "" {
+			mc.ClassMeasures, mc.Href = n, templates.CountryURL(s.Code)
+			mc.Title = countOf(l, "map.country.class_measures", n, mc.Title, n)
 		}
 		v.Countries = append(v.Countries, mc)
 	}
@@ -43,10 +51,11 @@ func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.Co
 				Pattern: templates.MapPatternSuspendedOwn, Label: l.T("map.legend.suspended_own")})
 		}
 	}
-	v.Legend = append(v.Legend, templates.MapLegendItem{Class: "map--none", Label: l.T("map.legend.none")})
+	v.Legend = append(v.Legend, templates.MapLegendItem{Class: "map--none", Label: l.T("map.legend.none")},
+		templates.MapLegendItem{Class: "map-class-measure", Label: l.T("map.legend.class_measure"), ClassMeasure: true})
 	for _, c := range countries {
 		v.Rows = append(v.Rows, templates.MapRow{Name: c.Name, Href: templates.CountryURL(c.Code), Status: c.Worst.Status,
-			StatusFlagged: c.Worst.Flagged(), Flagged: c.Flagged, Records: c.Records, Trend: trends[c.Code]})
+			StatusFlagged: c.Worst.Flagged(), Flagged: c.Flagged, Records: c.Records, ClassMeasures: classes[c.Code], Trend: trends[c.Code]})
 	}
 	if len(w.Unmapped) > 0 {
 		v.Notes = append(v.Notes, l.Tf("map.unmapped", strings.Join(w.Unmapped, ", ")))
@@ -77,7 +86,11 @@ func (s *Site) worldMapView(ctx context.Context, id string, h *access.History) (
 	if err != nil {
 		return templates.MapView{}, err
 	}
-	return buildMapView(s.l, id, w, access.WorstByCountry(records), h.CountryTrends(s.now())), nil
+	classes, err := s.store.ClassMeasureCounts(ctx)
+	if err != nil {
+		return templates.MapView{}, err
+	}
+	return buildMapView(s.l, id, w, access.WorstByCountry(records), h.CountryTrends(s.now()), classes), nil
 }
 
 // ShowMap is /map: the large map with its table open, and the trends.
@@ -93,6 +106,10 @@ func (s *Site) ShowMap(w http.ResponseWriter, r *http.Request) error {
 	}
 	m.TableOpen = true
 	v := templates.MapPageView{Map: m, Trends: s.trendCharts("", h)}
-	s.kit.Render(w, r, http.StatusOK, templates.MapPage(s.kit.Page(s.l.T("map.page.title"), "map"), v))
+	p, err := s.page(r.Context(), s.l.T("map.page.title"), "map")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.MapPage(p, v))
 	return nil
 }

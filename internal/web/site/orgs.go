@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -26,10 +27,17 @@ func (s *Site) ListOrgs(w http.ResponseWriter, r *http.Request) error {
 	}
 	const path = "/orgs"
 	v := templates.OrgsView{Filters: filters(q, spec, path), Orgs: list}
+	if v.Lost, err = s.lostByOrg(r.Context(), ""); err != nil {
+		return err
+	}
 	if v.Pager, err = s.pager(q, spec, path, total, ListPageSize); err != nil {
 		return err
 	}
-	s.kit.Render(w, r, http.StatusOK, templates.OrgsPage(s.kit.Page(s.title(s.l.T("nav.orgs"), q), "orgs"), v))
+	p, err := s.page(r.Context(), s.title(s.l.T("nav.orgs"), q), "orgs")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.OrgsPage(p, v))
 	return nil
 }
 
@@ -49,6 +57,11 @@ func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 	if v.Summary, err = s.store.OrgSummary(ctx, slug); err != nil {
 		return s.orgNotFound(slug, err)
 	}
+	lost, err := s.lostByOrg(ctx, slug)
+	if err != nil {
+		return err
+	}
+	v.Lost = lost[slug]
 	total := 0
 	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
 		Org: slug, Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, Query: q.Text,
@@ -57,6 +70,7 @@ func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v.Ended = s.ended(v.Records)
 	path := templates.OrgURL(slug)
 	v.Filters = filters(q, spec, path)
 	if v.Pager, err = s.pager(q, spec, path, total, RecordPageSize); err != nil {
@@ -66,7 +80,11 @@ func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slices.Reverse(v.Latest) // the latest events, told oldest first
-	s.kit.Render(w, r, http.StatusOK, templates.OrgPage(s.kit.Page(s.title(v.Summary.Label(), q), "orgs"), v))
+	p, err := s.page(r.Context(), s.title(v.Summary.Label(), q), "orgs")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.OrgPage(p, v))
 	return nil
 }
 
@@ -76,4 +94,23 @@ func (s *Site) orgNotFound(slug string, err error) error {
 		return s.kit.NotFoundBecause(s.l.Tf("dash.org.unknown", query.Clip(slug)), err)
 	}
 	return err
+}
+
+// lostByOrg sums up the reach lost today of every organisation's records
+// (or only slug's, when given), per basis (see access.SummariseLost).
+func (s *Site) lostByOrg(ctx context.Context, slug string) (map[string]access.LostSummary, error) {
+	records, _, err := s.store.Records(ctx, store.RecordFilter{Org: slug})
+	if err != nil {
+		return nil, err
+	}
+	byOrg := map[string][]access.Record{}
+	for _, r := range records {
+		byOrg[r.OrgSlug] = append(byOrg[r.OrgSlug], r.Record)
+	}
+	out := make(map[string]access.LostSummary, len(byOrg))
+	now := s.now()
+	for org, recs := range byOrg {
+		out[org] = access.SummariseLost(recs, now, 0)
+	}
+	return out, nil
 }

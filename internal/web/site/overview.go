@@ -1,7 +1,9 @@
 package site
 
 import (
+	"context"
 	"net/http"
+	"slices"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -19,6 +21,9 @@ func (s *Site) ShowOverview(w http.ResponseWriter, r *http.Request) error {
 	v := templates.OverviewView{RecentDays: RecentDays}
 	var err error
 	if v.Headline, err = s.store.Headline(ctx, s.recentSince()); err != nil {
+		return err
+	}
+	if v.OrgLabels, v.CountryNames, err = s.names(ctx); err != nil {
 		return err
 	}
 	v.Flagged, v.FlaggedTotal, err = s.store.Records(ctx, store.RecordFilter{FlaggedOnly: true, Sort: store.SortSeverity, Limit: OverviewFlagged})
@@ -44,6 +49,7 @@ func (s *Site) ShowOverview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Others, v.OthersShown, v.OthersTotal = groupByCountry(others), len(others), total
+	v.Ended = s.ended(append(slices.Clone(v.Flagged), others...))
 	// The map and the trends read every record event once, on a cache
 	// miss only: the page, map included, is served from the page cache.
 	h, err := s.history(ctx, "")
@@ -54,7 +60,11 @@ func (s *Site) ShowOverview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Trends, v.CountryTrends = s.trendCharts("", h), h.CountryTrends(s.now())
-	s.kit.Render(w, r, http.StatusOK, templates.Overview(s.kit.Page("", "overview"), v))
+	p, err := s.page(r.Context(), "", "overview")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.Overview(p, v))
 	return nil
 }
 
@@ -66,6 +76,40 @@ func groupByCountry(records []access.RecordView) []templates.CountryRecords {
 			out = append(out, templates.CountryRecords{Code: rec.CountryCode, Name: rec.CountryName})
 		}
 		out[len(out)-1].Records = append(out[len(out)-1].Records, rec)
+	}
+	return out
+}
+
+// names labels every organisation by slug and names every country by code.
+func (s *Site) names(ctx context.Context) (orgs, countries map[string]string, err error) {
+	os, err := s.store.Orgs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := s.store.Countries(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	orgs = make(map[string]string, len(os))
+	for _, o := range os {
+		orgs[o.Slug] = o.Label()
+	}
+	countries = make(map[string]string, len(cs))
+	for _, c := range cs {
+		countries[c.Code] = c.Name
+	}
+	return orgs, countries, nil
+}
+
+// ended marks the records whose time-limited measure has passed its end,
+// unconfirmed, today.
+func (s *Site) ended(records []access.RecordView) map[int64]bool {
+	now := s.now()
+	out := map[int64]bool{}
+	for _, r := range records {
+		if r.EndedUnconfirmed(now) {
+			out[r.ID] = true
+		}
 	}
 	return out
 }

@@ -36,11 +36,18 @@ func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := templates.RecordPageView{Record: rec}
-	v.PresenceUntil, v.PresenceYears = rec.Presence(s.now().UTC().Year())
+	now := s.now()
+	v.PresenceUntil, v.PresenceYears = rec.Presence(now.UTC().Year())
+	v.Flagged, v.Ended, v.DeadlinePassed = rec.FlaggedAt(now), rec.EndedUnconfirmed(now), rec.DeadlinePassed(now)
+	v.DueForReview = rec.DueForReview(now, s.store.ReviewAfter())
 	if v.Timeline, _, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Org: slug, OldestFirst: true}); err != nil {
 		return err
 	}
 	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
-	s.kit.Render(w, r, http.StatusOK, templates.RecordPage(s.kit.Page(title, "countries"), v))
+	p, err := s.page(r.Context(), title, "countries")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.RecordPage(p, v))
 	return nil
 }

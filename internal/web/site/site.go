@@ -32,6 +32,11 @@ type Store interface {
 	Record(ctx context.Context, country, slug string) (access.RecordView, error)
 	Sources(ctx context.Context, eventIDs []int64) (map[int64][]access.Source, error)
 	TrendEvents(ctx context.Context, country string) ([]access.Event, error)
+	DataAsOf(ctx context.Context) (access.DataAsOf, error)
+	ReviewAfter() time.Duration
+	ClassMeasuresInForce(ctx context.Context, country string) ([]access.ClassMeasure, error)
+	ClassMeasureCounts(ctx context.Context) (map[string]int, error)
+	Orgs(ctx context.Context) ([]access.Org, error)
 	opendata.RefStore // the countries, organisations and regions filters name
 }
 
@@ -64,4 +69,16 @@ func New(st Store, kit *httpkit.Kit, now func() time.Time, info Info) *Site {
 		kit.Log.Error("OpenAPI document unreadable: /data lists no endpoints", "err", s.apiErr)
 	}
 	return s
+}
+
+// page is the layout's values for a public page: the kit's, with how
+// current the data is (the footer's "Data as of" line).
+func (s *Site) page(ctx context.Context, title, section string) (templates.Page, error) {
+	p := s.kit.Page(title, section)
+	asOf, err := s.store.DataAsOf(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.AsOf = asOf
+	return p, nil
 }

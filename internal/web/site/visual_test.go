@@ -47,7 +47,7 @@ func TestWorldMapComponentMarksNigerExpelled(t *testing.T) {
 	}
 	l := i18n.English()
 	countries := access.WorstByCountry(records)
-	v := buildMapView(l, "m", world, countries, map[string]access.Direction{"NER": access.Deteriorated})
+	v := buildMapView(l, "m", world, countries, map[string]access.Direction{"NER": access.Deteriorated}, nil)
 	doc := renderDoc(t, templates.WorldMap(l, v))
 
 	svg := doc.Find("figure#m svg")
