@@ -27,10 +27,13 @@ type EventView struct {
 // CountrySummary is a country with what its records add up to.
 type CountrySummary struct {
 	Country
-	Records   int   // records (organisations) in the country
-	Flagged   int   // of which flagged today (a time-limited measure past its end is not)
-	ReachLost int64 // people whose aid was lost
-	Measures  int   // class-level measures recorded
+	Records int // records (organisations) in the country
+	Flagged int // of which flagged today (a time-limited measure past its end is not)
+	// ReachLost is the largest reach lost by any one record (a figure of
+	// one basis): what lists rank by. It is never a total: reach of
+	// different bases is not added (see LostByBasis where there is one).
+	ReachLost int64
+	Measures  int // class-level measures recorded
 	// LastChange is the date of the latest event that changed a status or
 	// was a class-level measure; zero when there is none.
 	LastChange Date
@@ -52,9 +55,12 @@ type CountrySummary struct {
 // OrgSummary is an organisation with what its records add up to.
 type OrgSummary struct {
 	Org
-	Countries int   // countries where it has a record
-	Flagged   int   // of which flagged
-	ReachLost int64 // people whose aid was lost
+	Countries int // countries where it has a record
+	Flagged   int // of which flagged
+	// ReachLost is the largest reach lost by any one record (a figure of
+	// one basis): what lists rank by. It is never a total: reach of
+	// different bases is not added (see LostByBasis where there is one).
+	ReachLost int64
 	// Flags counts the flagged records by status.
 	Flags map[Status]int
 }

@@ -18,9 +18,9 @@ type CountrySort string
 
 // Country orders; each ends on the country name, then its code.
 const (
-	CountryByFlagged CountrySort = "flagged" // most flagged records, then most reach lost. The default.
+	CountryByFlagged CountrySort = "flagged" // most flagged records, then the largest reach lost by one record. The default.
 	CountryByName    CountrySort = "name"
-	CountryByReach   CountrySort = "reach"   // most reach lost
+	CountryByReach   CountrySort = "reach"   // the largest reach lost by one record (figures of different bases are never added)
 	CountryByRecords CountrySort = "records" // most records
 	CountryByRecent  CountrySort = "recent"  // most recent change
 )
@@ -48,7 +48,7 @@ type CountryFilter struct {
 const (
 	countryAggHead = `
 WITH agg AS (
-	SELECT r.country_code AS code, COUNT(*) AS records, SUM(` + flaggedToday + `) AS flagged, SUM(r.reach_lost) AS lost
+	SELECT r.country_code AS code, COUNT(*) AS records, SUM(` + flaggedToday + `) AS flagged, MAX(r.reach_lost) AS lost
 	FROM records r JOIN organisations o ON o.id = r.org_id
 	WHERE `
 	countryAggFilters = `(:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))

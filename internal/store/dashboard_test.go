@@ -99,7 +99,7 @@ func TestCountrySummaries(t *testing.T) {
 		flagged, lost := 0, int64(0)
 		flags := map[access.Status]int{}
 		for _, r := range recs {
-			lost += r.ReachLost()
+			lost = max(lost, r.ReachLost()) // the largest single figure: bases are never added
 			if r.FlaggedAt(s.Now()) {
 				flagged++
 				flags[r.Status]++
@@ -120,7 +120,7 @@ func TestCountrySummaries(t *testing.T) {
 	}
 	ner := byCode["NER"]
 	// The newest Niger entry is the class-level suspension of Nov 2025.
-	if ner.ReachLost != 3_000_000 || ner.LastChange.ISO() != "2025-11" || ner.Flags[access.StatusExpelled] != 1 || ner.Measures != 2 {
+	if ner.ReachLost != 2_000_000 || ner.LastChange.ISO() != "2025-11" || ner.Flags[access.StatusExpelled] != 1 || ner.Measures != 2 {
 		t.Errorf("Niger: %+v", ner)
 	}
 	// Mali has one record besides the class-level ban of 2022.
@@ -211,7 +211,7 @@ func TestCountrySummaryOfOneCountry(t *testing.T) {
 	s, _ := openSeeded(t)
 	ctx := context.Background()
 	ner, err := s.CountrySummary(ctx, "NER")
-	if err != nil || ner.Name != "Niger" || ner.Records != 5 || ner.ReachLost != 3_000_000 {
+	if err != nil || ner.Name != "Niger" || ner.Records != 5 || ner.ReachLost != 2_000_000 {
 		t.Errorf("NER: %+v, %v", ner, err)
 	}
 	nor, err := s.CountrySummary(ctx, "NOR")

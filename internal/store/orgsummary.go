@@ -18,9 +18,9 @@ type OrgSort string
 
 // Organisation orders; each ends on the name, then the slug.
 const (
-	OrgByFlagged   OrgSort = "flagged" // most flagged records, then most reach lost. The default.
+	OrgByFlagged   OrgSort = "flagged" // most flagged records, then the largest reach lost by one record. The default.
 	OrgByName      OrgSort = "name"
-	OrgByReach     OrgSort = "reach"     // most reach lost
+	OrgByReach     OrgSort = "reach"     // the largest reach lost by one record (figures of different bases are never added)
 	OrgByCountries OrgSort = "countries" // most countries
 )
 
@@ -42,7 +42,7 @@ type OrgFilter struct {
 
 const orgSummaryFrom = `
 WITH agg AS (
-	SELECT r.org_id, COUNT(*) AS countries, SUM(` + flaggedToday + `) AS flagged, SUM(r.reach_lost) AS lost
+	SELECT r.org_id, COUNT(*) AS countries, SUM(` + flaggedToday + `) AS flagged, MAX(r.reach_lost) AS lost
 	FROM records r JOIN countries c ON c.code = r.country_code
 	WHERE (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
 	  AND (:region = '' OR c.region = :region)
