@@ -72,8 +72,9 @@ type Headline struct {
 	CountriesAffected int // countries with at least one record flagged today
 	// PeopleLost is the sum of the stored reach lost over every record. It
 	// adds figures of different bases (annual, period, cumulative) and
-	// counts time-limited measures past their end: kept for the pages that
-	// still show it until they show LostByBasis and LargestLost instead.
+	// counts time-limited measures past their end, so no output may show
+	// it: pages, API and metrics use LostByBasis and LargestLost. It stays
+	// only as the figure tests check never appears; remove it with them.
 	PeopleLost    int64
 	RecentChanges int // status changes (see ChangesStatus) dated on or after the day given to Headline
 

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -57,28 +56,19 @@ func (e *contactError) Error() string {
 	return "a contact must be an e-mail address (corrections@example.org) or an http(s) URL (https://example.org/corrections), not \"" + e.value + "\""
 }
 
-// dataAsOf is the date of the newest event recorded (retracted or not, it
-// is the newest thing the data knows); ok is false when there is none.
-func (s *Site) dataAsOf(ctx context.Context) (d access.Date, ok bool, err error) {
-	evs, _, err := s.store.Changes(ctx, store.ChangeFilter{Limit: 1, NoTotal: true})
-	if err != nil || len(evs) == 0 {
-		return access.Date{}, false, err
-	}
-	return evs[0].Date, true, nil
-}
-
 // ShowAbout serves /about: what is recorded and how, the licences, how to
 // cite and how to send a correction.
 func (s *Site) ShowAbout(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.parseQuery(r, noParams()); err != nil {
 		return err
 	}
-	asOf, ok, err := s.dataAsOf(r.Context())
+	page, err := s.page(r.Context(), s.l.T("about.title"), "about")
 	if err != nil {
 		return err
 	}
 	v := templates.AboutView{Origin: s.kit.Origin(r), CodeLicence: CodeLicence, ContactHref: s.contactHref, Contact: s.info.Contact}
-	if ok {
+	// The citation's date is the footer's: the newest event that counts.
+	if asOf := page.AsOf.NewestEvent; !asOf.IsZero() {
 		v.DataAsOf = s.l.Date(asOf)
 	}
 	for _, st := range access.Statuses {
@@ -99,7 +89,7 @@ func (s *Site) ShowAbout(w http.ResponseWriter, r *http.Request) error {
 	for _, b := range access.ReachBases {
 		v.Bases = append(v.Bases, s.l.T("about.reach."+string(b)))
 	}
-	s.kit.Render(w, r, http.StatusOK, templates.AboutPage(s.kit.Page(s.l.T("about.title"), "about"), v))
+	s.kit.Render(w, r, http.StatusOK, templates.AboutPage(page, v))
 	return nil
 }
 
@@ -124,6 +114,10 @@ func (s *Site) ShowData(w http.ResponseWriter, r *http.Request) error {
 	if len(recs) > 0 {
 		v.BadgeCountry, v.BadgeOrg = recs[0].CountryCode, recs[0].OrgSlug
 	}
-	s.kit.Render(w, r, http.StatusOK, templates.DataPage(s.kit.Page(s.l.T("data.title"), "data"), v))
+	page, err := s.page(r.Context(), s.l.T("data.title"), "data")
+	if err != nil {
+		return err
+	}
+	s.kit.Render(w, r, http.StatusOK, templates.DataPage(page, v))
 	return nil
 }
