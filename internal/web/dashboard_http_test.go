@@ -426,7 +426,9 @@ func (brokenStore) Changes(context.Context, store.ChangeFilter) ([]access.EventV
 func (brokenStore) Records(context.Context, store.RecordFilter) ([]access.RecordView, int, error) {
 	return nil, 0, errDisk
 }
-func (brokenStore) DataAsOf(context.Context) (access.DataAsOf, error) { return access.DataAsOf{}, errDisk }
+func (brokenStore) DataAsOf(context.Context) (access.DataAsOf, error) {
+	return access.DataAsOf{}, errDisk
+}
 
 func TestDatabaseErrorsAreAGeneric500(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
