@@ -8,7 +8,11 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN go build -ldflags "-s -w -X github.com/accesswatch/accesswatch/internal/buildinfo.version=${VERSION}" \
+# The build context leaves out .git (.dockerignore), so Go cannot record the
+# commit: pass it, e.g. --build-arg REVISION=$(git rev-parse HEAD). It shows
+# in `accesswatch version` and in accesswatch_build_info{revision}.
+ARG REVISION=
+RUN go build -ldflags "-s -w -X github.com/accesswatch/accesswatch/internal/buildinfo.version=${VERSION} -X github.com/accesswatch/accesswatch/internal/buildinfo.revision=${REVISION}" \
       -o /out/accesswatch ./cmd/accesswatch \
  && /out/accesswatch version
 

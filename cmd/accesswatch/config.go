@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -34,6 +35,27 @@ type Config struct {
 	// Contact is where readers send corrections (--contact): an e-mail
 	// address or an http(s) URL, shown on /about; empty: none configured.
 	Contact string
+	// PublicURL is the base URL readers reach the site at (--public-url),
+	// without a trailing slash: exported in accesswatch_site_info so that
+	// alerts link to record pages; empty: not configured.
+	PublicURL string
+}
+
+// parsePublicURL checks a --public-url value: empty, or an absolute http(s)
+// URL with a host and neither query nor fragment. It returns it without a
+// trailing slash, ready to have a path appended.
+func parsePublicURL(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("want an absolute http(s) URL such as https://access.example.org, not %q", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // envPrefix starts the environment variable of every flag.

@@ -149,6 +149,7 @@ func newSite(st *store.Store, src metrics.Source, cfg Config, now func() time.Ti
 		PerRecord: cfg.MetricsPerRecord,
 		Token:     cfg.MetricsToken,
 		Build:     buildinfo.Read(),
+		PublicURL: cfg.PublicURL,
 		Pools:     []metrics.Pool{{Name: "writer", DB: writer}, {Name: "reader", DB: reader}},
 		Logger:    log,
 	})
@@ -177,6 +178,7 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	fs.DurationVar(&cfg.ReviewAfter, "review-after", access.DefaultReviewAfter,
 		"mark a record due for review when neither an editor's review nor a dated event has confirmed it for this long (Go duration, e.g. 8760h for 365 days)")
 	fs.StringVar(&cfg.Contact, "contact", "", "where readers send corrections, shown on /about: an e-mail address or an http(s) URL; empty: /about says none is configured")
+	fs.StringVar(&cfg.PublicURL, "public-url", "", "base URL readers reach the site at, e.g. https://access.example.org: alerts link to record pages under it; empty: alerts say how to set it")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")
 	err := parseFlags(fs, args, env.getenv)
 	if err != nil {
@@ -197,6 +199,9 @@ func serveConfig(args []string, env *environment) (Config, error) {
 	}
 	if _, err := web.ParseContact(cfg.Contact); err != nil {
 		return cfg, usageError("--contact: %v", err)
+	}
+	if cfg.PublicURL, err = parsePublicURL(cfg.PublicURL); err != nil {
+		return cfg, usageError("--public-url: %v", err)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, usageError("--log-format must be text or json, not %q", cfg.LogFormat)

@@ -9,6 +9,12 @@ import (
 // version is set at link time: -ldflags "-X github.com/accesswatch/accesswatch/internal/buildinfo.version=v1.2.3".
 var version = "dev"
 
+// revision is set at link time where the build has no VCS information of
+// its own (a container build, whose context leaves out .git):
+// -ldflags "-X github.com/accesswatch/accesswatch/internal/buildinfo.revision=$(git rev-parse HEAD)".
+// It wins over the revision Go records from the VCS.
+var revision = ""
+
 // Info describes the running binary.
 type Info struct {
 	Version   string // release version, "dev" for a development build
@@ -28,6 +34,9 @@ func Read() Info {
 		if info.Version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			info.Version = bi.Main.Version
 		}
+	}
+	if revision != "" {
+		info.Revision = revision
 	}
 	return info
 }

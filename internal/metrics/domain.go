@@ -19,6 +19,7 @@ const (
 	labelName    = "name"
 	labelType    = "type"
 	labelBasis   = "basis"
+	labelRegion  = "region"
 )
 
 // The domain metrics. Their names are part of the public contract (DESIGN.md).
@@ -65,6 +66,18 @@ var (
 	descPastEnd = prometheus.NewDesc("accesswatch_measures_past_end",
 		"Measures of a country past their stated end or deadline and not yet confirmed: records whose time-limited measure ended or whose deadline passed, and class-level measures whose deadline passed.",
 		[]string{labelCountry}, nil)
+	descReach = prometheus.NewDesc("accesswatch_presence_reach",
+		"Latest reported number of people the organisation reached in the country, labelled with the figure's basis (annual, period, cumulative) so that a reader (an alert's annotation) can say what it counts; absent when no figure is known.",
+		[]string{labelCountry, labelOrg, labelBasis}, nil)
+	descClassLatest = prometheus.NewDesc("accesswatch_class_measure_latest_timestamp_seconds",
+		"Unix time of the start (UTC) of the day, month or year of the most recent class-level measure in force in a country that imposes the status: with accesswatch_class_measures, it tells a new measure from an old one.",
+		[]string{labelCountry, labelStatus}, nil)
+	descAwaiting = prometheus.NewDesc("accesswatch_events_awaiting_verification",
+		"Events of a country awaiting an editor's verification; absent while the store does not count them.",
+		[]string{labelCountry}, nil)
+	descCountryInfo = prometheus.NewDesc("accesswatch_country_info",
+		"Name and region of a country, always 1: join on country to put names on results (alert annotations do).",
+		[]string{labelCountry, labelName, labelRegion}, nil)
 	descOrgInfo = prometheus.NewDesc("accesswatch_organisation_info",
 		"Display name and type (OCHA code) of an organisation, always 1: join on org to label results.",
 		[]string{labelOrg, labelName, labelType}, nil)
@@ -73,10 +86,10 @@ var (
 // perRecordDescs are the series with one or more per record; aggregateDescs
 // are per country and stay when per-record series are switched off.
 var (
-	perRecordDescs = []*prometheus.Desc{descPresenceStatus, descFlagged, descReached, descLost, descStatusChanged, descReviewed,
+	perRecordDescs = []*prometheus.Desc{descPresenceStatus, descFlagged, descReached, descReach, descLost, descStatusChanged, descReviewed,
 		descConfirmed, descOrgInfo}
 	aggregateDescs = []*prometheus.Desc{descOrganisations, descCountryLost, descStatusChanges, descStatusCorrections,
-		descClassMeasures, descDueForReview, descPastEnd}
+		descClassMeasures, descClassLatest, descDueForReview, descPastEnd, descAwaiting, descCountryInfo}
 )
 
 // dataCollector emits the domain metrics of one reading of the data as
@@ -142,6 +155,7 @@ func collectRecords(data *store.MetricsData, ch chan<- prometheus.Metric) {
 		gauge(ch, descFlagged, flagged, r.Country, r.Org)
 		if r.ReachKnown { // unknown reach has no series: it is not 0
 			gauge(ch, descReached, float64(r.Reach), r.Country, r.Org)
+			gauge(ch, descReach, float64(r.Reach), r.Country, r.Org, string(r.ReachBasis))
 			gauge(ch, descLost, float64(lostNow(r)), r.Country, r.Org)
 		}
 		if t := r.StatusSince.Start(); !t.IsZero() {
@@ -161,16 +175,19 @@ func collectRecords(data *store.MetricsData, ch chan<- prometheus.Metric) {
 }
 
 // collectAggregates emits the per-country series. Every status of a country
-// that has records or status events gets a series, zero included, so that a
-// first organisation in a status, or a first change to it, shows as a change
-// from 0 rather than a series appearing from nothing (which increase() and
-// rate() cannot see).
+// that has records or status events gets an accesswatch_organisations
+// series, zero included, so that a first organisation in a status shows as
+// a change from 0. The status-change counters go further: every country of
+// the country list has one for every status, so that a country's very
+// first change (Mali's first expulsion) is an increase from 0 rather than a
+// series appearing from nothing (which increase() and rate() cannot see).
 func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
 	type countryTotals struct {
 		byStatus    map[access.Status]int
 		changes     map[access.Status]int64
 		corrections map[access.Status]int64
 		measures    map[access.Status]int
+		latest      map[access.Status]access.Date
 		lost        map[access.ReachBasis]int64 // by basis, for every basis the country has a figure of
 		due, past   int
 	}
@@ -180,7 +197,7 @@ func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
 		c, ok := countries[code]
 		if !ok {
 			c = &countryTotals{byStatus: map[access.Status]int{}, changes: map[access.Status]int64{}, corrections: map[access.Status]int64{},
-				measures: map[access.Status]int{}, lost: map[access.ReachBasis]int64{}}
+				measures: map[access.Status]int{}, latest: map[access.Status]access.Date{}, lost: map[access.ReachBasis]int64{}}
 			countries[code] = c
 			order = append(order, code)
 		}
@@ -209,6 +226,24 @@ func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
 		c := country(m.Country)
 		c.measures[m.Status] += m.Measures
 		c.past += m.DeadlinePassed
+		if m.Latest.Compare(c.latest[m.Status]) > 0 {
+			c.latest[m.Status] = m.Latest
+		}
+	}
+	awaiting := map[string]int{}
+	for _, a := range data.AwaitingVerification {
+		country(a.Country)
+		awaiting[a.Country] += a.Count
+	}
+	for _, k := range data.Countries {
+		if _, ok := countries[k.Code]; !ok {
+			// A country without records: its counters only (all zero).
+			for _, s := range access.Statuses {
+				constMetric(ch, descStatusChanges, prometheus.CounterValue, 0, k.Code, string(s))
+				constMetric(ch, descStatusCorrections, prometheus.CounterValue, 0, k.Code, string(s))
+			}
+		}
+		gauge(ch, descCountryInfo, 1, k.Code, strings.ToValidUTF8(k.Name, "\uFFFD"), strings.ToValidUTF8(k.Region, "\uFFFD"))
 	}
 	for _, code := range order {
 		c := countries[code]
@@ -226,9 +261,15 @@ func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
 			if n, ok := c.measures[s]; ok {
 				gauge(ch, descClassMeasures, float64(n), code, string(s))
 			}
+			if t := c.latest[s].Start(); !t.IsZero() {
+				gauge(ch, descClassLatest, float64(t.Unix()), code, string(s))
+			}
 		}
 		gauge(ch, descDueForReview, float64(c.due), code)
 		gauge(ch, descPastEnd, float64(c.past), code)
+		if data.AwaitingVerification != nil {
+			gauge(ch, descAwaiting, float64(awaiting[code]), code)
+		}
 	}
 }
 

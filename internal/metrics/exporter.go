@@ -45,6 +45,10 @@ type Options struct {
 	Token string
 	// Build is reported as accesswatch_build_info.
 	Build buildinfo.Info
+	// PublicURL is the site's public base URL (--public-url), reported as
+	// accesswatch_site_info{public_url} so that alert annotations can link
+	// to record pages; empty when not configured.
+	PublicURL string
 	// Pools are reported with collectors.NewDBStatsCollector.
 	Pools  []Pool
 	Logger *slog.Logger
@@ -73,7 +77,20 @@ const (
 
 	durationName = "accesswatch_collector_duration_seconds"
 	durationHelp = "Time this scrape spent producing the domain metrics, including a database read when the data changed since the last scrape."
+
+	readyName = "accesswatch_database_ready"
+	readyHelp = "1 if the database answered the readiness query of /readyz during this scrape (within its timeout), 0 if not."
 )
+
+// readyTimeout bounds the readiness query made for a scrape, as /readyz does.
+const readyTimeout = 2 * time.Second
+
+// pinger is implemented by a Source that can say whether its database
+// answers (the store: the query /readyz makes). Such a source's scrapes
+// carry accesswatch_database_ready.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
 
 // New builds an Exporter over src.
 func New(src Source, opt Options) (*Exporter, error) {
@@ -95,6 +112,12 @@ func New(src Source, opt Options) (*Exporter, error) {
 		},
 	})
 	build.Set(1)
+	site := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "accesswatch_site_info",
+		Help:        "The public base URL the site is reached at (--public-url; empty when not set), for absolute links in alerts; always 1.",
+		ConstLabels: prometheus.Labels{"public_url": opt.PublicURL},
+	})
+	site.Set(1)
 	e := &Exporter{
 		reg:         prometheus.NewRegistry(),
 		snaps:       newSnapshots(src, opt.PerRecord, rebuilds),
@@ -114,7 +137,7 @@ func New(src Source, opt Options) (*Exporter, error) {
 		DisableCompression: true,
 	}
 	cs := []prometheus.Collector{
-		build, rebuilds, e.http.requests, e.http.duration,
+		build, site, rebuilds, e.http.requests, e.http.duration,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	}
@@ -153,7 +176,12 @@ func (e *Exporter) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		e.log.WarnContext(r.Context(), "metrics: domain metrics left out of this scrape", "err", err)
 	}
-	h := promhttp.HandlerFor(e.gatherer(snap, err == nil, time.Since(start)), e.handlerOpts)
+	took := time.Since(start)
+	var status []*dto.MetricFamily
+	if p, ok := e.snaps.src.(pinger); ok {
+		status = append(status, gaugeFamily(readyName, readyHelp, e.ready(r.Context(), p)))
+	}
+	h := promhttp.HandlerFor(e.gatherer(snap, err == nil, took, status...), e.handlerOpts)
 	header := w.Header()
 	header.Set("Cache-Control", "no-store")
 	header.Add("Vary", "Accept-Encoding")
@@ -170,6 +198,17 @@ func (e *Exporter) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// ready is 1 if the database answers the readiness query, 0 if not.
+func (e *Exporter) ready(ctx context.Context, p pinger) float64 {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	if err := p.Ping(ctx); err != nil {
+		e.log.WarnContext(ctx, "metrics: database not ready", "err", err)
+		return 0
+	}
+	return 1
+}
+
 // domain returns the current snapshot, reading the database first if the
 // data changed, within the read timeout.
 func (e *Exporter) domain(r *http.Request) (*snapshot, error) {
@@ -184,7 +223,8 @@ func (e *Exporter) domain(r *http.Request) (*snapshot, error) {
 }
 
 // gatherer is one scrape's metrics: the registry's, gathered now, this
-// scrape's status, and the snapshot's domain families (none if snap is nil).
+// scrape's status (with extra status families), and the snapshot's domain
+// families (none if snap is nil).
 //
 // The domain families are not re-emitted by a Collector on every scrape,
 // nor merged through prometheus.Gatherers: both redo per scrape, for 65,000
@@ -198,7 +238,7 @@ func (e *Exporter) domain(r *http.Request) (*snapshot, error) {
 // The names of the three parts are disjoint (TestScrapeFamiliesAreUnique,
 // which also has prometheus.Gatherers check a whole scrape), so a merge by
 // name is all that is left to do.
-func (e *Exporter) gatherer(snap *snapshot, ok bool, took time.Duration) prometheus.Gatherer {
+func (e *Exporter) gatherer(snap *snapshot, ok bool, took time.Duration, extra ...*dto.MetricFamily) prometheus.Gatherer {
 	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
 		ops, err := e.reg.Gather()
 		success := 0.0
@@ -209,6 +249,7 @@ func (e *Exporter) gatherer(snap *snapshot, ok bool, took time.Duration) prometh
 			gaugeFamily(successName, successHelp, success),
 			gaugeFamily(durationName, durationHelp, took.Seconds()),
 		}
+		status = append(status, extra...)
 		var domain []*dto.MetricFamily
 		if snap != nil {
 			domain = snap.families

@@ -45,6 +45,22 @@ type ClassMeasureCount struct {
 	Status         access.Status
 	Measures       int
 	DeadlinePassed int
+	// Latest is the date of the most recent of these measures (the event
+	// that imposed or last changed it), for "recent measure" alerts.
+	Latest access.Date
+}
+
+// MetricsCountry is a country's display facts for accesswatch_country_info.
+type MetricsCountry struct {
+	Code   string // ISO3
+	Name   string
+	Region string
+}
+
+// CountryCount is a count per country.
+type CountryCount struct {
+	Country string
+	Count   int
 }
 
 // MetricsOrg is an organisation's display facts for accesswatch_organisation_info.
@@ -73,6 +89,16 @@ type MetricsData struct {
 	// ClassMeasures counts the class-level measures in force, ordered by
 	// country, status.
 	ClassMeasures []ClassMeasureCount
+	// Countries is every country of the country list, ordered by code:
+	// the status-change counters have a zero series for each, so that a
+	// country's first change is an increase Prometheus can see.
+	Countries []MetricsCountry
+	// AwaitingVerification counts, per country, the events awaiting an
+	// editor's verification. It stays nil until the store can count them
+	// (the verification work of issue 17 fills it); nil means "not
+	// counted", and the exporter then leaves its gauge out rather than
+	// report a false 0.
+	AwaitingVerification []CountryCount
 	// Now is the store's clock reading the time-dependent values were
 	// worked out at.
 	Now time.Time
@@ -85,6 +111,8 @@ JOIN organisations o ON o.id = r.org_id
 ORDER BY r.country_code, o.slug`
 
 const metricsOrgsQuery = `SELECT slug, name, type FROM organisations ORDER BY slug`
+
+const metricsCountriesQuery = `SELECT code, name, region FROM countries ORDER BY code`
 
 // metricsStatusEventsQuery counts every record event ever recorded that set
 // a status (presence_recorded aside: it records a presence, not a change),
@@ -154,6 +182,16 @@ func (s *Store) MetricsData(ctx context.Context) (MetricsData, error) {
 		return nil
 	}); err != nil {
 		return MetricsData{}, fmt.Errorf("metrics data: organisations: %w", err)
+	}
+	if err := queryEach(ctx, tx, metricsCountriesQuery, func(rows *sql.Rows) error {
+		var c MetricsCountry
+		if err := rows.Scan(&c.Code, &c.Name, &c.Region); err != nil {
+			return err
+		}
+		out.Countries = append(out.Countries, c)
+		return nil
+	}); err != nil {
+		return MetricsData{}, fmt.Errorf("metrics data: countries: %w", err)
 	}
 	if err := queryEach(ctx, tx, metricsStatusEventsQuery, func(rows *sql.Rows) error {
 		var c StatusEventCount
@@ -228,6 +266,9 @@ func countClassMeasures(ms []access.ClassMeasure) []ClassMeasureCount {
 		out[i].Measures++
 		if m.DeadlinePassed {
 			out[i].DeadlinePassed++
+		}
+		if m.Event.Date.Compare(out[i].Latest) > 0 {
+			out[i].Latest = m.Event.Date
 		}
 	}
 	slices.SortFunc(out, func(a, b ClassMeasureCount) int {
