@@ -1,5 +1,5 @@
 // Package e2e helps tests that drive real external programs: a headless
-// Chromium, a Prometheus server and LibreOffice (soffice). Such a test
+// Chromium, a Prometheus server, Alertmanager and LibreOffice (soffice). Such a test
 // skips with a clear message when the program is not installed, unless ACCESSWATCH_REQUIRE_E2E=1 (set by
 // .ci/run), in which case it fails: in CI a missing browser is an error,
 // not a reason to pass.
@@ -59,6 +59,13 @@ func Chromium(t testing.TB) string {
 func Prometheus(t testing.TB) (prometheus, promtool string) {
 	t.Helper()
 	return need(t, "Prometheus", "prometheus"), need(t, "promtool", "promtool")
+}
+
+// Alertmanager returns the paths of Alertmanager (Debian names it
+// prometheus-alertmanager) and amtool, or skips the test.
+func Alertmanager(t testing.TB) (alertmanager, amtool string) {
+	t.Helper()
+	return need(t, "Alertmanager", "alertmanager", "prometheus-alertmanager"), need(t, "amtool", "amtool")
 }
 
 // Soffice returns the path of LibreOffice's soffice, or skips the test.
