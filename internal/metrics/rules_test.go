@@ -122,6 +122,14 @@ func TestRuleStatusesExist(t *testing.T) {
 
 // dashboard is the part of a Grafana dashboard the tests look at.
 type dashboard struct {
+	Inputs []struct {
+		Type     string `json:"type"`
+		PluginID string `json:"pluginId"`
+	} `json:"__inputs"`
+	Requires []struct {
+		Type string `json:"type"`
+		ID   string `json:"id"`
+	} `json:"__requires"`
 	ID     *int   `json:"id"`
 	UID    string `json:"uid"`
 	Title  string `json:"title"`
@@ -135,6 +143,14 @@ type dashboard struct {
 		Targets []struct {
 			Expr string `json:"expr"`
 		} `json:"targets"`
+		FieldConfig struct {
+			Overrides []struct {
+				Properties []struct {
+					ID    string          `json:"id"`
+					Value json.RawMessage `json:"value"`
+				} `json:"properties"`
+			} `json:"overrides"`
+		} `json:"fieldConfig"`
 	} `json:"panels"`
 }
 
@@ -188,9 +204,65 @@ func TestDashboardShape(t *testing.T) {
 	for title, typ := range map[string]string{
 		"Beneficiaries lost by country": "bargauge", "Organisations by status": "bargauge",
 		"Flagged records": "table", "Status changes": "timeseries",
+		"Class-level measures in force": "bargauge", "Work queues": "bargauge", "Service level (objective 99.5%)": "timeseries",
 	} {
 		if titles[title] != typ {
 			t.Errorf("panel %q: type %q, want %q", title, titles[title], typ)
+		}
+	}
+}
+
+// The dashboard imports as well as it provisions (__inputs, __requires
+// naming every panel type), counts organisations where it says so, reads
+// the heavy table from recording rules and links its rows to the records,
+// and shows status changes exactly (no extrapolating increase()).
+func TestDashboardContent(t *testing.T) {
+	d := readDashboard(t)
+	if len(d.Inputs) != 1 || d.Inputs[0].Type != "datasource" || d.Inputs[0].PluginID != "prometheus" {
+		t.Errorf("__inputs %+v, want one Prometheus data source", d.Inputs)
+	}
+	required := map[string]bool{}
+	for _, r := range d.Requires {
+		required[r.Type+"/"+r.ID] = true
+	}
+	if !required["grafana/grafana"] || !required["datasource/prometheus"] {
+		t.Errorf("__requires %+v lacks Grafana or Prometheus", d.Requires)
+	}
+	for _, p := range d.Panels {
+		if !required["panel/"+p.Type] {
+			t.Errorf("panel %q: type %s not in __requires", p.Title, p.Type)
+		}
+		exprs := ""
+		for _, q := range p.Targets {
+			exprs += q.Expr + "\n"
+		}
+		switch p.Title {
+		case "Organisations recorded":
+			if !strings.Contains(exprs, "count(count by (org) (") {
+				t.Errorf("Organisations recorded does not count organisations: %s", exprs)
+			}
+		case "Status changes":
+			if strings.Contains(exprs, "increase(") || !strings.Contains(exprs, "offset $__interval") {
+				t.Errorf("Status changes is not the counter's exact difference over the interval: %s", exprs)
+			}
+		case "Flagged records":
+			if p.Type != "table" {
+				continue
+			}
+			if strings.Count(exprs, "accesswatch:flagged_record_") != 3 || strings.Contains(exprs, "accesswatch_presence_status{") {
+				t.Errorf("the table does not read the recording rules: %s", exprs)
+			}
+			link := false
+			for _, o := range p.FieldConfig.Overrides {
+				for _, prop := range o.Properties {
+					if prop.ID == "links" && strings.Contains(string(prop.Value), `${public_url}/countries/${__data.fields.country}/orgs/${__data.fields.org}`) {
+						link = true
+					}
+				}
+			}
+			if !link {
+				t.Error("the table's rows do not link to the record pages")
+			}
 		}
 	}
 }
