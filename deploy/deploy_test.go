@@ -46,6 +46,7 @@ type amConfig struct {
 		Routes   []struct {
 			Matchers []string `yaml:"matchers"`
 			Receiver string   `yaml:"receiver"`
+			GroupBy  []string `yaml:"group_by"`
 		} `yaml:"routes"`
 	} `yaml:"route"`
 	Inhibit []struct {
@@ -125,6 +126,11 @@ func TestAlertmanagerNewsNeverResolves(t *testing.T) {
 			if !strings.HasPrefix(w.URL, placeholderReceiver) {
 				t.Errorf("receiver %s: %s is not the placeholder", r.Name, w.URL)
 			}
+		}
+	}
+	for _, r := range c.Route.Routes {
+		if r.Receiver == "digest-news" && !slices.Equal(r.GroupBy, []string{"alertname", "job"}) {
+			t.Errorf("history notices grouped by %v: all countries' must make one notice", r.GroupBy)
 		}
 	}
 	if !slices.Equal(c.Route.GroupBy, []string{"country"}) {
