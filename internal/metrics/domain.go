@@ -177,7 +177,7 @@ func collectRecords(data *store.MetricsData, ch chan<- prometheus.Metric) {
 // collectAggregates emits the per-country series. Every status of a country
 // that has records or status events gets an accesswatch_organisations
 // series, zero included, so that a first organisation in a status shows as
-// a change from 0. The status-change counters go further: every country of
+// a change from 0. The status-change counter goes further: every country of
 // the country list has one for every status, so that a country's very
 // first change (Mali's first expulsion) is an increase from 0 rather than a
 // series appearing from nothing (which increase() and rate() cannot see).
@@ -237,10 +237,11 @@ func collectAggregates(data *store.MetricsData, ch chan<- prometheus.Metric) {
 	}
 	for _, k := range data.Countries {
 		if _, ok := countries[k.Code]; !ok {
-			// A country without records: its counters only (all zero).
+			// A country without records or events: its status-change
+			// counters only, all zero. (Corrections need no such series:
+			// a correction follows a change, whose country then has data.)
 			for _, s := range access.Statuses {
 				constMetric(ch, descStatusChanges, prometheus.CounterValue, 0, k.Code, string(s))
-				constMetric(ch, descStatusCorrections, prometheus.CounterValue, 0, k.Code, string(s))
 			}
 		}
 		gauge(ch, descCountryInfo, 1, k.Code, strings.ToValidUTF8(k.Name, "\uFFFD"), strings.ToValidUTF8(k.Region, "\uFFFD"))

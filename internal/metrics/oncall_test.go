@@ -23,6 +23,7 @@ func TestSeriesForAlertAnnotations(t *testing.T) {
 		Countries: []store.MetricsCountry{
 			{Code: "MLI", Name: "Mali", Region: "Africa"},
 			{Code: "NER", Name: "Niger", Region: "Africa"},
+			{Code: "TCD", Name: "Chad", Region: "Africa"},
 		},
 		ClassMeasures: []store.ClassMeasureCount{
 			{Country: "MLI", Status: access.StatusBanned, Measures: 2, Latest: access.MustParseDate("2026-11-20")},
@@ -32,11 +33,15 @@ func TestSeriesForAlertAnnotations(t *testing.T) {
 	compare(t, g, `
 accesswatch_country_info{country="MLI",name="Mali",region="Africa"} 1
 accesswatch_country_info{country="NER",name="Niger",region="Africa"} 1
+accesswatch_country_info{country="TCD",name="Chad",region="Africa"} 1
 accesswatch_presence_reach{basis="cumulative",country="NER",org="icrc"} 2e+06
 accesswatch_class_measure_latest_timestamp_seconds{country="MLI",status="banned"} `+strconv.FormatInt(unix("2026-11-20"), 10))
-	// Mali has no record, yet every status has a counter at 0.
-	compare(t, only(g, "country", "MLI"), perStatus("accesswatch_status_changes_total", "MLI", nil))
-	compare(t, only(g, "country", "MLI"), perStatus("accesswatch_status_change_corrections_total", "MLI", nil))
+	// Chad has no record and no event, yet every status has a counter at
+	// 0, so that its first change is an increase; nothing else of Chad.
+	compare(t, only(g, "country", "TCD"), perStatus("accesswatch_status_changes_total", "TCD", nil))
+	if n := gatherAndCount(t, only(g, "country", "TCD"), "accesswatch_status_change_corrections_total", "accesswatch_organisations"); n != 0 {
+		t.Errorf("%d correction or organisation series for a country without records", n)
+	}
 	// Not counted by the store: no gauge at all, rather than a false 0.
 	if n := gatherAndCount(t, g, "accesswatch_events_awaiting_verification"); n != 0 {
 		t.Errorf("%d awaiting-verification series without a count", n)
