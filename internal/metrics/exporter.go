@@ -1,7 +1,8 @@
 // Package metrics exports accesswatch to Prometheus with the client
 // library: the domain metrics (presence status as a state set,
 // organisations per status, beneficiaries reached and lost, status-change
-// timestamps and counts, organisation info), build info, HTTP request
+// timestamps and counts, work queues, organisation and country info), build
+// and site info, the database's readiness, HTTP request
 // metrics, and the library's Go, process and database-pool collectors, all
 // on the Exporter's own registry — never the global one — served by
 // promhttp (text, OpenMetrics or protobuf; gzip when asked).
