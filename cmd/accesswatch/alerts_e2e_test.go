@@ -254,7 +254,8 @@ func expulsionForm(country, org, date, people, basis string) url.Values {
 //     country, with the people figure and its basis, an absolute link to
 //     the record and the runbook.
 //   - An expulsion of 2009 recorded today pages no one: it gives one
-//     low-severity notice for its country.
+//     low-severity notice for its country (Togo, which had no record: its
+//     first change is seen).
 //   - Twenty records due for review in two countries give one ticket per
 //     country, not twenty.
 func TestAlertsEndToEnd(t *testing.T) {
@@ -380,20 +381,22 @@ scrape_configs:
 	}
 
 	// An expulsion of 2009, entered today: one low-severity notice for
-	// DR Congo, and no page.
-	if resp := editor.post("/admin/records/new", expulsionForm("COD", "msf", "2009-05-01", "", "")); resp.StatusCode != http.StatusSeeOther {
+	// Togo, and no page. Togo had no record and no event: the notice also
+	// shows that increase() sees a country's first status change (its
+	// counter had a zero series).
+	if resp := editor.post("/admin/records/new", expulsionForm("TGO", "msf", "2009-05-01", "", "")); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("record the 2009 expulsion: %s", resp.Status)
 	}
-	prom.waitFor(t, 2*time.Minute, "the history notice for DR Congo", func() (bool, string) {
-		return len(hook.find("digest-news", "alertname", "AccesswatchHistoryRecorded", "country", "COD")) > 0, hook.dump()
+	prom.waitFor(t, 2*time.Minute, "the history notice for Togo", func() (bool, string) {
+		return len(hook.find("digest-news", "alertname", "AccesswatchHistoryRecorded", "country", "TGO")) > 0, hook.dump()
 	})
 	time.Sleep(3 * time.Second) // a page, if the rules made one, would have come with the notice
-	if ns := hook.find("pager-news", "country", "COD"); len(ns) > 0 {
+	if ns := hook.find("pager-news", "country", "TGO"); len(ns) > 0 {
 		t.Errorf("the 2009 expulsion paged:\n%s", hook.dump())
 	}
-	notice := hook.find("digest-news", "country", "COD")
-	if len(notice) != 1 || notice[0].Alerts[0].Labels["severity"] != "info" || notice[0].Alerts[0].Annotations["country_name"] != "DR Congo" {
-		t.Errorf("history notices for DR Congo:\n%s", hook.dump())
+	notice := hook.find("digest-news", "country", "TGO")
+	if len(notice) != 1 || notice[0].Alerts[0].Labels["severity"] != "info" || notice[0].Alerts[0].Annotations["country_name"] != "Togo" {
+		t.Errorf("history notices for Togo:\n%s", hook.dump())
 	}
 
 	// Twenty records due for review: one ticket per country.
