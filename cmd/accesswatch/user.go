@@ -77,7 +77,7 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 
 	st, err := store.Open(ctx, *db, store.Options{})
 	if err != nil {
-		return fmt.Errorf("open %s: %w", *db, err)
+		return fmt.Errorf("open %s: %w", store.Redact(*db), err)
 	}
 	defer st.Close()
 	actor := "cli"

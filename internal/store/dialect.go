@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -75,4 +76,17 @@ func sqlitePath(db string) string {
 		return p
 	}
 	return db
+}
+
+// Redact returns a --db value fit for logs and messages: a PostgreSQL
+// URL without its password; a path as it is.
+func Redact(db string) string {
+	if !IsPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
 }

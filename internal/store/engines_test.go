@@ -2,10 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/accesswatch/accesswatch/internal/pgtest"
 )
@@ -112,4 +116,18 @@ func TestMigrationTwins(t *testing.T) {
 			t.Errorf("migration %d: %q on SQLite, %q on PostgreSQL", lite[i].Version, lite[i].Name, pg[i].Name)
 		}
 	}
+}
+
+// openRaw opens a pool of its own on the store's database, as another
+// process would: a plain SQLite writer, or a PostgreSQL connection through
+// the same translating driver.
+func openRaw(s *Store) (*sql.DB, error) {
+	if s.engine == Postgres {
+		cfg, err := pgx.ParseConfig(s.dsn)
+		if err != nil {
+			return nil, err
+		}
+		return sql.OpenDB(&pgConnector{inner: stdlib.GetConnector(*cfg)}), nil
+	}
+	return sql.Open("sqlite3", writerDSN(s.path))
 }

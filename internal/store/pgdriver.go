@@ -24,6 +24,8 @@ import (
 //   - json_each(x) becomes aw_json_each(x), a function of the PostgreSQL
 //     schema (migrations_pg/0001) with SQLite's `value` column, that reads
 //     '' as an empty list;
+//   - `LIMIT ?` becomes `LIMIT CASE WHEN $n >= 0 THEN $n END`: a negative
+//     limit means none on SQLite, and NULL means none on PostgreSQL;
 //   - Go bool arguments are sent as 0/1 (both schemas keep flags in integer
 //     columns), and boolean results come back as 0/1 as SQLite's do.
 //
@@ -92,7 +94,9 @@ func (p *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt,
 
 func (p *pgConn) Close() error { return p.inner.Close() }
 
-func (p *pgConn) Begin() (driver.Tx, error) { return p.BeginTx(context.Background(), driver.TxOptions{}) }
+func (p *pgConn) Begin() (driver.Tx, error) {
+	return p.BeginTx(context.Background(), driver.TxOptions{})
+}
 
 func (p *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if p.c.readOnly {
@@ -228,6 +232,7 @@ func translate(query string) (*translated, error) {
 	t := &translated{names: map[string]int{}}
 	var b strings.Builder
 	b.Grow(len(query) + 16)
+	limitPending := false // just after LIMIT: its parameter may be negative
 	q := query
 	for i := 0; i < len(q); {
 		c := q[i]
@@ -284,11 +289,11 @@ func translate(query string) (*translated, error) {
 				num = t.n
 				t.names[name] = num
 			}
-			b.WriteString("$" + strconv.Itoa(num))
+			emitParam(&b, num, &limitPending)
 			i = j
 		case c == '?':
 			t.n++
-			b.WriteString("$" + strconv.Itoa(t.n))
+			emitParam(&b, t.n, &limitPending)
 			i++
 		case isWordStart(c):
 			j := i
@@ -296,6 +301,7 @@ func translate(query string) (*translated, error) {
 				j++
 			}
 			word := q[i:j]
+			limitPending = strings.EqualFold(word, "LIMIT")
 			switch {
 			case strings.EqualFold(word, "LIKE"):
 				b.WriteString("ILIKE")
@@ -306,6 +312,9 @@ func translate(query string) (*translated, error) {
 			}
 			i = j
 		default:
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				limitPending = false
+			}
 			b.WriteByte(c)
 			i++
 		}
@@ -313,6 +322,16 @@ func translate(query string) (*translated, error) {
 	t.sql = b.String()
 	translations.Store(query, t)
 	return t, nil
+}
+
+// emitParam writes parameter num, wrapped when it is a LIMIT's.
+func emitParam(b *strings.Builder, num int, limitPending *bool) {
+	p := "$" + strconv.Itoa(num)
+	if *limitPending {
+		p = "CASE WHEN " + p + " >= 0 THEN " + p + " END"
+		*limitPending = false
+	}
+	b.WriteString(p)
 }
 
 // skipQuoted returns the index just past the quoted text starting at i

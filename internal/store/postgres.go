@@ -32,7 +32,7 @@ func openPostgres(ctx context.Context, url string, opt Options) (*Store, error) 
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 5 * time.Second
 	}
-	s := &Store{engine: Postgres, now: opt.Now, reviewAfter: opt.ReviewAfter}
+	s := &Store{engine: Postgres, dsn: url, now: opt.Now, reviewAfter: opt.ReviewAfter}
 	s.writer = sql.OpenDB(&pgConnector{inner: stdlib.GetConnector(*cfg), serialise: true})
 	s.writer.SetMaxOpenConns(pgWriterConns)
 	s.writer.SetMaxIdleConns(pgWriterConns)

@@ -63,6 +63,7 @@ type Options struct {
 // Store is the accesswatch database.
 type Store struct {
 	engine Engine
+	dsn    string // the --db value Open was given
 	path   string
 	writer *sql.DB
 	reader *sql.DB
@@ -106,7 +107,7 @@ func Open(ctx context.Context, db string, opt Options) (*Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	s := &Store{engine: SQLite, path: path, now: opt.Now, reviewAfter: opt.ReviewAfter}
+	s := &Store{engine: SQLite, dsn: db, path: path, now: opt.Now, reviewAfter: opt.ReviewAfter}
 	var err error
 	if s.writer, err = sql.Open("sqlite3", writerDSN(path)); err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)

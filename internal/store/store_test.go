@@ -73,19 +73,20 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
-	s, _ := openTest(t)
-	if _, err := s.writer.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')`); err != nil {
-		t.Fatal(err)
-	}
-	path := s.Path()
-	s.Close()
-	_, err := Open(context.Background(), path, Options{})
-	if !errors.Is(err, ErrSchemaTooNew) {
-		t.Fatalf("got %v, want ErrSchemaTooNew", err)
-	}
-	if !strings.Contains(err.Error(), "999") {
-		t.Errorf("message does not name the version: %v", err)
-	}
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		s, _ := openTestOn(t, eng)
+		if _, err := s.writer.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')`); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		_, err := Open(context.Background(), s.dsn, Options{})
+		if !errors.Is(err, ErrSchemaTooNew) {
+			t.Fatalf("got %v, want ErrSchemaTooNew", err)
+		}
+		if !strings.Contains(err.Error(), "999") {
+			t.Errorf("message does not name the version: %v", err)
+		}
+	})
 }
 
 func TestOpenRefusesCorruptFile(t *testing.T) {

@@ -9,6 +9,13 @@
 CREATE FUNCTION aw_json_each(list text) RETURNS TABLE (value text)
 LANGUAGE sql IMMUTABLE AS $$ SELECT json_array_elements_text(NULLIF(list, '')::json) $$;
 
+-- SQLite's SUM over a comparison (SUM(x = y) counts the rows where it
+-- holds): PostgreSQL has no sum(boolean). NULLs are skipped and no row
+-- gives NULL, as SQLite's SUM does.
+CREATE FUNCTION aw_sum_bool(acc bigint, b boolean) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+$$ SELECT CASE WHEN b IS NULL THEN acc ELSE COALESCE(acc, 0) + CASE WHEN b THEN 1 ELSE 0 END END $$;
+CREATE AGGREGATE sum(boolean) (SFUNC = aw_sum_bool, STYPE = bigint);
+
 CREATE FUNCTION aw_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '%', TG_ARGV[0];
