@@ -21,6 +21,10 @@ const pgWriterConns = 4
 // notifies on.
 const notifyChannel = "accesswatch_data_version"
 
+// listenerName is the application_name of the listening connection, so
+// that an operator (and a test) can tell it apart in pg_stat_activity.
+const listenerName = "accesswatch-listen"
+
 // openPostgres opens a PostgreSQL database (url is a postgres:// URL) with a
 // writer and a read-only pool over pgx, applies the PostgreSQL migrations,
 // and starts listening for other instances' domain changes.
@@ -60,11 +64,13 @@ func openPostgres(ctx context.Context, url string, opt Options) (*Store, error) 
 	}
 	s.version.raise(v)
 
+	lcfg := cfg.Copy()
+	lcfg.RuntimeParams["application_name"] = listenerName
 	lctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.listen(lctx, cfg.Copy())
+		s.listen(lctx, lcfg)
 	}()
 	s.stopListening = func() { cancel(); <-done }
 	return s, nil
