@@ -23,7 +23,7 @@ var (
 		"SetSeverity", "SupersedeEvent", "UpdateOrg"}
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClearLoginFailures", "CreateSession", "CreateUser",
 		"DeleteSession", "DisableUser", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
-	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
+	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
 		"Countries", "Country", "CountrySummaries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
 		"Now", "Org", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
