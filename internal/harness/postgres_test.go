@@ -1,0 +1,311 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/accesswatch/accesswatch/internal/pgtest"
+)
+
+// Several `accesswatch serve` processes on one PostgreSQL database (issue
+// 20), driven over HTTP like the other harnesses. The database is checked
+// afterwards with SQL of this file, not through internal/store.
+
+// get fetches base+path with client and returns the status and body.
+func get(ctx context.Context, client *http.Client, u string) (int, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// startPair starts two servers on one new PostgreSQL database with n
+// editors' accounts.
+func startPair(t *testing.T, n int) (a, b *Server, accounts []Account, url string) {
+	t.Helper()
+	prod, _ := binaries(t)
+	ctx := context.Background()
+	url = pgtest.URL(t)
+	bin := Binary{Path: prod}
+	var err error
+	if accounts, err = bin.Accounts(ctx, url, n); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []**Server{&a, &b} {
+		if *s, err = bin.Start(ctx, ServerOptions{DB: url}); err != nil {
+			t.Fatal(err)
+		}
+		srv := *s
+		t.Cleanup(func() {
+			select {
+			case <-srv.done:
+			default:
+				srv.Kill()
+			}
+			if p := LogProblems(srv.Log()); len(p) > 0 {
+				t.Errorf("server log: %v", p)
+			}
+		})
+	}
+	return a, b, accounts, url
+}
+
+// TestTwoInstancesShareSessionsAndFollowChanges: a session made on A is
+// valid on B; an event recorded on A is on B's record page and in B's
+// /metrics within 3 seconds.
+func TestTwoInstancesShareSessionsAndFollowChanges(t *testing.T) {
+	ctx := context.Background()
+	a, b, accounts, _ := startPair(t, 1)
+
+	stats := NewStats()
+	ed, err := Login(ctx, a.URL, accounts[0], stats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The login's cookie (cookies do not depend on the port) sent to B.
+	if code, _, err := get(ctx, ed.client, b.URL+"/admin/"); err != nil || code != http.StatusOK {
+		t.Fatalf("A's session on B: status %d, %v; want 200", code, err)
+	}
+	jar, _ := cookiejar.New(nil)
+	stranger := &http.Client{Jar: jar, CheckRedirect: noRedirects}
+	if code, _, err := get(ctx, stranger, b.URL+"/admin/"); err != nil || code != http.StatusSeeOther {
+		t.Fatalf("no session on B: status %d, %v; want 303 to the login", code, err)
+	}
+
+	targets, err := Targets(ctx, a.URL, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := targets[0]
+	// Warm B's caches first, so that what B shows afterwards is a cache
+	// that followed the change, not a first render.
+	page := b.URL + "/countries/" + tg.Country + "/orgs/" + tg.Org
+	if code, _, err := get(ctx, http.DefaultClient, page); err != nil || code != http.StatusOK {
+		t.Fatalf("B's record page: %d, %v", code, err)
+	}
+	if code, _, err := get(ctx, http.DefaultClient, b.URL+"/metrics"); err != nil || code != http.StatusOK {
+		t.Fatalf("B's /metrics: %d, %v", code, err)
+	}
+	marker := fmt.Sprintf("pg-follow-%d", time.Now().UnixNano())
+	out, err := ed.RecordStatus(ctx, tg, marker, 0) // statusCycle[0]: suspended
+	if err != nil || out != Acknowledged {
+		t.Fatalf("record on A: %v, %v", out, err)
+	}
+	acked := time.Now()
+	series := fmt.Sprintf(`accesswatch_presence_status{country=%q,org=%q,status="suspended"} 1`, tg.Country, tg.Org)
+	var onPage, onMetrics time.Duration
+	for onPage == 0 || onMetrics == 0 {
+		if time.Since(acked) > 3*time.Second {
+			t.Fatalf("after 3 s: on B's page after %v, in B's /metrics after %v (0: not yet)", onPage, onMetrics)
+		}
+		if onPage == 0 {
+			if _, body, err := get(ctx, http.DefaultClient, page); err == nil && strings.Contains(body, marker) {
+				onPage = time.Since(acked)
+			}
+		}
+		if onMetrics == 0 {
+			if _, body, err := get(ctx, http.DefaultClient, b.URL+"/metrics"); err == nil && strings.Contains(body, series) {
+				onMetrics = time.Since(acked)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("an event acknowledged by A was on B's page after %v and in B's /metrics after %v", onPage.Round(time.Millisecond), onMetrics.Round(time.Millisecond))
+}
+
+// TestEditorsThroughTwoInstancesWithAKill: four editors write status
+// changes through both instances for 20 s; A is killed with SIGKILL
+// mid-run and its editors carry on through B with the same sessions.
+// Afterwards every acknowledged write is in the database exactly once,
+// whole (its source and its audit row), every unanswered one at most once,
+// and no event exists that nobody sent.
+func TestEditorsThroughTwoInstancesWithAKill(t *testing.T) {
+	ctx := context.Background()
+	a, b, accounts, url := startPair(t, 4)
+	targets, err := Targets(ctx, a.URL, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats := NewStats()
+	prefix := fmt.Sprintf("pgkill-%d-", time.Now().UnixNano())
+	var mu sync.Mutex
+	var writes []Write
+	end := time.Now().Add(20 * time.Second)
+	killAt := time.Now().Add(8 * time.Second)
+	var wg sync.WaitGroup
+	for i, acc := range accounts {
+		base := a.URL
+		if i%2 == 1 {
+			base = b.URL
+		}
+		ed, err := Login(ctx, base, acc, stats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; time.Now().Before(end); n++ {
+				tg := targets[(i+n)%len(targets)]
+				marker := fmt.Sprintf("%s%d-%d", prefix, i, n)
+				out, err := ed.RecordStatus(ctx, tg, marker, n)
+				mu.Lock()
+				writes = append(writes, Write{Marker: marker, Target: tg, Outcome: out})
+				mu.Unlock()
+				if err != nil && ed.base == a.URL {
+					ed.base = b.URL // as a load balancer would: A is gone, B has the session too
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Until(killAt))
+	a.Kill()
+	wg.Wait()
+
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	type held struct{ events, sources, audits int }
+	found := map[string]*held{}
+	rows, err := conn.Query(ctx, `SELECT e.description,
+		(SELECT COUNT(*) FROM event_sources s WHERE s.event_id = e.id),
+		(SELECT COUNT(*) FROM audit x WHERE x.action = 'event.create' AND x.entity = 'record'
+			AND (x.after::json->>'event_id')::bigint = e.id)
+		FROM events e WHERE starts_with(e.description, $1)`, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var marker string
+		var srcs, audits int
+		if err := rows.Scan(&marker, &srcs, &audits); err != nil {
+			t.Fatal(err)
+		}
+		h := found[marker]
+		if h == nil {
+			h = &held{}
+			found[marker] = h
+		}
+		h.events++
+		h.sources += srcs
+		h.audits += audits
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var acked, unknown, unknownHeld, rejected int
+	sent := map[string]bool{}
+	for _, w := range writes {
+		sent[w.Marker] = true
+		h := found[w.Marker]
+		if h == nil {
+			h = &held{}
+		}
+		switch w.Outcome {
+		case Acknowledged:
+			acked++
+			if h.events != 1 || h.sources != 1 || h.audits != 1 {
+				t.Errorf("acknowledged write %s: %d events, %d sources, %d audit rows; want 1 each", w.Marker, h.events, h.sources, h.audits)
+			}
+		case Unknown:
+			unknown++
+			if h.events > 1 {
+				t.Errorf("unanswered write %s: %d events, want 0 or 1", w.Marker, h.events)
+			}
+			unknownHeld += h.events
+		default:
+			rejected++
+			if h.events != 0 {
+				t.Errorf("rejected write %s: %d events", w.Marker, h.events)
+			}
+		}
+	}
+	for m := range found {
+		if !sent[m] {
+			t.Errorf("event %s was never sent", m)
+		}
+	}
+	if acked < 20 {
+		t.Errorf("only %d acknowledged writes in 20 s", acked)
+	}
+	t.Logf("%d writes: %d acknowledged (all held once), %d unanswered when A was killed (%d committed), %d rejected; %d conflicts retried",
+		len(writes), acked, unknown, unknownHeld, rejected, stats.Summary().Conflicts)
+}
+
+// TestCopyThenSamePages: the bundled SQLite database, copied to
+// PostgreSQL with `accesswatch copy`, gives the same public pages, API
+// answers and CSV exports, byte for byte, from a server on each.
+func TestCopyThenSamePages(t *testing.T) {
+	prod, _ := binaries(t)
+	ctx := context.Background()
+	bin := Binary{Path: prod}
+	file := filepath.Join(t.TempDir(), "bundled.db")
+	lite, err := bin.Start(ctx, ServerOptions{DB: file}) // creates and seeds the file
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lite.Terminate(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	url := pgtest.URL(t)
+	if out, err := bin.run(ctx, "", "copy", "--from", file, "--to", url); err != nil {
+		t.Fatal(err)
+	} else {
+		t.Log("\n" + out)
+	}
+	servers := map[string]*Server{}
+	for name, db := range map[string]string{"sqlite": file, "postgres": url} {
+		s, err := bin.Start(ctx, ServerOptions{DB: db})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Kill()
+		servers[name] = s
+	}
+	paths := []string{"/", "/countries", "/orgs", "/countries/NER", "/orgs/icrc", "/countries/NER/orgs/icrc",
+		"/changes", "/changes.atom", "/about", "/data", "/map", "/trends",
+		"/api/v1/countries", "/api/v1/orgs", "/api/v1/records", "/api/v1/records?country=NER", "/api/v1/events",
+		"/api/v1/events?country=NER&limit=5", "/api/v1/records?q=red&flagged=true",
+		"/export/records.csv", "/export/events.csv", "/countries?q=ni", "/changes?status=expelled"}
+	var compared int
+	for _, p := range paths {
+		codeL, bodyL, errL := get(ctx, http.DefaultClient, servers["sqlite"].URL+p)
+		codeP, bodyP, errP := get(ctx, http.DefaultClient, servers["postgres"].URL+p)
+		if errL != nil || errP != nil {
+			t.Fatalf("%s: %v, %v", p, errL, errP)
+		}
+		if codeL == http.StatusNotFound && codeP == http.StatusNotFound {
+			continue // a page this build does not have
+		}
+		if codeL != codeP || bodyL != bodyP {
+			t.Errorf("%s: SQLite %d (%d bytes), PostgreSQL %d (%d bytes)", p, codeL, len(bodyL), codeP, len(bodyP))
+			if os.Getenv("ACCESSWATCH_PG_DIFF") != "" {
+				_ = os.WriteFile(filepath.Join(os.TempDir(), "aw-lite"+strings.ReplaceAll(p, "/", "_")), []byte(bodyL), 0o600)
+				_ = os.WriteFile(filepath.Join(os.TempDir(), "aw-pg"+strings.ReplaceAll(p, "/", "_")), []byte(bodyP), 0o600)
+			}
+			continue
+		}
+		compared++
+	}
+	t.Logf("%d of %d paths byte for byte identical from SQLite and from its PostgreSQL copy", compared, len(paths))
+}
