@@ -25,7 +25,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -85,10 +84,6 @@ func server(t testing.TB) string {
 	}
 	return adminURL
 }
-
-// Available reports whether PostgreSQL tests can run here (without
-// starting anything).
-func Available() bool { return os.Getenv(Env) != "" || FindBin() != "" }
 
 // URL returns the URL of a new, empty database for the test, dropped when
 // the test ends.
@@ -248,15 +243,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// Describe says which server the tests use, for logs.
-func Describe() string {
-	if u := os.Getenv(Env); u != "" {
-		return "PostgreSQL from " + Env
-	}
-	if cluster != nil {
-		return "throwaway PostgreSQL cluster in " + cluster.dir
-	}
-	return strings.TrimSpace("no PostgreSQL")
 }
