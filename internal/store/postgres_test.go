@@ -39,7 +39,8 @@ func TestListenFallsBackToPolling(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	eventually(t, "listener up", a.version.listening.Load)
+	eventually(t, "a's listener up", a.version.listening.Load)
+	eventually(t, "b's listener up", b.version.listening.Load)
 
 	var cut int
 	if err := b.writer.QueryRowContext(ctx, `SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
