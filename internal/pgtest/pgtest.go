@@ -119,16 +119,36 @@ func URL(t testing.TB) string {
 	return u.String()
 }
 
-// OwnCluster returns the cluster this package started (for tests that
-// stop and restart the server), or skips the test when the server is an
-// outside one (ACCESSWATCH_TEST_POSTGRES), which tests must not stop.
-func OwnCluster(t testing.TB) *Cluster {
+// OwnCluster starts a cluster for this test alone (removed when it ends)
+// and returns it with the URL of a database on it: for tests that stop and
+// restart the server, which must not stop the one other tests share. It
+// needs initdb (skips, or fails under ACCESSWATCH_REQUIRE_E2E=1, without).
+func OwnCluster(t testing.TB) (*Cluster, string) {
 	t.Helper()
-	server(t)
-	if cluster == nil {
-		t.Skipf("the PostgreSQL server comes from %s; this test stops and starts its own server", Env)
+	bin := FindBin()
+	if bin == "" {
+		msg := "PostgreSQL is not installed (no initdb on PATH or under /usr/lib/postgresql/*/bin); this test starts and stops a server of its own"
+		if e2e.Required() {
+			t.Fatalf("%s, and %s=1 requires it", msg, e2e.RequireEnv)
+		}
+		t.Skip(msg)
 	}
-	return cluster
+	c, err := Start(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Remove)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, `CREATE DATABASE accesswatch`); err != nil {
+		t.Fatal(err)
+	}
+	return c, c.URL("accesswatch")
 }
 
 // FindBin returns the directory holding initdb and pg_ctl, or "".
