@@ -265,7 +265,6 @@ func checkWritesPG(t *testing.T, url, prefix string, writes []Write, rejectedMay
 	return acked, unknown, unknownHeld, rejected
 }
 
-
 // TestPostgresRestartUnderLoad: two instances with an editor writing
 // through each; PostgreSQL (a cluster of the test's own) is stopped and
 // started again. Each instance's /readyz answers 503 while it is down and
