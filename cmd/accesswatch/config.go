@@ -115,7 +115,7 @@ func newFlagSet(name string, out io.Writer) *flag.FlagSet {
 
 // dbFlag registers --db.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", "data/accesswatch.db", "SQLite database file")
+	return fs.String("db", "data/accesswatch.db", "SQLite database file, or a postgres:// URL")
 }
 
 // newLogger builds the process logger.

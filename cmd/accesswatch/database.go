@@ -15,8 +15,9 @@ import (
 // it is new, loads the country list and (when seed is set) the bundled
 // cases, in one transaction. reviewAfter is the store's review period
 // (zero: the default).
-func openDatabase(ctx context.Context, path string, seed bool, now func() time.Time, reviewAfter time.Duration, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, path, store.Options{Now: now, ReviewAfter: reviewAfter})
+func openDatabase(ctx context.Context, db string, seed bool, now func() time.Time, reviewAfter time.Duration, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, db, store.Options{Now: now, ReviewAfter: reviewAfter})
+	path := store.Redact(db)
 	if err != nil {
 		switch {
 		case errors.Is(err, store.ErrCorrupt):

@@ -195,13 +195,16 @@ func onlyDBFromEnv(getenv func(string) string) func(string) string {
 
 // openExisting opens a database that must already exist: commands that
 // read one never create an empty file by mistake.
-func openExisting(ctx context.Context, path string) (*store.Store, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("no database at %s (--db): %w", path, err)
+// (A PostgreSQL database must exist on its server; Open does not create it.)
+func openExisting(ctx context.Context, db string) (*store.Store, error) {
+	if !store.IsPostgresURL(db) {
+		if _, err := os.Stat(db); err != nil {
+			return nil, fmt.Errorf("no database at %s (--db): %w", db, err)
+		}
 	}
-	st, err := store.Open(ctx, path, store.Options{})
+	st, err := store.Open(ctx, db, store.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", store.Redact(db), err)
 	}
 	return st, nil
 }

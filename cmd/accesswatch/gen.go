@@ -14,7 +14,7 @@ import (
 // benchmarks and load tests.
 func runGen(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet("gen", env.stderr)
-	db := fs.String("db", "", "database file to create (required; must hold no records yet)")
+	db := fs.String("db", "", "database to fill: a file path or a postgres:// URL (required; must hold no records yet)")
 	records := fs.Int("records", 5000, "organisation-in-country records")
 	events := fs.Int("events", 0, "events in all (default: 4 per record)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same data")
@@ -36,7 +36,7 @@ func runGen(ctx context.Context, env *environment, args []string) error {
 	if _, n, err := st.Records(ctx, store.RecordFilter{Limit: 1}); err != nil {
 		return err
 	} else if n > 0 {
-		return fmt.Errorf("%s already holds %d records; generate into a new file", *db, n)
+		return fmt.Errorf("%s already holds %d records; generate into a new file", store.Redact(*db), n)
 	}
 	countries, err := st.Countries(ctx)
 	if err != nil {
@@ -50,6 +50,6 @@ func runGen(ctx context.Context, env *environment, args []string) error {
 	if _, err := st.RecordEvents(ctx, evs); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "generated %d records and %d events in %s (%s)\n", *records, len(evs), *db, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(env.stdout, "generated %d records and %d events in %s (%s)\n", *records, len(evs), store.Redact(*db), time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -44,6 +44,7 @@ func commands() []command {
 		{"export", "write records or events as CSV with HXL hashtags to stdout (the API's filters)", runExport},
 		{"import", "import an events CSV: every row checked, all or nothing, rows already held skipped", runImport},
 		{"backup", "copy the database to a new file while it is in use, and check the copy", runBackup},
+		{"copy", "copy an SQLite database into a new PostgreSQL one (--from FILE --to URL), and check the copy", runCopy},
 	}
 }
 

@@ -93,7 +93,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	log.Info("listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "version", buildinfo.Read().Version)
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "db", store.Redact(cfg.DB), "version", buildinfo.Read().Version)
 	if cfg.MetricsToken == "" && !loopbackOnly(ln.Addr()) {
 		log.Warn("/metrics is public: it tells anyone how the server is used; set ACCESSWATCH_METRICS_TOKEN on a public instance",
 			"addr", ln.Addr().String())

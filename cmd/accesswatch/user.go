@@ -33,7 +33,7 @@ var userCommands = []struct{ name, args, summary string }{
 // creates one: there is no default password.
 func runUser(ctx context.Context, env *environment, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(env.stderr, "Usage: accesswatch user COMMAND [--db FILE]")
+		fmt.Fprintln(env.stderr, "Usage: accesswatch user COMMAND [--db FILE|URL]")
 		for _, c := range userCommands {
 			fmt.Fprintf(env.stderr, "  %-40s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
 		}
@@ -77,7 +77,7 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 
 	st, err := store.Open(ctx, *db, store.Options{})
 	if err != nil {
-		return fmt.Errorf("open %s: %w", *db, err)
+		return fmt.Errorf("open %s: %w", store.Redact(*db), err)
 	}
 	defer st.Close()
 	actor := "cli"

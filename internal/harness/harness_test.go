@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/accesswatch/accesswatch/internal/pgtest"
 )
 
 // The short versions of the harnesses, run in CI. Each builds the real
@@ -27,7 +29,7 @@ var built struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m) // runs the tests, then stops the throwaway PostgreSQL if one was started
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
 	}

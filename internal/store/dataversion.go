@@ -85,10 +85,18 @@ func (s *Store) Generation() uint64 {
 type dataVersion struct {
 	current atomic.Uint64
 	next    atomic.Int64 // unix nanoseconds of the next poll
+	// listening: a PostgreSQL LISTEN connection is up and raises current
+	// as other instances commit (postgres.go), so polls can be rare.
+	listening atomic.Bool
 }
 
-// pollInterval is how often Generation looks for other processes' writes.
-const pollInterval = time.Second
+// pollInterval is how often Generation looks for other processes' writes;
+// listeningPollInterval how often while notifications arrive (a safety
+// net only).
+const (
+	pollInterval          = time.Second
+	listeningPollInterval = 30 * time.Second
+)
 
 // raise moves the version up to v (never down: a slow poll that read an
 // older value must not undo a newer commit).
@@ -105,7 +113,11 @@ func (d *dataVersion) raise(v uint64) {
 // once, only one is told to.
 func (d *dataVersion) due(now time.Time) bool {
 	next := d.next.Load()
-	return now.UnixNano() >= next && d.next.CompareAndSwap(next, now.Add(pollInterval).UnixNano())
+	interval := pollInterval
+	if d.listening.Load() {
+		interval = listeningPollInterval
+	}
+	return now.UnixNano() >= next && d.next.CompareAndSwap(next, now.Add(interval).UnixNano())
 }
 
 // poll reads the counter row. A failed read changes nothing; the next

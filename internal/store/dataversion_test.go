@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"reflect"
 	"slices"
 	"testing"
@@ -24,7 +23,7 @@ var (
 		"SetSeverity", "SupersedeEvent", "UpdateOrg"}
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClearLoginFailures", "CreateSession", "CreateUser",
 		"DeleteSession", "DisableUser", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
-	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
+	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
 		"Countries", "Country", "CountrySummaries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
 		"Now", "Org", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
@@ -32,112 +31,114 @@ var (
 )
 
 func TestEveryWritePath(t *testing.T) {
-	typ := reflect.TypeFor[*Store]()
-	for i := range typ.NumMethod() {
-		name := typ.Method(i).Name
-		if !slices.Contains(domainWrites, name) && !slices.Contains(otherWrites, name) && !slices.Contains(noWrites, name) {
-			t.Errorf("Store.%s is in none of the lists of dataversion_test.go: does it write domain data?", name)
-		}
-	}
-
-	ctx := context.Background()
-	s, clock := openTest(t)
-	u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleAdmin, PasswordHash: "$argon2id$x"}, "cli")
-	if err != nil {
-		t.Fatal(err)
-	}
-	th := bytes.Repeat([]byte{7}, 32)
-	org := access.Org{Slug: "test-org", Name: "Test Org", Type: access.OrgType("ingo")}
-	event := func(url string) access.Event {
-		return access.Event{CountryCode: "NER", OrgSlug: org.Slug, Date: access.MustParseDate("2025-01-02"),
-			Type: access.EventAuthorisationWithdrawn, StatusAfter: access.StatusBanned, InitiatedBy: access.InitiatedByAuthority,
-			Sources: []access.Source{{Publisher: "Test", URL: url, Type: access.SourceNews}}}
-	}
-	imported := []ImportEvent{{Event: event("https://example.org/import"), Org: org}}
-	var first, second int64 // events recorded by the steps, then corrected
-
-	steps := []struct {
-		method string
-		moves  bool
-		run    func() error
-	}{
-		{"Initialise", true, func() error {
-			_, err := s.Initialise(ctx, []access.Country{{Code: "NER", Name: "Niger", Region: "Africa"}}, nil)
-			return err
-		}},
-		{"Initialise", false, func() error { // initialised already: writes nothing
-			_, err := s.Initialise(ctx, []access.Country{{Code: "NER", Name: "Niger", Region: "Africa"}}, nil)
-			return err
-		}},
-		{"CreateOrg", true, func() error { return s.CreateOrg(ctx, org, "alice") }},
-		{"UpdateOrg", false, func() error { return s.UpdateOrg(ctx, org, "alice") }}, // unchanged
-		{"UpdateOrg", true, func() error { o := org; o.Name = "Test Organisation"; return s.UpdateOrg(ctx, o, "alice") }},
-		{"SetSeverity", true, func() error {
-			return s.SetSeverity(ctx, "NER", access.SeverityScore{Score: 4, Date: access.MustParseDate("2025-01"),
-				Publisher: "ACAPS", URL: "https://example.org/acaps"}, "alice")
-		}},
-		{"RecordEvent", true, func() error {
-			rec, err := s.RecordEvent(ctx, NewEvent{Event: event("https://example.org/1"), ExpectedVersion: AnyVersion, Actor: "alice"})
-			first = rec.EventID
-			return err
-		}},
-		{"RecordEvents", true, func() error {
-			recs, err := s.RecordEvents(ctx, []NewEvent{{Event: event("https://example.org/2"), ExpectedVersion: AnyVersion, Actor: "alice"}})
-			if len(recs) == 1 {
-				second = recs[0].EventID
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		typ := reflect.TypeFor[*Store]()
+		for i := range typ.NumMethod() {
+			name := typ.Method(i).Name
+			if !slices.Contains(domainWrites, name) && !slices.Contains(otherWrites, name) && !slices.Contains(noWrites, name) {
+				t.Errorf("Store.%s is in none of the lists of dataversion_test.go: does it write domain data?", name)
 			}
-			return err
-		}},
-		{"RetractEvent", true, func() error { _, err := s.RetractEvent(ctx, first, "entered in error", "alice"); return err }},
-		{"SupersedeEvent", true, func() error {
-			_, err := s.SupersedeEvent(ctx, second, NewEvent{Event: event("https://example.org/3"), ExpectedVersion: AnyVersion, Actor: "alice"}, "wrong source")
-			return err
-		}},
-		{"RecordEvents", false, func() error { _, err := s.RecordEvents(ctx, nil); return err }},
-		{"ImportEvents", false, func() error { // a dry run
-			_, err := s.ImportEvents(ctx, imported, ImportOptions{Actor: "alice", DryRun: true})
-			return err
-		}},
-		{"ImportEvents", true, func() error { _, err := s.ImportEvents(ctx, imported, ImportOptions{Actor: "alice"}); return err }},
-		{"ImportEvents", false, func() error { // every event held already
-			_, err := s.ImportEvents(ctx, imported, ImportOptions{Actor: "alice"})
-			return err
-		}},
-		{"CreateUser", false, func() error {
-			_, err := s.CreateUser(ctx, NewUser{Name: "bob", Role: access.RoleEditor, PasswordHash: "$argon2id$y"}, "alice")
-			return err
-		}},
-		{"SetUserPassword", false, func() error { return s.SetUserPassword(ctx, "bob", "$argon2id$z", "alice") }},
-		{"DisableUser", false, func() error { return s.DisableUser(ctx, "bob", "alice") }},
-		{"CreateSession", false, func() error {
-			now := clock.Now()
-			return s.CreateSession(ctx, access.Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)
-		}},
-		{"TouchSession", false, func() error { return s.TouchSession(ctx, th, clock.Now()) }},
-		{"DeleteSession", false, func() error { return s.DeleteSession(ctx, th) }},
-	}
-	exercised := map[string]bool{}
-	for _, step := range steps {
-		before := s.Generation()
-		if err := step.run(); err != nil {
-			t.Fatalf("%s: %v", step.method, err)
 		}
-		if moved := s.Generation() != before; moved != step.moves {
-			t.Errorf("%s: version moved %v, want %v", step.method, moved, step.moves)
+
+		ctx := context.Background()
+		s, clock := openTestOn(t, eng)
+		u, err := s.CreateUser(ctx, NewUser{Name: "alice", Role: access.RoleAdmin, PasswordHash: "$argon2id$x"}, "cli")
+		if err != nil {
+			t.Fatal(err)
 		}
-		// What another process sees, a second later, agrees.
-		clock.Advance(2 * pollInterval)
-		after := s.Generation()
-		if stored := readVersion(t, s); after != stored {
-			t.Errorf("%s: Generation %d, counter row %d", step.method, after, stored)
+		th := bytes.Repeat([]byte{7}, 32)
+		org := access.Org{Slug: "test-org", Name: "Test Org", Type: access.OrgType("ingo")}
+		event := func(url string) access.Event {
+			return access.Event{CountryCode: "NER", OrgSlug: org.Slug, Date: access.MustParseDate("2025-01-02"),
+				Type: access.EventAuthorisationWithdrawn, StatusAfter: access.StatusBanned, InitiatedBy: access.InitiatedByAuthority,
+				Sources: []access.Source{{Publisher: "Test", URL: url, Type: access.SourceNews}}}
 		}
-		exercised[step.method] = true
-	}
-	for _, name := range domainWrites {
-		if !exercised[name] {
-			t.Errorf("data write %s is not exercised", name)
+		imported := []ImportEvent{{Event: event("https://example.org/import"), Org: org}}
+		var first, second int64 // events recorded by the steps, then corrected
+
+		steps := []struct {
+			method string
+			moves  bool
+			run    func() error
+		}{
+			{"Initialise", true, func() error {
+				_, err := s.Initialise(ctx, []access.Country{{Code: "NER", Name: "Niger", Region: "Africa"}}, nil)
+				return err
+			}},
+			{"Initialise", false, func() error { // initialised already: writes nothing
+				_, err := s.Initialise(ctx, []access.Country{{Code: "NER", Name: "Niger", Region: "Africa"}}, nil)
+				return err
+			}},
+			{"CreateOrg", true, func() error { return s.CreateOrg(ctx, org, "alice") }},
+			{"UpdateOrg", false, func() error { return s.UpdateOrg(ctx, org, "alice") }}, // unchanged
+			{"UpdateOrg", true, func() error { o := org; o.Name = "Test Organisation"; return s.UpdateOrg(ctx, o, "alice") }},
+			{"SetSeverity", true, func() error {
+				return s.SetSeverity(ctx, "NER", access.SeverityScore{Score: 4, Date: access.MustParseDate("2025-01"),
+					Publisher: "ACAPS", URL: "https://example.org/acaps"}, "alice")
+			}},
+			{"RecordEvent", true, func() error {
+				rec, err := s.RecordEvent(ctx, NewEvent{Event: event("https://example.org/1"), ExpectedVersion: AnyVersion, Actor: "alice"})
+				first = rec.EventID
+				return err
+			}},
+			{"RecordEvents", true, func() error {
+				recs, err := s.RecordEvents(ctx, []NewEvent{{Event: event("https://example.org/2"), ExpectedVersion: AnyVersion, Actor: "alice"}})
+				if len(recs) == 1 {
+					second = recs[0].EventID
+				}
+				return err
+			}},
+			{"RetractEvent", true, func() error { _, err := s.RetractEvent(ctx, first, "entered in error", "alice"); return err }},
+			{"SupersedeEvent", true, func() error {
+				_, err := s.SupersedeEvent(ctx, second, NewEvent{Event: event("https://example.org/3"), ExpectedVersion: AnyVersion, Actor: "alice"}, "wrong source")
+				return err
+			}},
+			{"RecordEvents", false, func() error { _, err := s.RecordEvents(ctx, nil); return err }},
+			{"ImportEvents", false, func() error { // a dry run
+				_, err := s.ImportEvents(ctx, imported, ImportOptions{Actor: "alice", DryRun: true})
+				return err
+			}},
+			{"ImportEvents", true, func() error { _, err := s.ImportEvents(ctx, imported, ImportOptions{Actor: "alice"}); return err }},
+			{"ImportEvents", false, func() error { // every event held already
+				_, err := s.ImportEvents(ctx, imported, ImportOptions{Actor: "alice"})
+				return err
+			}},
+			{"CreateUser", false, func() error {
+				_, err := s.CreateUser(ctx, NewUser{Name: "bob", Role: access.RoleEditor, PasswordHash: "$argon2id$y"}, "alice")
+				return err
+			}},
+			{"SetUserPassword", false, func() error { return s.SetUserPassword(ctx, "bob", "$argon2id$z", "alice") }},
+			{"DisableUser", false, func() error { return s.DisableUser(ctx, "bob", "alice") }},
+			{"CreateSession", false, func() error {
+				now := clock.Now()
+				return s.CreateSession(ctx, access.Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)
+			}},
+			{"TouchSession", false, func() error { return s.TouchSession(ctx, th, clock.Now()) }},
+			{"DeleteSession", false, func() error { return s.DeleteSession(ctx, th) }},
 		}
-	}
+		exercised := map[string]bool{}
+		for _, step := range steps {
+			before := s.Generation()
+			if err := step.run(); err != nil {
+				t.Fatalf("%s: %v", step.method, err)
+			}
+			if moved := s.Generation() != before; moved != step.moves {
+				t.Errorf("%s: version moved %v, want %v", step.method, moved, step.moves)
+			}
+			// What another process sees, a second later, agrees.
+			clock.Advance(2 * pollInterval)
+			after := s.Generation()
+			if stored := readVersion(t, s); after != stored {
+				t.Errorf("%s: Generation %d, counter row %d", step.method, after, stored)
+			}
+			exercised[step.method] = true
+		}
+		for _, name := range domainWrites {
+			if !exercised[name] {
+				t.Errorf("data write %s is not exercised", name)
+			}
+		}
+	})
 }
 
 func readVersion(t *testing.T, s *Store) uint64 {
@@ -153,51 +154,61 @@ func readVersion(t *testing.T, s *Store) uint64 {
 // the live file makes) is noticed within a poll; writes to accounts and the
 // database's own facts are not data and move nothing.
 func TestGenerationSeesOtherProcessesDomainWritesOnly(t *testing.T) {
-	ctx := context.Background()
-	s, clock := openSeeded(t)
-	clock.Advance(2 * pollInterval)
-	g0 := s.Generation()
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		ctx := context.Background()
+		s, clock := openSeededOn(t, eng)
+		clock.Advance(2 * pollInterval)
+		g0 := s.Generation()
 
-	raw, err := sql.Open("sqlite3", writerDSN(s.Path()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	for i := range 5 {
-		now := timestamp(clock.Now())
-		if _, err := raw.Exec(`INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES (?, 'editor', 'h', ?, ?)`,
-			"user"+string(rune('a'+i)), now, now); err != nil {
+		raw, err := openRaw(s)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := raw.Exec(`INSERT INTO meta (key, value) VALUES (?, 'x')`, "touched"+string(rune('a'+i))); err != nil {
+		defer raw.Close()
+		for i := range 5 {
+			now := timestamp(clock.Now())
+			if _, err := raw.Exec(`INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES (?, 'editor', 'h', ?, ?)`,
+				"user"+string(rune('a'+i)), now, now); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := raw.Exec(`INSERT INTO meta (key, value) VALUES (?, 'x')`, "touched"+string(rune('a'+i))); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(2 * pollInterval)
+			if g := s.Generation(); g != g0 {
+				t.Fatalf("another process's non-domain write moved the version from %d to %d", g0, g)
+			}
+		}
+
+		other, err := Open(ctx, s.dsn, Options{Now: clock.Now})
+		if err != nil {
 			t.Fatal(err)
+		}
+		defer other.Close()
+		if _, err := other.RecordEvent(ctx, NewEvent{Event: access.Event{CountryCode: "MLI", Date: access.MustParseDate("2025-03"),
+			Type: access.EventClassBanAnnounced, Sources: []access.Source{{Publisher: "T", URL: "https://example.org/x", Type: access.SourceNews}}},
+			Actor: "import"}); err != nil {
+			t.Fatal(err)
+		}
+		if eng == Postgres {
+			// On PostgreSQL the commit is announced (LISTEN/NOTIFY), so the
+			// version follows without waiting for a poll: wait for the
+			// notification (real time, generously bounded).
+			deadline := time.Now().Add(10 * time.Second)
+			for s.Generation() == g0 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+		} else if s.Generation() != g0 {
+			t.Error("polled again within a second")
 		}
 		clock.Advance(2 * pollInterval)
-		if g := s.Generation(); g != g0 {
-			t.Fatalf("another process's non-domain write moved the version from %d to %d", g0, g)
+		g1 := s.Generation()
+		if g1 == g0 || g1 != other.Generation() {
+			t.Errorf("after another process's event: version %d (was %d), the other process says %d", g1, g0, other.Generation())
 		}
-	}
-
-	other, err := Open(ctx, s.Path(), Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if _, err := other.RecordEvent(ctx, NewEvent{Event: access.Event{CountryCode: "MLI", Date: access.MustParseDate("2025-03"),
-		Type: access.EventClassBanAnnounced, Sources: []access.Source{{Publisher: "T", URL: "https://example.org/x", Type: access.SourceNews}}},
-		Actor: "import"}); err != nil {
-		t.Fatal(err)
-	}
-	if s.Generation() != g0 {
-		t.Error("polled again within a second")
-	}
-	clock.Advance(2 * pollInterval)
-	g1 := s.Generation()
-	if g1 == g0 || g1 != other.Generation() {
-		t.Errorf("after another process's event: version %d (was %d), the other process says %d", g1, g0, other.Generation())
-	}
-	clock.Advance(2 * pollInterval)
-	if s.Generation() != g1 {
-		t.Error("version moved with no commit")
-	}
+		clock.Advance(2 * pollInterval)
+		if s.Generation() != g1 {
+			t.Error("version moved with no commit")
+		}
+	})
 }

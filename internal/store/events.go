@@ -218,7 +218,7 @@ func querySources(ctx context.Context, q querier, ids []int64) (map[int64][]acce
 		return out, nil
 	}
 	rows, err := q.QueryContext(ctx, `SELECT event_id, publisher, url, title, date, type FROM event_sources
-		WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, position`, jsonList(ids))
+		WHERE event_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) ORDER BY event_id, position`, jsonList(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,13 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
+// pgMigrationFiles are the PostgreSQL twins of migrationFiles, numbered
+// alike: migrations_pg/NNNN_x.sql makes on PostgreSQL the change that
+// migrations/NNNN_x.sql makes on SQLite.
+//
+//go:embed migrations_pg/*.sql
+var pgMigrationFiles embed.FS
+
 // migration is one numbered schema change.
 type migration struct {
 	Version int
@@ -22,10 +29,10 @@ type migration struct {
 	SQL     string
 }
 
-// loadMigrations reads migrations/NNNN_name.sql in version order. Versions
+// loadMigrations reads dir/NNNN_name.sql in version order. Versions
 // must run 1, 2, 3... without gaps or repeats.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
+func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
+	names, err := fs.Glob(fsys, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -61,13 +68,25 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 // and both try to create the tables: the second waits for the first and
 // then finds nothing to do. A failure or a crash leaves the schema as it
 // was. It refuses a database whose schema is newer than this binary knows.
-func migrate(ctx context.Context, db *sql.DB, ms []migration, now string) (from int, err error) {
-	err = inTx(ctx, db, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+//
+// On PostgreSQL the writer's transactions begin by taking the advisory
+// write lock (pgdriver.go), so instances starting together migrate once
+// in the same way, and the DDL is transactional there too.
+func migrate(ctx context.Context, db *sql.DB, engine Engine, ms []migration, now string) (from int, err error) {
+	ddl := `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
-	) STRICT`); err != nil {
+	) STRICT`
+	if engine == Postgres {
+		ddl = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    BIGINT PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	)`
+	}
+	err = inTx(ctx, db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("create schema_migrations: %w", err)
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&from); err != nil {

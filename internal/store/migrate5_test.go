@@ -13,7 +13,7 @@ import (
 func TestMigration5TellsUnknownReachAndReviews(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v4.db")
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := loadMigrations(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestMigration5TellsUnknownReachAndReviews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := migrate(ctx, db, ms[:4], "2026-01-01T00:00:00.000000Z"); err != nil {
+	if _, err := migrate(ctx, db, SQLite, ms[:4], "2026-01-01T00:00:00.000000Z"); err != nil {
 		t.Fatal(err)
 	}
 	const at = "2026-01-01T00:00:00.000000Z"

@@ -63,15 +63,16 @@ func (s *Store) insertOrg(ctx context.Context, tx *sql.Tx, o access.Org, actor s
 		return 0, err
 	}
 	now := timestamp(s.now())
-	res, err := tx.ExecContext(ctx, `INSERT INTO organisations (slug, name, acronym, type, website, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, o.Slug, o.Name, o.Acronym, o.Type, o.Website, now, now)
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO organisations (slug, name, acronym, type, website, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, o.Slug, o.Name, o.Acronym, o.Type, o.Website, now, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert organisation %s: %w", o.Slug, err)
 	}
 	if err := s.audit(ctx, tx, actor, "org.create", "org", o.Slug, nil, orgAudit(o)); err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 func orgAudit(o access.Org) map[string]any {

@@ -97,7 +97,8 @@ func (s *Store) AddLoginFailure(ctx context.Context, name, address string, at, f
 			return fmt.Errorf("forget old login failures: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (name, address, failures, first_at, last_at) VALUES (:name, :address, 1, :at, :at)
-			ON CONFLICT (name, address) DO UPDATE SET failures = failures + 1, last_at = MAX(last_at, excluded.last_at)`,
+			ON CONFLICT (name, address) DO UPDATE SET failures = login_throttle.failures + 1,
+				last_at = CASE WHEN excluded.last_at > login_throttle.last_at THEN excluded.last_at ELSE login_throttle.last_at END`,
 			sql.Named("name", name), sql.Named("address", address), sql.Named("at", timestamp(at)))
 		if err != nil {
 			return fmt.Errorf("record login failure: %w", err)

@@ -1,8 +1,14 @@
-// Package store keeps accesswatch's data in SQLite. It is the only package
-// that speaks SQL. A Store holds two pools on one database file: a single
-// writer connection (every transaction BEGIN IMMEDIATE, synchronous=FULL, so
-// an acknowledged write is on disk) and a read-only pool for everything else,
-// which WAL mode lets run beside the writer.
+// Package store keeps accesswatch's data in SQLite (the embedded default)
+// or PostgreSQL (for several instances on one database). It is the only
+// package that speaks SQL; the rest of the program does not know which
+// engine it talks to.
+//
+// On SQLite a Store holds two pools on one database file: a single writer
+// connection (every transaction BEGIN IMMEDIATE, synchronous=FULL, so an
+// acknowledged write is on disk) and a read-only pool for everything else,
+// which WAL mode lets run beside the writer. On PostgreSQL (postgres.go) it
+// holds the same two pools over pgx, every write transaction serialised by
+// an advisory lock, and listens for other instances' domain changes.
 package store
 
 import (
@@ -56,6 +62,8 @@ type Options struct {
 
 // Store is the accesswatch database.
 type Store struct {
+	engine Engine
+	dsn    string // the --db value Open was given
 	path   string
 	writer *sql.DB
 	reader *sql.DB
@@ -66,18 +74,31 @@ type Store struct {
 	// version follows the domain-data version (dataversion.go), so caches
 	// keyed on it never serve data older than the last domain commit.
 	version dataVersion
+
+	// stopListening ends the PostgreSQL listener (nil on SQLite).
+	stopListening func()
 }
 
-// Open opens (creating if needed) the database at path, checks it, and
-// brings its schema up to date. It fails with ErrCorrupt for a damaged file
-// and ErrSchemaTooNew for a database from a newer accesswatch.
-func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+// Open opens the database db names and brings its schema up to date: a
+// postgres:// or postgresql:// URL is a PostgreSQL database (which must
+// exist; its tables are created), anything else the path of an SQLite
+// file (optionally as an sqlite: URL), created if needed and checked. It
+// fails with ErrCorrupt for a damaged file and ErrSchemaTooNew for a
+// database from a newer accesswatch.
+func Open(ctx context.Context, db string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = 4 * runtime.NumCPU()
 	}
+	if opt.ReviewAfter <= 0 {
+		opt.ReviewAfter = access.DefaultReviewAfter
+	}
+	if IsPostgresURL(db) {
+		return openPostgres(ctx, db, opt)
+	}
+	path := sqlitePath(db)
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
@@ -86,10 +107,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	if opt.ReviewAfter <= 0 {
-		opt.ReviewAfter = access.DefaultReviewAfter
-	}
-	s := &Store{path: path, now: opt.Now, reviewAfter: opt.ReviewAfter}
+	s := &Store{engine: SQLite, dsn: db, path: path, now: opt.Now, reviewAfter: opt.ReviewAfter}
 	var err error
 	if s.writer, err = sql.Open("sqlite3", writerDSN(path)); err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)
@@ -107,12 +125,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		s.writer.Close()
 		return nil, err
 	}
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := loadMigrations(migrationFiles, "migrations")
 	if err != nil {
 		s.writer.Close()
 		return nil, err
 	}
-	if _, err := migrate(ctx, s.writer, ms, timestamp(s.now())); err != nil {
+	if _, err := migrate(ctx, s.writer, SQLite, ms, timestamp(s.now())); err != nil {
 		s.writer.Close()
 		return nil, classify(err)
 	}
@@ -210,8 +228,11 @@ func classify(err error) error {
 	return err
 }
 
-// Close closes both pools.
+// Close closes both pools (and stops listening, on PostgreSQL).
 func (s *Store) Close() error {
+	if s.stopListening != nil {
+		s.stopListening()
+	}
 	var errs []error
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
@@ -226,8 +247,12 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.reader.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
 }
 
-// Path returns the database file's path.
+// Path returns the SQLite database file's path ("" on PostgreSQL).
 func (s *Store) Path() string { return s.path }
+
+// Engine says which engine the store runs on (for messages and for the
+// commands that only one engine supports, such as backup).
+func (s *Store) Engine() Engine { return s.engine }
 
 // Pools returns the writer and reader pools, for connection statistics
 // (prometheus' DBStatsCollector). Queries belong in this package.

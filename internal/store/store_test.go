@@ -12,7 +12,7 @@ import (
 
 func TestMigrateFromEmpty(t *testing.T) {
 	s, _ := openTest(t)
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := loadMigrations(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +38,11 @@ func TestMigrateFromEmpty(t *testing.T) {
 
 func TestLoadMigrationsRejectsGaps(t *testing.T) {
 	fsys := fstestMap{"migrations/0001_a.sql": "SELECT 1;", "migrations/0003_c.sql": "SELECT 1;"}
-	if _, err := loadMigrations(fsys.FS()); err == nil {
+	if _, err := loadMigrations(fsys.FS(), "migrations"); err == nil {
 		t.Error("a gap in migration numbers was accepted")
 	}
 	fsys = fstestMap{"migrations/init.sql": "SELECT 1;"}
-	if _, err := loadMigrations(fsys.FS()); err == nil {
+	if _, err := loadMigrations(fsys.FS(), "migrations"); err == nil {
 		t.Error("an unnumbered migration was accepted")
 	}
 }
@@ -58,7 +58,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 		{Version: 1, Name: "ok", SQL: `CREATE TABLE a (x INTEGER);`},
 		{Version: 2, Name: "broken", SQL: `CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);`},
 	}
-	if _, err := migrate(context.Background(), db, ms, "now"); err == nil {
+	if _, err := migrate(context.Background(), db, SQLite, ms, "now"); err == nil {
 		t.Fatal("broken migration succeeded")
 	}
 	// One transaction for the whole upgrade: nothing of it stays, not even
@@ -73,19 +73,20 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
-	s, _ := openTest(t)
-	if _, err := s.writer.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')`); err != nil {
-		t.Fatal(err)
-	}
-	path := s.Path()
-	s.Close()
-	_, err := Open(context.Background(), path, Options{})
-	if !errors.Is(err, ErrSchemaTooNew) {
-		t.Fatalf("got %v, want ErrSchemaTooNew", err)
-	}
-	if !strings.Contains(err.Error(), "999") {
-		t.Errorf("message does not name the version: %v", err)
-	}
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		s, _ := openTestOn(t, eng)
+		if _, err := s.writer.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')`); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		_, err := Open(context.Background(), s.dsn, Options{})
+		if !errors.Is(err, ErrSchemaTooNew) {
+			t.Fatalf("got %v, want ErrSchemaTooNew", err)
+		}
+		if !strings.Contains(err.Error(), "999") {
+			t.Errorf("message does not name the version: %v", err)
+		}
+	})
 }
 
 func TestOpenRefusesCorruptFile(t *testing.T) {

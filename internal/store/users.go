@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/accesswatch/accesswatch/internal/access"
-	"github.com/mattn/go-sqlite3"
 )
 
 // NewUser asks for an account. Name and password hash are prepared by the
@@ -47,17 +46,13 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser, actor string) (acces
 	now := s.now()
 	u := access.User{Name: nu.Name, Role: nu.Role, PasswordHash: nu.PasswordHash, CreatedAt: now, UpdatedAt: now}
 	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-			u.Name, u.Role, u.PasswordHash, timestamp(now), timestamp(now))
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			u.Name, u.Role, u.PasswordHash, timestamp(now), timestamp(now)).Scan(&u.ID)
 		if err != nil {
-			var se sqlite3.Error
-			if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+			if isUniqueViolation(err) {
 				return ErrUserExists
 			}
 			return fmt.Errorf("create user: %w", err)
-		}
-		if u.ID, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		return s.audit(ctx, tx, actor, "user.create", "user", u.Name, nil, userAudit(u))
 	})

@@ -199,20 +199,17 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, re
 		rid = sql.NullInt64{Int64: recordID, Valid: true}
 	}
 	people, basis, period := reachColumns(ev.Reach)
-	res, err := tx.ExecContext(ctx, `INSERT INTO events (country_code, record_id, record_version, date, type, status_after,
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO events (country_code, record_id, record_version, date, type, status_after,
 		initiated_by, authority, instrument, reason, reason_category, constraint_category, people, people_basis,
 		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		ev.CountryCode, rid, version, ev.Date.ISO(), ev.Type, ev.StatusAfter, ev.InitiatedBy, ev.Authority,
 		ev.Instrument, ev.Reason, ev.ReasonCategory, ev.Constraint, people, basis, period, ev.PresenceSince,
 		ev.Description, ev.Verification, ev.EnteredBy, timestamp(ev.EnteredAt), countColumn(ev.PeopleAffected),
-		ev.Until.ISO(), ev.Supersedes)
+		ev.Until.ISO(), ev.Supersedes).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert event: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
 	}
 	for i, src := range ev.Sources {
 		_, err := tx.ExecContext(ctx, `INSERT INTO event_sources (event_id, position, publisher, url, title, date, type)

@@ -65,12 +65,9 @@ func recordRowInTx(ctx context.Context, tx *sql.Tx, country string, orgID int64)
 // insertRecord creates a record with no events yet (status unknown,
 // version 0) and returns it as a read would.
 func insertRecord(ctx context.Context, tx *sql.Tx, country string, orgID int64, now time.Time, actor string) (access.RecordView, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO records (country_code, org_id, status, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)`,
-		country, orgID, access.StatusUnknown, timestamp(now), actor)
-	if err != nil {
-		return access.RecordView{}, fmt.Errorf("create record: %w", err)
-	}
-	id, err := res.LastInsertId()
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO records (country_code, org_id, status, updated_at, updated_by) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		country, orgID, access.StatusUnknown, timestamp(now), actor).Scan(&id)
 	if err != nil {
 		return access.RecordView{}, fmt.Errorf("create record: %w", err)
 	}

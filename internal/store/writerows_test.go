@@ -12,42 +12,44 @@ import (
 // The write path computes the record after an event instead of reading it
 // back; what it returns must be exactly what a read gives.
 func TestRecordEventReturnsTheRecordAsStored(t *testing.T) {
-	s, clock := openSeeded(t)
-	ctx := context.Background()
-	acted, err := s.Record(ctx, "NER", "acted")
-	if err != nil {
-		t.Fatal(err)
-	}
-	withReach := newEvent(acted.Version)
-	withReach.Event.Reach = &access.Reach{People: 12345, Basis: access.ReachAnnual, Period: "2025"}
-	newOrg := newEvent(0)
-	newOrg.Event.OrgSlug, newOrg.Event.CountryCode = "fresh-ngo", "MLI"
-	newOrg.Org = &access.Org{Name: "Fresh NGO", Acronym: "FN", Type: access.OrgNationalNGO, Website: "https://fresh.example"}
-	existingOrgNewCountry := newEvent(0)
-	existingOrgNewCountry.Event.CountryCode = "TCD"
-	monthOnly := newEvent(AnyVersion)
-	monthOnly.Event.Date = access.MustParseDate("2026-01")
-	monthOnly.Event.StatusAfter, monthOnly.Event.Type = "", access.EventOrganisationStatement
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		s, clock := openSeededOn(t, eng)
+		ctx := context.Background()
+		acted, err := s.Record(ctx, "NER", "acted")
+		if err != nil {
+			t.Fatal(err)
+		}
+		withReach := newEvent(acted.Version)
+		withReach.Event.Reach = &access.Reach{People: 12345, Basis: access.ReachAnnual, Period: "2025"}
+		newOrg := newEvent(0)
+		newOrg.Event.OrgSlug, newOrg.Event.CountryCode = "fresh-ngo", "MLI"
+		newOrg.Org = &access.Org{Name: "Fresh NGO", Acronym: "FN", Type: access.OrgNationalNGO, Website: "https://fresh.example"}
+		existingOrgNewCountry := newEvent(0)
+		existingOrgNewCountry.Event.CountryCode = "TCD"
+		monthOnly := newEvent(AnyVersion)
+		monthOnly.Event.Date = access.MustParseDate("2026-01")
+		monthOnly.Event.StatusAfter, monthOnly.Event.Type = "", access.EventOrganisationStatement
 
-	for _, c := range []struct {
-		name string
-		in   NewEvent
-	}{{"reach", withReach}, {"new org", newOrg}, {"existing org, new country", existingOrgNewCountry},
-		{"month precision, no status", monthOnly}} {
-		name, in := c.name, c.in
-		clock.Advance(1234567) // a clock reading finer than a microsecond
-		res, err := s.RecordEvent(ctx, in)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+		for _, c := range []struct {
+			name string
+			in   NewEvent
+		}{{"reach", withReach}, {"new org", newOrg}, {"existing org, new country", existingOrgNewCountry},
+			{"month precision, no status", monthOnly}} {
+			name, in := c.name, c.in
+			clock.Advance(1234567) // a clock reading finer than a microsecond
+			res, err := s.RecordEvent(ctx, in)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			read, err := s.Record(ctx, in.Event.CountryCode, in.Event.OrgSlug)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if !reflect.DeepEqual(*res.Record, read) {
+				t.Errorf("%s: returned\n%+v\nread back\n%+v", name, *res.Record, read)
+			}
 		}
-		read, err := s.Record(ctx, in.Event.CountryCode, in.Event.OrgSlug)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if !reflect.DeepEqual(*res.Record, read) {
-			t.Errorf("%s: returned\n%+v\nread back\n%+v", name, *res.Record, read)
-		}
-	}
+	})
 }
 
 // The audit values are a struct for speed; their JSON must stay what the
