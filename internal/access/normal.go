@@ -138,3 +138,27 @@ func ParsePeople(s string) (int64, bool) {
 // now: the UTC day after now's, since the furthest zone ahead is UTC+14.
 // A date up to that day is not in the future.
 func LatestDay(now time.Time) time.Time { return now.UTC().AddDate(0, 0, 1) }
+
+// SlugFor suggests a slug for an organisation from its acronym or name:
+// the normalised name with hyphens for spaces, Latin letters and digits
+// only ("Médecins Sans Frontières" → "medecins-sans-frontieres"); "" when
+// nothing usable is left (a name in another script: the editor types one).
+func SlugFor(name string) string {
+	var b strings.Builder
+	for _, r := range NormalName(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "-")
+	}
+	if len(s) > 64 {
+		s = strings.TrimRight(s[:64], "-")
+	}
+	return s
+}
