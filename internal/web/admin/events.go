@@ -207,7 +207,11 @@ func orgLabelOf(o access.Org) string {
 // duplicates returns what the event looks like, before it is recorded:
 // events of its record that count, with the same date and type (the form
 // asks to confirm), and for a new organisation the existing ones like it.
-func (s *Admin) duplicates(ctx context.Context, in eventInput) ([]access.EventView, []access.Org, error) {
+// A form loaded at another version than the record's (rec) is a conflict
+// first: the 409 shows what changed, and the duplicates are looked for
+// when it is sent again; so is a create-record form for a record that
+// exists.
+func (s *Admin) duplicates(ctx context.Context, mode access.RecordEdit, rec access.RecordView, in eventInput) ([]access.EventView, []access.Org, error) {
 	if in.Confirmed {
 		return nil, nil, nil
 	}
@@ -220,7 +224,7 @@ func (s *Admin) duplicates(ctx context.Context, in eventInput) ([]access.EventVi
 		}
 	}
 	ev := in.Event
-	if ev.OrgSlug == "" || ev.Type == access.EventReviewed {
+	if mode != access.EditEvent || rec.Version != in.Version || ev.Type == access.EventReviewed {
 		return nil, nil, nil
 	}
 	events, _, err := s.store.Events(ctx, store.EventFilter{Country: ev.CountryCode, Org: ev.OrgSlug})
@@ -247,7 +251,7 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 	problems = merge(problems, in.Event.Validate(s.now()))
 	if len(problems) == 0 {
 		var err error
-		if v.Duplicates, v.SimilarOrgs, err = s.duplicates(r.Context(), in); err != nil {
+		if v.Duplicates, v.SimilarOrgs, err = s.duplicates(r.Context(), v.Mode, v.Record, in); err != nil {
 			return err
 		}
 		if len(v.Duplicates) > 0 || len(v.SimilarOrgs) > 0 {
