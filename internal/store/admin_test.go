@@ -244,6 +244,20 @@ func TestDrafts(t *testing.T) {
 	if _, err := s.TakeDraft(ctx, "h2", "alice", d.Path, now.Add(31*time.Minute)); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an expired draft was given out: %v", err)
 	}
+	// A draft with an author: only that account may claim it.
+	d.IDHash = "h3"
+	d.Author = "alice"
+	if err := s.SaveDraft(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.ClaimDraft(ctx, "h3", "mallory", now)
+	if _, err := s.TakeDraft(ctx, "h3", "mallory", d.Path, now); !errors.Is(err, ErrNotFound) {
+		t.Errorf("another account claimed alice's draft: %v", err)
+	}
+	_ = s.ClaimDraft(ctx, "h3", "alice", now)
+	if got, err := s.TakeDraft(ctx, "h3", "alice", d.Path, now); err != nil || got.Author != "alice" {
+		t.Errorf("alice's own draft: %+v %v", got, err)
+	}
 	// Bounded.
 	for i := range MaxDrafts + 1 {
 		d.IDHash = fmt.Sprint("n", i)

@@ -13,6 +13,7 @@ import (
 type Draft struct {
 	IDHash    string // hex SHA-256 of the random id the browser holds
 	Owner     string // the account that logged in with it; "" until then
+	Author    string // the account whose session had ended, if known: only it may claim the draft
 	Path      string // the admin form the values belong to
 	Body      string // the form's values, urlencoded
 	CreatedAt time.Time
@@ -43,8 +44,8 @@ func (s *Store) SaveDraft(ctx context.Context, d Draft) error {
 		if n >= MaxDrafts {
 			return ErrTooManyDrafts
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO form_drafts (id_hash, owner, path, body, created_at, expires_at) VALUES (?, '', ?, ?, ?, ?)`,
-			d.IDHash, d.Path, d.Body, timestamp(d.CreatedAt), timestamp(d.ExpiresAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO form_drafts (id_hash, owner, author, path, body, created_at, expires_at) VALUES (?, '', ?, ?, ?, ?, ?)`,
+			d.IDHash, d.Author, d.Path, d.Body, timestamp(d.CreatedAt), timestamp(d.ExpiresAt))
 		if err != nil {
 			return fmt.Errorf("save draft: %w", err)
 		}
@@ -53,10 +54,11 @@ func (s *Store) SaveDraft(ctx context.Context, d Draft) error {
 }
 
 // ClaimDraft binds an unclaimed, unexpired draft to the account owner (who
-// just logged in with its id); it does nothing if there is no such draft.
+// just logged in with its id), if the draft has no author or owner is its
+// author; it does nothing if there is no such draft.
 func (s *Store) ClaimDraft(ctx context.Context, idHash, owner string, now time.Time) error {
-	_, err := s.writer.ExecContext(ctx, `UPDATE form_drafts SET owner = ? WHERE id_hash = ? AND owner = '' AND expires_at > ?`,
-		owner, idHash, timestamp(now))
+	_, err := s.writer.ExecContext(ctx, `UPDATE form_drafts SET owner = ? WHERE id_hash = ? AND owner = '' AND (author = '' OR author = ?) AND expires_at > ?`,
+		owner, idHash, owner, timestamp(now))
 	if err != nil {
 		return fmt.Errorf("claim draft: %w", err)
 	}
@@ -71,8 +73,8 @@ func (s *Store) TakeDraft(ctx context.Context, idHash, owner, path string, now t
 	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
 		var created, expires string
 		err := tx.QueryRowContext(ctx, `DELETE FROM form_drafts WHERE id_hash = ? AND owner = ? AND owner <> '' AND path = ? AND expires_at > ?
-			RETURNING id_hash, owner, path, body, created_at, expires_at`, idHash, owner, path, timestamp(now)).
-			Scan(&d.IDHash, &d.Owner, &d.Path, &d.Body, &created, &expires)
+			RETURNING id_hash, owner, author, path, body, created_at, expires_at`, idHash, owner, path, timestamp(now)).
+			Scan(&d.IDHash, &d.Owner, &d.Author, &d.Path, &d.Body, &created, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("draft: %w", ErrNotFound)
 		}

@@ -22,10 +22,13 @@ CREATE INDEX org_aliases_org ON org_aliases (org_id);
 -- again (at most 30 minutes). id_hash is the SHA-256 (hex) of the random id
 -- the browser holds in a cookie; owner is empty until an account logs in
 -- with that cookie, then that account's name: only it gets the form back.
+-- author is the account whose session had just ended when the form came,
+-- if known: then only that account can claim it.
 -- path is the admin form the values belong to; body the urlencoded values.
 CREATE TABLE form_drafts (
     id_hash    TEXT PRIMARY KEY,
     owner      TEXT NOT NULL DEFAULT '',
+    author     TEXT NOT NULL DEFAULT '',
     path       TEXT NOT NULL,
     body       TEXT NOT NULL,
     created_at TEXT NOT NULL,

@@ -138,7 +138,12 @@ func (s *Admin) Guard(rt Route) http.Handler {
 					s.clearSessionCookie(w, r)
 					done = "session_ended"
 				}
-				if kept, err := s.keepDraft(w, r, rt); err != nil {
+				var ended *auth.EndedError
+				author := ""
+				if errors.As(err, &ended) {
+					author = ended.Name
+				}
+				if kept, err := s.keepDraft(w, r, rt, author); err != nil {
 					s.kit.ServeError(w, r, err)
 					return
 				} else if kept {

@@ -25,7 +25,8 @@ import (
 //     id is never in a URL — and sends to the login page, which then
 //     returns to the form's page.
 //   - A login with the cookie binds the draft to the account that logged
-//     in: no other account can have it.
+//     in — if the session that ended was known, only to that account —
+//     and no other account can have it.
 //   - The form's page, opened by that account within DraftLifetime, shows
 //     the draft's values instead of the defaults, with a notice; the draft
 //     is deleted as it is given back. Nothing is saved: the editor reads
@@ -38,10 +39,11 @@ const DraftLifetime = 30 * time.Minute
 const DraftCookie = "accesswatch_draft"
 
 // keepDraft saves the form a POST without a session carries, for rt's
-// page, and reports whether it did. Logout and uploads are not forms to
+// page, and reports whether it did. author is the account whose session
+// had just ended ("" if unknown): only it may claim the draft. Logout and uploads are not forms to
 // keep; a body that is not a form, or the bound on unclaimed drafts, keeps
 // nothing (the editor is sent to log in as before).
-func (s *Admin) keepDraft(w http.ResponseWriter, r *http.Request, rt Route) (bool, error) {
+func (s *Admin) keepDraft(w http.ResponseWriter, r *http.Request, rt Route, author string) (bool, error) {
 	if r.Method != http.MethodPost || rt.MaxBody != MaxFormBytes || safeNext(r.URL.Path) != r.URL.Path ||
 		strings.HasPrefix(r.URL.Path, "/admin/log") {
 		return false, nil
@@ -64,7 +66,7 @@ func (s *Admin) keepDraft(w http.ResponseWriter, r *http.Request, rt Route) (boo
 	}
 	id := base64.RawURLEncoding.EncodeToString(raw[:])
 	now := s.now()
-	err = s.store.SaveDraft(r.Context(), store.Draft{IDHash: draftHash(id), Path: r.URL.Path, Body: values.Encode(),
+	err = s.store.SaveDraft(r.Context(), store.Draft{IDHash: draftHash(id), Author: author, Path: r.URL.Path, Body: values.Encode(),
 		CreatedAt: now, ExpiresAt: now.Add(DraftLifetime)})
 	if errors.Is(err, store.ErrTooManyDrafts) {
 		s.kit.Log.WarnContext(r.Context(), "form posted without a session not kept: too many unclaimed drafts", "path", r.URL.Path)
