@@ -244,6 +244,20 @@ type MergeView struct {
 	Form    Form
 }
 
+// ClassMeasureView is the form that records a measure against a class of
+// organisations in a country, with the measures in force there.
+type ClassMeasureView struct {
+	Country access.Country
+	InForce []access.ClassMeasure
+	Form    Form
+}
+
+// AdminClassMeasureURL is the form that records a measure against a class
+// of organisations in a country.
+func AdminClassMeasureURL(code string) string {
+	return "/admin/countries/" + url.PathEscape(code) + "/measures/new"
+}
+
 // SeverityFormView is the form that sets a country's score.
 type SeverityFormView struct {
 	Country access.Country

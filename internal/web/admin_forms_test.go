@@ -495,3 +495,53 @@ func (f *adminFixture) doWithCookies(rq request, cookies ...*http.Cookie) *httpt
 	rq.header["Cookie"] = strings.Join(parts, "; ")
 	return f.do(rq)
 }
+
+// A measure against a class of organisations has its own form: recorded as
+// an event of the country alone, shown among the measures in force.
+func TestClassMeasureForm(t *testing.T) {
+	f := newAdminFixture(t)
+	ed := f.login("ed")
+	path := "/admin/countries/BFA/measures/new"
+	if w := f.get(path, ed); w.Code != http.StatusOK || parse(t, w).Find(`textarea[name="description"][maxlength="4000"]`).Length() != 1 {
+		t.Fatalf("the form: %d", w.Code)
+	}
+	form := url.Values{"event_type": {"suspension_ordered"}, "status": {"suspended"}, "date": {"2026-02-10"}, "until": {"2026-05"},
+		"initiated_by": {"de_facto_authority"}, "authority": {"Ministry of Territorial Administration"}, "instrument": {"ministerial_order"},
+		"reason": {""}, "reason_category": {"administrative_registration"}, "people_affected": {"1 200"},
+		"description": {"All associations that had not renewed their registration"}, "source_url": {"https://example.org/bfa-class"},
+		"source_publisher": {"Example News"}, "source_title": {""}, "source_type": {"news"}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("description", "")
+	sum := f.checksum()
+	if w := f.post(path, bad, ed); w.Code != http.StatusUnprocessableEntity || !strings.Contains(problemsOf(w.Body.String()), "Description") {
+		t.Errorf("without a description: %d %s", w.Code, problemsOf(w.Body.String()))
+	}
+	if f.checksum() != sum {
+		t.Error("a refused measure was written")
+	}
+	if w := f.post(path, form, ed); w.Code != http.StatusSeeOther {
+		t.Fatalf("record: %d %s", w.Code, problemsOf(w.Body.String()))
+	}
+	measures, err := f.st.ClassMeasuresInForce(context.Background(), "BFA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, m := range measures {
+		if m.Event.Description == form.Get("description") {
+			found = true
+			if m.Status != access.StatusSuspended || m.Event.PeopleAffected == nil || *m.Event.PeopleAffected != 1200 || m.Event.Until.ISO() != "2026-05" {
+				t.Errorf("measure %+v", m)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the measure is not in force: %+v", measures)
+	}
+	if !strings.Contains(parse(t, f.get(path, ed)).Find("#class-measures").Text(), "renewed their registration") {
+		t.Error("the form does not list the measure in force")
+	}
+}

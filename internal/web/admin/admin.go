@@ -87,6 +87,8 @@ func (s *Admin) Routes() []Route {
 		{"GET /admin/countries", EditorsOnly, s.listCountries, MaxFormBytes},
 		{"GET /admin/countries/{iso3}/severity", EditorsOnly, s.showSeverityForm, MaxFormBytes},
 		{"POST /admin/countries/{iso3}/severity", EditorsOnly, s.saveSeverity, MaxFormBytes},
+		{"GET /admin/countries/{iso3}/measures/new", EditorsOnly, s.showClassMeasureForm, MaxFormBytes},
+		{"POST /admin/countries/{iso3}/measures/new", EditorsOnly, s.saveClassMeasure, MaxFormBytes},
 		{"GET /admin/import", AdminsOnly, s.showImport, MaxFormBytes},
 		{"POST /admin/import", AdminsOnly, s.submitImport, MaxImportBytes},
 		{"GET /admin/audit", AdminsOnly, s.listAudit, MaxFormBytes},

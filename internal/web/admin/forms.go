@@ -411,19 +411,75 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 			ev.Reach = &access.Reach{People: n, Basis: access.ReachBasis(f["people_basis"])}
 		}
 	}
-	internal := formTicked(&problems, "internal_report", f["internal_report"])
+	ev.Sources = formSources(&problems, f)
+	return in, problems, nil
+}
+
+// formSources reads an event form's source fields: one source, or an
+// internal report; none is a problem at the source address.
+func formSources(p *access.Errors, f map[string]string) []access.Source {
+	internal := formTicked(p, "internal_report", f["internal_report"])
 	src := access.Source{URL: strings.TrimSpace(f["source_url"]), Publisher: f["source_publisher"], Title: f["source_title"],
 		Type: access.SourceType(f["source_type"])}
 	switch {
 	case internal:
 		src.Type = access.SourceInternalReport
-		ev.Sources = []access.Source{src}
+		return []access.Source{src}
 	case src.URL != "" || src.Publisher != "" || src.Title != "":
-		ev.Sources = []access.Source{src}
-	default:
-		problems.Add("source_url", access.CodeSourceRequired)
+		return []access.Source{src}
 	}
-	return in, problems, nil
+	p.Add("source_url", access.CodeSourceRequired)
+	return nil
+}
+
+// classSpec is the form that records a measure against a class of
+// organisations in a country: an event of no organisation, whose
+// description says which class, with the people it affected and its
+// stated end or deadline, and no reach.
+var classSpec = withFields(eventTextFields, formSpec{
+	"event_type":      {max: maxCode, required: true},
+	"status":          {max: maxCode},
+	"date":            {max: maxDate, required: true},
+	"until":           {max: maxDate},
+	"initiated_by":    {max: maxCode},
+	"instrument":      {max: maxCode},
+	"reason_category": {max: maxCode},
+	"people_affected": {max: maxNumber},
+	"source_type":     {max: maxCode},
+	"internal_report": {max: 2},
+	"description":     {max: access.MaxLongText, required: true},
+})
+
+// decodeClassMeasure decodes the class-measure form of country.
+func decodeClassMeasure(values url.Values, country string) (access.Event, map[string]string, access.Errors, error) {
+	f, problems, err := decodeFields(values, classSpec)
+	if err != nil {
+		return access.Event{}, nil, nil, err
+	}
+	ev := access.Event{CountryCode: country, Type: access.EventType(f["event_type"]), Description: f["description"],
+		InitiatedBy: access.InitiatedBy(f["initiated_by"]), Authority: f["authority"], Instrument: access.Instrument(f["instrument"]),
+		Reason: f["reason"], ReasonCategory: access.ReasonCategory(f["reason_category"])}
+	if ev.Type != "" && !ev.Type.Valid() {
+		problems.Add("event_type", access.CodeUnknownValue)
+	}
+	switch st := f["status"]; st {
+	case "", access.StatusUnchanged:
+	default:
+		if ev.StatusAfter = access.Status(st); !ev.StatusAfter.Valid() {
+			problems.Add("status", access.CodeUnknownValue)
+		}
+	}
+	ev.Date = formDate(&problems, "date", f["date"])
+	ev.Until = formDate(&problems, "until", f["until"])
+	if v := strings.TrimSpace(f["people_affected"]); v != "" {
+		if n, ok := access.ParsePeople(v); ok {
+			ev.PeopleAffected = &n
+		} else {
+			problems.Add("people_affected", access.CodeNotANumber)
+		}
+	}
+	ev.Sources = formSources(&problems, f)
+	return ev, f, problems, nil
 }
 
 var loginSpec = formSpec{

@@ -25,6 +25,7 @@ type Store interface {
 	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
 	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
 	Countries(ctx context.Context) ([]access.Country, error)
+	ClassMeasuresInForce(ctx context.Context, country string) ([]access.ClassMeasure, error)
 	Country(ctx context.Context, code string) (access.Country, error)
 	Orgs(ctx context.Context) ([]access.Org, error)
 	Org(ctx context.Context, slug string) (access.Org, error)
