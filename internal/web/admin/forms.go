@@ -81,11 +81,29 @@ func (s *Admin) readForm(r *http.Request) (url.Values, error) {
 		}
 		return nil, s.formRefused(&formError{code: "malformed"})
 	}
+	if cut && !formLike(values) {
+		return nil, s.tooLarge(tooBig) // not a form of ours cut short: a bare 413
+	}
 	if cut {
 		s.kit.Log.InfoContext(r.Context(), "admin form over the body limit: shown again with what was read", "path", r.URL.Path, "limit", MaxFormBytes)
 		trimCutValues(values, body)
 	}
 	return values, nil
+}
+
+// formLike reports whether values read from a body cut at the limit look
+// like one of our forms (field names are short words): only then is the
+// form shown again; anything else over the limit is answered 413.
+func formLike(values url.Values) bool {
+	if len(values) == 0 {
+		return false
+	}
+	for k := range values {
+		if len(k) > maxCode || strings.IndexFunc(k, func(r rune) bool { return (r < 'a' || r > 'z') && r != '_' }) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // trimCut drops a percent-escape cut short at the end of a body.
