@@ -525,7 +525,7 @@ func RetractPage(p AdminPage, v RetractView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = textAreaField(p, v.Form, "correction_reason", p.L.T("admin.hint.correction_reason"), 3, templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = textAreaField(p, v.Form, "correction_reason", p.L.T("admin.hint.correction_reason"), 3, templ.Attributes{"required": true, "maxlength": "4000"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -907,7 +907,7 @@ func eventForm(p AdminPage, v EventFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textAreaField(p, v.Form, "correction_reason", p.L.T("admin.hint.correction_reason"), 3, templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = textAreaField(p, v.Form, "correction_reason", p.L.T("admin.hint.correction_reason"), 3, templ.Attributes{"required": true, "maxlength": "4000"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
