@@ -100,24 +100,13 @@ func roleOptions(l *i18n.Locale) []Option {
 	return vocabOptions(access.Roles, func(r access.Role) string { return l.T("admin.role." + string(r)) }, "")
 }
 
-func countryOptions(l *i18n.Locale, cs []access.Country) []Option {
-	out := []Option{{"", l.T("admin.choose")}}
-	for _, c := range cs {
-		out = append(out, Option{c.Code, c.Name + " (" + c.Code + ")"})
+// orgLabel is how an organisation is offered in a list: "MSF — Médecins
+// Sans Frontières", or its name alone.
+func orgLabel(o access.Org) string {
+	if o.Acronym != "" && o.Acronym != o.Name {
+		return o.Acronym + " — " + o.Name
 	}
-	return out
-}
-
-func orgOptions(l *i18n.Locale, os []access.Org) []Option {
-	out := []Option{{"", l.T("admin.choose")}}
-	for _, o := range os {
-		label := o.Name
-		if o.Acronym != "" && o.Acronym != o.Name {
-			label = o.Acronym + " — " + o.Name
-		}
-		out = append(out, Option{o.Slug, label})
-	}
-	return out
+	return o.Name
 }
 
 // Admin URLs.
@@ -147,6 +136,9 @@ func AdminReviewURL(country, slug string) string {
 // AdminOrgEditURL is the form that edits an organisation.
 func AdminOrgEditURL(slug string) string { return "/admin/orgs/" + url.PathEscape(slug) + "/edit" }
 
+// AdminOrgMergeURL is the form that merges an organisation into another.
+func AdminOrgMergeURL(slug string) string { return "/admin/orgs/" + url.PathEscape(slug) + "/merge" }
+
 // AdminSeverityURL is the form that sets a country's access-severity score.
 func AdminSeverityURL(code string) string {
 	return "/admin/countries/" + url.PathEscape(code) + "/severity"
@@ -162,8 +154,11 @@ func passwordAction(v PasswordView) string {
 
 // confirmAction is where a confirm form posts.
 func confirmAction(v ConfirmView) string {
-	if v.Role {
+	switch {
+	case v.Role:
 		return AdminUserURL(v.Name) + "/role"
+	case v.Enable:
+		return AdminUserURL(v.Name) + "/enable"
 	}
 	return AdminUserURL(v.Name) + "/disable"
 }
@@ -200,6 +195,12 @@ type EventFormView struct {
 	// Correcting is the event this form supersedes (nil: a new event); the
 	// form then also asks for the reason of the correction.
 	Correcting *access.EventView
+	// Duplicates are events of the record with the same date and type as
+	// the one submitted: the form asks to confirm before recording another.
+	Duplicates []access.EventView
+	// SimilarOrgs are organisations like the new one the create-record
+	// form names: the form asks to confirm before creating it.
+	SimilarOrgs []access.Org
 }
 
 // RetractView is the confirmation step of retracting an event: the event,
@@ -227,6 +228,34 @@ type OrgFormView struct {
 	Slug   string // when editing
 	Action string
 	Form   Form
+	// Similar are existing organisations whose normalised name or acronym
+	// equals the new one's: the form links them and asks to confirm.
+	Similar []access.Org
+	// Current is the organisation as someone else saved it since the form
+	// was loaded (a 409): shown beside the editor's input, which is kept.
+	Current *access.Org
+}
+
+// MergeView is the form that merges one organisation into another.
+type MergeView struct {
+	Org     access.Org   // the organisation merged away
+	Records int          // how many records it has
+	Orgs    []access.Org // the organisations it can be merged into
+	Form    Form
+}
+
+// ClassMeasureView is the form that records a measure against a class of
+// organisations in a country, with the measures in force there.
+type ClassMeasureView struct {
+	Country access.Country
+	InForce []access.ClassMeasure
+	Form    Form
+}
+
+// AdminClassMeasureURL is the form that records a measure against a class
+// of organisations in a country.
+func AdminClassMeasureURL(code string) string {
+	return "/admin/countries/" + url.PathEscape(code) + "/measures/new"
 }
 
 // SeverityFormView is the form that sets a country's score.
@@ -269,12 +298,14 @@ type PasswordView struct {
 }
 
 // ConfirmView is a form that changes another account after the acting user
-// confirms with their current password: disabling it, or changing its role
-// (Role true: the form has a role field).
+// confirms with their current password: disabling it, enabling it again
+// (Enable true), or changing its role (Role true: the form has a role
+// field).
 type ConfirmView struct {
-	Name string
-	Role bool
-	Form Form
+	Name   string
+	Role   bool
+	Enable bool
+	Form   Form
 }
 
 // SecurityView is a page of the login trail with its filter.

@@ -25,6 +25,7 @@ var userCommands = []struct{ name, args, summary string }{
 	{"add", "NAME --role admin|editor", "create an account; the password is read from standard input"},
 	{"list", "", "list the accounts"},
 	{"disable", "NAME", "disable an account and end its sessions"},
+	{"enable", "NAME", "enable a disabled account again (it logs in with its password)"},
 	{"passwd", "NAME", "set a new password (read from standard input), end the account's sessions and forget its failed logins"},
 	{"unlock", "NAME", "forget the account's failed logins from every address (login throttling)"},
 }
@@ -38,7 +39,7 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 			fmt.Fprintf(env.stderr, "  %-40s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
 		}
 		if len(args) == 0 {
-			return usageError("user needs a command: add, list, disable, passwd or unlock")
+			return usageError("user needs a command: add, list, disable, enable, passwd or unlock")
 		}
 		return flag.ErrHelp
 	}
@@ -57,9 +58,9 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 	switch sub {
 	case "list":
 		want = 0
-	case "add", "disable", "passwd", "unlock":
+	case "add", "disable", "enable", "passwd", "unlock":
 	default:
-		return usageError("unknown user command %q (want add, list, disable, passwd or unlock)", sub)
+		return usageError("unknown user command %q (want add, list, disable, enable, passwd or unlock)", sub)
 	}
 	if len(names) != want {
 		return usageError("user %s takes %d name(s), got %d", sub, want, len(names))
@@ -96,6 +97,15 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 		}
 		if err == nil {
 			fmt.Fprintf(env.stdout, "disabled %s; its sessions have ended\n", name)
+		}
+		return err
+	case "enable":
+		err := st.EnableUser(ctx, name, actor)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no account is named %q", name)
+		}
+		if err == nil {
+			fmt.Fprintf(env.stdout, "enabled %s; it can log in again\n", name)
 		}
 		return err
 	case "unlock":

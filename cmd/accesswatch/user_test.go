@@ -118,6 +118,15 @@ func TestUserCommands(t *testing.T) {
 	if code != 0 || !regexpMatch(`alice\s+admin\s+active`, out) || !regexpMatch(`bob\s+editor\s+disabled`, out) {
 		t.Errorf("list: %d\n%s", code, out)
 	}
+	if code, out, _ := userCmd(t, env, "", "enable", "bob"); code != 0 || !strings.Contains(out, "enabled bob") {
+		t.Errorf("enable: %d %q", code, out)
+	}
+	if bob, _ := st.UserByName(ctx, "bob"); bob.Disabled {
+		t.Error("bob is still disabled after user enable")
+	}
+	if code, _, errOut := userCmd(t, env, "", "enable", "nobody"); code != 1 || !strings.Contains(errOut, `no account is named "nobody"`) {
+		t.Errorf("enable nobody: %d %q", code, errOut)
+	}
 }
 
 // TestUnlockAndPasswdForgetFailedLogins: "user unlock" and "user passwd"

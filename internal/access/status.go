@@ -59,14 +59,14 @@ func (s Status) ReachLost() bool { return lostStatuses[s] }
 
 // Flagged reports whether a record in status s, imposed by initiatedBy, is
 // flagged (shown red, alertable): banned, ordered to leave and expelled
-// always; suspended only when an authority imposed it, since an
+// always; suspended only when an authority (recognised or de facto) imposed it, since an
 // organisation's own suspension is a decision, not a measure against it.
 func (s Status) Flagged(initiatedBy InitiatedBy) bool {
 	switch s {
 	case StatusBanned, StatusOrderedToLeave, StatusExpelled:
 		return true
 	case StatusSuspended:
-		return initiatedBy == InitiatedByAuthority
+		return initiatedBy.Authority()
 	}
 	return false
 }

@@ -200,7 +200,8 @@ func (o Org) Validate() error {
 	return e.Err()
 }
 
-// Validate checks an event as of now (for "not in the future"). It checks
+// Validate checks an event as of now (for "not in the future": see
+// LatestDay). It checks
 // form, not existence: whether the country or organisation exists is the
 // store's question.
 func (ev Event) Validate(now time.Time) error {
@@ -216,7 +217,7 @@ func (ev Event) Validate(now time.Time) error {
 		e.Add("date", CodeRequired)
 	case ev.Date.check() != nil:
 		e.Add("date", CodeDateFormat)
-	case ev.Date.After(now):
+	case ev.Date.After(LatestDay(now)): // today in any time zone is not the future
 		e.Add("date", CodeDateFuture)
 	}
 	if ev.Type == "" {
@@ -224,6 +225,9 @@ func (ev Event) Validate(now time.Time) error {
 	}
 	enum(&e, "event_type", ev.Type, EventType.Valid)
 	enum(&e, "status", ev.StatusAfter, Status.Valid)
+	if ev.Type.Valid() && ev.StatusAfter.Valid() && !StatusFitsType(ev.Type, ev.StatusAfter) {
+		e.Add("status", CodeStatusForType)
+	}
 	// A class-level measure may state the status it imposes on its class
 	// (suspended, banned, ...): that status is the measure's own and
 	// changes no record (see ClassMeasuresInForce).
@@ -289,7 +293,7 @@ func (s SeverityScore) Validate(now time.Time) error {
 	switch {
 	case s.Date.IsZero():
 		e.Add("score_date", CodeRequired)
-	case s.Date.After(now):
+	case s.Date.After(LatestDay(now)):
 		e.Add("score_date", CodeDateFuture)
 	}
 	e.text("score_publisher", s.Publisher, MaxShortText, true, false)

@@ -31,7 +31,7 @@ func TestEventValidate(t *testing.T) {
 		{"bad slug", func(e *Event) { e.OrgSlug = "ICRC!" }, "org", CodeSlugFormat},
 		{"no date", func(e *Event) { e.Date = Date{} }, "date", CodeRequired},
 		{"impossible date", func(e *Event) { e.Date = Date{Year: 2025, Month: 2, Day: 30, Precision: PrecisionDay} }, "date", CodeDateFormat},
-		{"future date", func(e *Event) { e.Date = MustParseDate("2025-07-02") }, "date", CodeDateFuture},
+		{"future date", func(e *Event) { e.Date = MustParseDate("2025-07-03") }, "date", CodeDateFuture}, // two days ahead: tomorrow is today in UTC+14
 		{"no type", func(e *Event) { e.Type = "" }, "event_type", CodeRequired},
 		{"unknown type", func(e *Event) { e.Type = "coup" }, "event_type", CodeUnknownValue},
 		{"unknown status", func(e *Event) { e.StatusAfter = "closed" }, "status", CodeUnknownValue},

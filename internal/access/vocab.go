@@ -24,7 +24,11 @@ const (
 	EventResumptionAuthorised   EventType = "resumption_authorised"
 	EventOperationsResumed      EventType = "operations_resumed"
 	EventClassBanAnnounced      EventType = "class_ban_announced"
-	EventRegistrationDenied     EventType = "registration_denied"
+	EventRegistrationDenied     EventType = "registration_denied" // denied or not renewed
+	EventPermitsDenied          EventType = "permits_denied"      // visas, work or travel permits denied
+	EventMovementRefused        EventType = "movement_refused"    // a movement authorisation refused
+	EventAssetsSeized           EventType = "assets_seized"
+	EventStaffKilledInjured     EventType = "staff_killed_or_injured"
 	EventReviewed               EventType = "reviewed"
 	EventCorrection             EventType = "correction"
 	EventOther                  EventType = "other"
@@ -36,7 +40,8 @@ var EventTypes = []EventType{
 	EventSuspensionOrdered, EventSelfSuspension, EventRestrictionImposed,
 	EventOfficesClosed, EventStaffDeparted, EventStaffDetained, EventStaffReleased,
 	EventPublicAccusation, EventOrganisationStatement, EventResumptionAuthorised,
-	EventOperationsResumed, EventClassBanAnnounced, EventRegistrationDenied, EventReviewed, EventCorrection,
+	EventOperationsResumed, EventClassBanAnnounced, EventRegistrationDenied, EventPermitsDenied,
+	EventMovementRefused, EventAssetsSeized, EventStaffKilledInjured, EventReviewed, EventCorrection,
 	EventOther,
 }
 
@@ -49,16 +54,24 @@ type InitiatedBy string
 // Initiators.
 const (
 	InitiatedByAuthority    InitiatedBy = "authority"
+	InitiatedByDeFacto      InitiatedBy = "de_facto_authority" // authorities in control without recognised standing
 	InitiatedByOrganisation InitiatedBy = "organisation"
 	InitiatedByArmedGroup   InitiatedBy = "armed_group"
 	InitiatedByOther        InitiatedBy = "other"
 )
 
 // Initiators lists every initiator.
-var Initiators = []InitiatedBy{InitiatedByAuthority, InitiatedByOrganisation, InitiatedByArmedGroup, InitiatedByOther}
+var Initiators = []InitiatedBy{InitiatedByAuthority, InitiatedByDeFacto, InitiatedByOrganisation, InitiatedByArmedGroup, InitiatedByOther}
 
 // Valid reports whether i is one of Initiators.
 func (i InitiatedBy) Valid() bool { return member(i, Initiators) }
+
+// Authority reports whether i is an authority, recognised or de facto:
+// a measure it imposes is a measure against the organisation.
+func (i InitiatedBy) Authority() bool { return i == InitiatedByAuthority || i == InitiatedByDeFacto }
+
+// Authorities lists the initiators for which Authority holds.
+var Authorities = []InitiatedBy{InitiatedByAuthority, InitiatedByDeFacto}
 
 // OrgType classifies organisations with OCHA's 3W organisation types.
 type OrgType string

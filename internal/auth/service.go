@@ -329,13 +329,29 @@ func (s *Service) HashPassword(ctx context.Context, pw string) (string, error) {
 	return HashPassword(pw)
 }
 
+// EndedError is the ErrNoSession of a token whose session existed and has
+// just ended (idle or absolute limit, disabled account): it names the
+// account, so that what the request carried can be kept for that account
+// alone (the admin area's drafts).
+type EndedError struct {
+	Name string
+}
+
+func (e *EndedError) Error() string {
+	return ErrNoSession.Error() + ": the session of " + e.Name + " ended"
+}
+
+// Unwrap makes errors.Is(err, ErrNoSession) hold.
+func (e *EndedError) Unwrap() error { return ErrNoSession }
+
 // Authenticate returns the live session a token opens, or ErrNoSession,
 // without knowing the client's address (see AuthenticateFrom).
 func (s *Service) Authenticate(ctx context.Context, token string) (Session, error) {
 	return s.AuthenticateFrom(ctx, token, "")
 }
 
-// AuthenticateFrom returns the live session a token opens, or ErrNoSession.
+// AuthenticateFrom returns the live session a token opens, or ErrNoSession
+// (an *EndedError when the token's session has just ended).
 // A session past its absolute or idle limit, or of a disabled account, is
 // deleted on sight, and its end recorded in the login trail with the
 // client's address.
@@ -368,7 +384,7 @@ func (s *Service) AuthenticateFrom(ctx context.Context, token, address string) (
 		if err := s.trail(ctx, slog.LevelInfo, access.SecurityEvent{At: now, Name: user.Name, Address: address, Outcome: access.OutcomeExpired, Detail: why}); err != nil {
 			return Session{}, err
 		}
-		return Session{}, ErrNoSession
+		return Session{}, &EndedError{Name: user.Name}
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		if err := s.st.TouchSession(ctx, th, now); err != nil {

@@ -217,8 +217,9 @@ func RunSlow(ctx context.Context, opt SlowOptions) (SlowReport, error) {
 	return rep, nil
 }
 
-// The body limit of admin forms is 64 KiB; these requests go to the login
-// form, which takes a body from anyone.
+// The body limit of admin forms is 1 MiB; these requests go to the login
+// form, which takes a body from anyone. A body that is not a form cut
+// short (here, one endless field name) is answered 413.
 const oversizeTarget = "/admin/login"
 
 // oversizedLength announces a 1 GiB form and sends it slowly, 64 KiB every

@@ -51,7 +51,7 @@ type ChangeFilter struct {
 const changeConditions = `
   AND (:statuses = '' OR e.status_after IN (SELECT value FROM json_each(:statuses)))
   AND (:flagged = 0 OR e.status_after IN (SELECT value FROM json_each(:flag_any))
-       OR (e.initiated_by = :flag_initiator AND e.status_after IN (SELECT value FROM json_each(:flag_by))))
+       OR (e.initiated_by IN (SELECT value FROM json_each(:flag_initiators)) AND e.status_after IN (SELECT value FROM json_each(:flag_by))))
   AND (:region = '' OR c.region = :region)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:types = '' OR e.type IN (SELECT value FROM json_each(:types)))
@@ -152,7 +152,7 @@ func (f ChangeFilter) args() []any {
 		sql.Named("flagged", boolInt(f.FlaggedOnly)),
 		sql.Named("flag_any", jsonList(always)),
 		sql.Named("flag_by", jsonList(byAuthority)),
-		sql.Named("flag_initiator", string(access.InitiatedByAuthority)),
+		sql.Named("flag_initiators", jsonList(access.Authorities)),
 		sql.Named("region", f.Region),
 		sql.Named("org_type", string(f.OrgType)),
 		sql.Named("types", jsonList(f.Types)),

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -20,14 +22,14 @@ import (
 // Some names are those of the login-security work (issue 13), listed ahead.
 var (
 	domainWrites = []string{"CreateOrg", "ImportEvents", "Initialise", "RecordEvent", "RecordEvents", "RetractEvent",
-		"SetSeverity", "SupersedeEvent", "UpdateOrg"}
-	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClearLoginFailures", "CreateSession", "CreateUser",
-		"DeleteSession", "DisableUser", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
+		"MergeOrg", "SetSeverity", "SupersedeEvent", "UpdateOrg"}
+	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClaimDraft", "ClearLoginFailures", "CreateSession", "CreateUser",
+		"DeleteSession", "DisableUser", "EnableUser", "SaveDraft", "TakeDraft", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
 	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
 		"Countries", "Country", "CountrySummaries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
-		"Now", "Org", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
-		"SecurityLog", "SessionUser", "Sources", "TrendEvents", "UnflaggedRecords", "UserByName", "Users"}
+		"Now", "Org", "OrgAlias", "OrgForEdit", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
+		"SecurityLog", "SessionUser", "SimilarOrgs", "Sources", "TrendEvents", "UnflaggedRecords", "UserByName", "Users"}
 )
 
 func TestEveryWritePath(t *testing.T) {
@@ -70,8 +72,18 @@ func TestEveryWritePath(t *testing.T) {
 				return err
 			}},
 			{"CreateOrg", true, func() error { return s.CreateOrg(ctx, org, "alice") }},
-			{"UpdateOrg", false, func() error { return s.UpdateOrg(ctx, org, "alice") }}, // unchanged
-			{"UpdateOrg", true, func() error { o := org; o.Name = "Test Organisation"; return s.UpdateOrg(ctx, o, "alice") }},
+			{"UpdateOrg", false, func() error { return s.UpdateOrg(ctx, org, 1, "alice") }}, // unchanged
+			{"UpdateOrg", true, func() error { o := org; o.Name = "Test Organisation"; return s.UpdateOrg(ctx, o, 1, "alice") }},
+			{"UpdateOrg", false, func() error { // stale: a conflict, nothing written
+				o := org
+				o.Name = "Stale"
+				if err := s.UpdateOrg(ctx, o, 1, "alice"); !errors.Is(err, ErrConflict) {
+					return fmt.Errorf("stale UpdateOrg: %v, want a conflict", err)
+				}
+				return nil
+			}},
+			{"CreateOrg", true, func() error { return s.CreateOrg(ctx, access.Org{Slug: "twin", Name: "Twin", Type: "ingo"}, "alice") }},
+			{"MergeOrg", true, func() error { _, err := s.MergeOrg(ctx, "twin", org.Slug, "alice"); return err }},
 			{"SetSeverity", true, func() error {
 				return s.SetSeverity(ctx, "NER", access.SeverityScore{Score: 4, Date: access.MustParseDate("2025-01"),
 					Publisher: "ACAPS", URL: "https://example.org/acaps"}, "alice")
@@ -109,6 +121,13 @@ func TestEveryWritePath(t *testing.T) {
 			}},
 			{"SetUserPassword", false, func() error { return s.SetUserPassword(ctx, "bob", "$argon2id$z", "alice") }},
 			{"DisableUser", false, func() error { return s.DisableUser(ctx, "bob", "alice") }},
+			{"EnableUser", false, func() error { return s.EnableUser(ctx, "bob", "alice") }},
+			{"SaveDraft", false, func() error {
+				now := clock.Now()
+				return s.SaveDraft(ctx, Draft{IDHash: "ab", Path: "/admin/orgs/new", Body: "name=x", CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+			}},
+			{"ClaimDraft", false, func() error { return s.ClaimDraft(ctx, "ab", "bob", clock.Now()) }},
+			{"TakeDraft", false, func() error { _, err := s.TakeDraft(ctx, "ab", "bob", "/admin/orgs/new", clock.Now()); return err }},
 			{"CreateSession", false, func() error {
 				now := clock.Now()
 				return s.CreateSession(ctx, access.Session{TokenHash: th, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}, nil)

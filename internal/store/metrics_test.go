@@ -112,7 +112,7 @@ func TestMetricsDataFollowsEvents(t *testing.T) {
 		// never shrinks, whatever the order of dates.
 		old := newEvent(acted.Version + 1)
 		old.Event.Date = access.MustParseDate("2024-11-13")
-		old.Event.Type, old.Event.StatusAfter = access.EventReviewed, access.StatusBanned
+		old.Event.Type, old.Event.StatusAfter = access.EventAuthorisationWithdrawn, access.StatusBanned
 		if _, err := s.RecordEvent(ctx, old); err != nil {
 			t.Fatal(err)
 		}

@@ -107,6 +107,21 @@ func (s *Store) DisableUser(ctx context.Context, name, actor string) error {
 	})
 }
 
+// EnableUser enables a disabled account again, audited. It does not
+// restore any session: the account's owner logs in again. Enabling an
+// enabled account changes nothing and writes no audit row.
+func (s *Store) EnableUser(ctx context.Context, name, actor string) error {
+	return s.changeUser(ctx, name, actor, "user.enable", func(ctx context.Context, tx *sql.Tx, u access.User) (before, after map[string]any, err error) {
+		if !u.Disabled {
+			return nil, nil, nil
+		}
+		before = userAudit(u)
+		u.Disabled = false
+		_, err = tx.ExecContext(ctx, `UPDATE users SET disabled = 0, updated_at = ? WHERE id = ?`, timestamp(s.now()), u.ID)
+		return before, userAudit(u), err
+	})
+}
+
 // SetUserPassword replaces an account's password hash and ends all its
 // sessions (whoever knew the old password is logged out), audited without
 // either hash. In the same transaction it forgets the account's failed

@@ -199,7 +199,7 @@ func TestStaleVersionConflicts(t *testing.T) {
 		}
 		before := checksum(t, s)
 		second := newEvent(acted.Version)
-		second.Event.StatusAfter = access.StatusExpelled
+		second.Event.Type, second.Event.StatusAfter = access.EventOrderToLeaveIssued, access.StatusExpelled
 		_, err := s.RecordEvent(ctx, second)
 		var conflict *ConflictError
 		if !errors.As(err, &conflict) || !errors.Is(err, ErrConflict) {

@@ -174,3 +174,77 @@ func browserRecordEvent(t *testing.T, ctx context.Context, formURL string, field
 		t.Fatalf("after submitting: %q %v", notice, err)
 	}
 }
+
+// TestBrowserFormSurvivesAnExpiredSession: an editor opens the event form,
+// fills it, and sends it after the session has ended (idle too long). The
+// browser lands on the login page; after logging in it is back on the
+// form, every field as typed, and nothing was saved meanwhile.
+func TestBrowserFormSurvivesAnExpiredSession(t *testing.T) {
+	f := newAdminFixture(t)
+	ts := httptest.NewServer(f.srv)
+	defer ts.Close()
+	ctx := e2e.Browser(t, 90*time.Second)
+
+	browserLogin(t, ctx, ts.URL, "ed", testPassword)
+	formURL := ts.URL + "/admin/countries/NER/orgs/acted/events/new"
+	selects := map[string]string{"event_type": "resumption_authorised", "status": "operating", "initiated_by": "de_facto_authority",
+		"instrument": "ministerial_order", "reason_category": "security", "people_basis": "annual", "source_type": "news"}
+	texts := map[string]string{"date": "2026-02-20", "authority": "Ministère de l'Intérieur", "people": "2 000 000",
+		"reason": "Sécurité", "description": "Notes typed while reading sources,\nwith a second line.",
+		"source_url": "https://example.org/news/niger-acted", "source_publisher": "Example News", "source_title": "Niger lets Acted resume"}
+	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(formURL), chromedp.WaitVisible(chromedp.CSS(`#f-event_type`))}
+	for name, v := range selects {
+		steps = append(steps, chromedp.SetValue(chromedp.CSS("#f-"+name), v))
+	}
+	for name, v := range texts {
+		steps = append(steps, chromedp.SendKeys(chromedp.CSS("#f-"+name), v))
+	}
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("fill the form: %v", err)
+	}
+	sum := f.checksum()
+	f.clock.Advance(31 * time.Minute) // the session ends while the editor reads
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
+	)
+	if err != nil {
+		t.Fatalf("submit after the session ended: %v", err)
+	}
+	if notice, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.notice`))); !strings.Contains(notice, "the form you sent is kept") {
+		t.Errorf("login page notice %q", notice)
+	}
+	if f.checksum() != sum {
+		t.Fatal("the form was saved without a session")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#f-username`), "ed"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), testPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-event_type`)),
+	)
+	if err != nil {
+		t.Fatalf("log in again: %v", err)
+	}
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(filepath.Join(e2e.ArtifactDir(t), "admin-form-restored.png"), png, 0o644)
+	}
+	for name, want := range selects {
+		if got, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-"+name))); err != nil || got != want {
+			t.Errorf("%s after login: %q %v, want %q", name, got, err, want)
+		}
+	}
+	for name, want := range texts {
+		if got, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-"+name))); err != nil || got != want {
+			t.Errorf("%s after login: %q %v, want %q", name, got, err, want)
+		}
+	}
+	// Sent as it came back, it is recorded.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
+	)
+	if notice, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.notice`))); err != nil || !strings.Contains(notice, "Event recorded") {
+		t.Fatalf("sent again: %q %v", notice, err)
+	}
+}

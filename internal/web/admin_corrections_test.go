@@ -203,7 +203,10 @@ func TestCorrectingAnEventThroughTheAdminForm(t *testing.T) {
 }
 
 // The retract and correct posts are bounded and protected like every form:
-// an oversized body is 413, a cross-site post 403, and nothing is written.
+// an oversized body is read up to the limit and refused (the retract form
+// comes back with its message at the reason; the correct form, cut before
+// its hidden version, as a request no form sends), a cross-site post 403,
+// and nothing is written.
 func TestCorrectionPostsAreBoundedAndSameOrigin(t *testing.T) {
 	f := newAdminFixture(t)
 	ed := f.login("ed")
@@ -212,8 +215,11 @@ func TestCorrectionPostsAreBoundedAndSameOrigin(t *testing.T) {
 	for _, action := range []string{"retract", "correct"} {
 		path := "/admin/countries/NER/orgs/acted/events/" + id + "/" + action
 		big := url.Values{"correction_reason": {strings.Repeat("x", admin.MaxFormBytes)}}
-		if w := f.post(path, big, ed); w.Code != http.StatusRequestEntityTooLarge {
-			t.Errorf("%s: oversized form: %d", action, w.Code)
+		want := map[string]int{"retract": http.StatusUnprocessableEntity, "correct": http.StatusBadRequest}[action]
+		if w := f.post(path, big, ed); w.Code != want {
+			t.Errorf("%s: oversized form: %d, want %d", action, w.Code, want)
+		} else if action == "retract" && !strings.Contains(parse(t, w).Find(`#f-correction_reason`).Parent().Text(), "keep it to 4000 characters") {
+			t.Errorf("retract: oversized form without a message at the field")
 		}
 		w := f.do(request{method: http.MethodPost, target: path, form: url.Values{"correction_reason": {"entered in error"}}, cookie: ed,
 			header: map[string]string{"Sec-Fetch-Site": "cross-site"}})

@@ -76,10 +76,11 @@ func TestReviewChangesOnlyTheReviewDate(t *testing.T) {
 	}
 	doc := parse(t, f.get("/admin/countries/NER/orgs/icrc/review", ed))
 	version, _ := doc.Find(`input[name="version"]`).Attr("value")
-	date, _ := doc.Find(`input[name="date"]`).Attr("value")
-	if date != "2026-03-01" {
-		t.Errorf("default date %q, want today", date)
+	// No default date: the editor types it.
+	if date := doc.Find(`input[name="date"]`).AttrOr("value", "?"); date != "" {
+		t.Errorf("default date %q, want none", date)
 	}
+	date := "2026-03-01"
 	form := url.Values{"date": {date}, "description": {"Checked the ICRC's page"}, "source_url": {""}, "source_publisher": {""},
 		"source_title": {""}, "version": {version}}
 	if w := f.post("/admin/countries/NER/orgs/icrc/review", form, ed); w.Code != http.StatusSeeOther {
@@ -228,11 +229,19 @@ func TestTwoEditorsOneVersion(t *testing.T) {
 	if sel, _ := doc.Find(`select[name="status"] option[selected]`).Attr("value"); sel != forms[loser].Get("status") {
 		t.Errorf("the 409 lost the chosen status: %q", sel)
 	}
-	// Resubmitting from the 409 page, after reading, is accepted.
+	// Resubmitting from the 409 page, after reading: the winner's event
+	// has the same date and type, so the form asks to confirm first; once
+	// confirmed it is accepted.
 	again := forms[loser]
 	again.Set("version", f.actedVersion())
-	if w := f.post("/admin/countries/NER/orgs/acted/events/new", again, map[string]*http.Cookie{"ada": ada, "ed": ed}[loser]); w.Code != http.StatusSeeOther {
-		t.Errorf("resubmission: %d", w.Code)
+	cookie := map[string]*http.Cookie{"ada": ada, "ed": ed}[loser]
+	w := f.post("/admin/countries/NER/orgs/acted/events/new", again, cookie)
+	if w.Code != http.StatusUnprocessableEntity || parse(t, w).Find(`#duplicates input[name="confirm_duplicate"]`).Length() != 1 {
+		t.Errorf("resubmission of a same-day, same-type event: %d, want 422 asking to confirm", w.Code)
+	}
+	again.Set("confirm_duplicate", "1")
+	if w := f.post("/admin/countries/NER/orgs/acted/events/new", again, cookie); w.Code != http.StatusSeeOther {
+		t.Errorf("confirmed resubmission: %d %s", w.Code, problemsOf(w.Body.String()))
 	}
 	if n := audited(); n != auditBefore+2 {
 		t.Errorf("%d audit rows after the resubmission, want %d", n, auditBefore+2)
@@ -251,7 +260,8 @@ func TestOrganisationsAndSeverity(t *testing.T) {
 	if v, _ := doc.Find(`input[name="name"]`).Attr("value"); v != create.Get("name") {
 		t.Errorf("edit form shows %q", v)
 	}
-	edit := url.Values{"name": {"ALIMA"}, "acronym": {"ALIMA"}, "type": {"ingo"}, "website": {"https://alima.ngo/en"}}
+	edit := url.Values{"name": {"ALIMA"}, "acronym": {"ALIMA"}, "type": {"ingo"}, "website": {"https://alima.ngo/en"},
+		"version": {doc.Find(`input[name="version"]`).AttrOr("value", "")}}
 	if w := f.post("/admin/orgs/alima/edit", edit, ed); w.Code != http.StatusSeeOther {
 		t.Fatalf("edit: %d %s", w.Code, problemsOf(w.Body.String()))
 	}
@@ -284,7 +294,7 @@ func TestAuditPageShowsWhoChangedWhatOldToNew(t *testing.T) {
 	if w := f.post("/admin/countries/NER/orgs/acted/events/new", actedEvent(f.actedVersion()), ada); w.Code != http.StatusSeeOther {
 		t.Fatal(w.Code)
 	}
-	if w := f.post("/admin/orgs/acted/edit", url.Values{"name": {"Acted"}, "acronym": {"ACTED"}, "type": {"ingo"}, "website": {""}}, ada); w.Code != http.StatusSeeOther {
+	if w := f.post("/admin/orgs/acted/edit", url.Values{"name": {"Acted"}, "acronym": {"ACTED"}, "type": {"ingo"}, "website": {""}, "version": {"1"}}, ada); w.Code != http.StatusSeeOther {
 		t.Fatal(w.Code)
 	}
 	doc := parse(t, f.get("/admin/audit", ada))

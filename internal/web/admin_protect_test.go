@@ -32,7 +32,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 				"source_publisher": {""}, "source_title": {""}, "version": {f.actedVersion()}}
 		}},
 		{"/admin/orgs/new", static(url.Values{"slug": {"csrf-ngo"}, "name": {"CSRF NGO"}, "acronym": {""}, "type": {"ingo"}, "website": {""}})},
-		{"/admin/orgs/acted/edit", static(url.Values{"name": {"Renamed"}, "acronym": {"X"}, "type": {"ingo"}, "website": {""}})},
+		{"/admin/orgs/acted/edit", static(url.Values{"name": {"Renamed"}, "acronym": {"X"}, "type": {"ingo"}, "website": {""}, "version": {"1"}})},
 		{"/admin/countries/NER/severity", static(url.Values{"score": {"5"}, "score_date": {"2026-01"}, "score_publisher": {"ACAPS"}, "score_url": {""}})},
 		{"/admin/users", static(url.Values{"username": {"mallory"}, "role": {"admin"}, "password": {"mallory's password"}})},
 		{"/admin/users/ed/password", static(url.Values{"password": {"mallory's password"}, "current_password": {testPassword}})},
@@ -93,6 +93,18 @@ func TestCrossOriginLoginIsRefused(t *testing.T) {
 	}
 }
 
+// versionFirst encodes a form as a browser sends it: the hidden version
+// (first in the form) ahead of the other fields.
+func versionFirst(v url.Values) string {
+	rest := url.Values{}
+	for k, vs := range v {
+		if k != "version" {
+			rest[k] = vs
+		}
+	}
+	return url.Values{"version": v["version"]}.Encode() + "&" + rest.Encode()
+}
+
 func TestRequestBodiesAreBounded(t *testing.T) {
 	f := newAdminFixture(t)
 	ada := f.login("ada")
@@ -100,13 +112,16 @@ func TestRequestBodiesAreBounded(t *testing.T) {
 	path := "/admin/countries/NER/orgs/acted/events/new"
 	big := actedEvent(f.actedVersion())
 	big.Set("description", strings.Repeat("x", admin.MaxFormBytes))
-	w := f.post(path, big, ada)
-	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "at most 64 KiB") {
+	// Beyond the limit, the form comes back with what was read and a
+	// message at the field that is too long; nothing is saved. (The body
+	// is in the form's order: the hidden version first.)
+	w := f.do(request{method: http.MethodPost, target: path, body: versionFirst(big), cookie: ada})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(parse(t, w).Find(`#f-description`).Parent().Text(), "keep it to 4000 characters") {
 		t.Errorf("a %d-byte form: %d", len(big.Encode()), w.Code)
 	}
 	// Without Content-Length (chunked), the limit holds while reading.
-	r := f.do(request{method: http.MethodPost, target: path, body: big.Encode(), cookie: ada, header: map[string]string{"Content-Length": ""}})
-	if r.Code != http.StatusRequestEntityTooLarge {
+	r := f.do(request{method: http.MethodPost, target: path, body: versionFirst(big), cookie: ada, header: map[string]string{"Content-Length": ""}})
+	if r.Code != http.StatusUnprocessableEntity {
 		t.Errorf("chunked oversize form: %d", r.Code)
 	}
 	for _, ct := range []string{"multipart/form-data; boundary=x", "application/json", "text/plain", ""} {
@@ -175,7 +190,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		}, status: 422, says: "give at least one source, or mark the event as an internal report"},
 		{name: "source without publisher", path: event, form: set("source_publisher", ""), status: 422, says: "Source publisher: this is required."},
 		{name: "bad internal_report", path: event, form: set("internal_report", "yes"), status: 422, says: "Internal report: choose one"},
-		{name: "people not a number", path: event, form: func(v url.Values) { v.Set("people", "2,000,000"); v.Set("people_basis", "annual") }, status: 422, says: "People affected: enter a whole number"},
+		{name: "people not a number", path: event, form: func(v url.Values) { v.Set("people", "2,00"); v.Set("people_basis", "annual") }, status: 422, says: "People affected: enter a whole number"},
 		{name: "people negative", path: event, form: func(v url.Values) { v.Set("people", "-5"); v.Set("people_basis", "annual") }, status: 422, says: "People affected: enter a whole number"},
 		{name: "people absurd", path: event, form: func(v url.Values) { v.Set("people", "99999999999999"); v.Set("people_basis", "annual") }, status: 422, says: "People affected: give a number between 0 and 10,000,000,000."},
 		{name: "people without basis", path: event, form: set("people", "1000"), status: 422, says: "People counted: say whether the figure is per year"},
@@ -228,7 +243,7 @@ func TestBadInputCatalogue(t *testing.T) {
 	valid := map[string]url.Values{
 		event:                           actedEvent(version),
 		"/admin/orgs/new":               {"slug": {"new-ngo"}, "name": {"New NGO"}, "acronym": {""}, "type": {"ingo"}, "website": {""}},
-		"/admin/orgs/acted/edit":        {"name": {"Acted"}, "acronym": {"ACTED"}, "type": {"ingo"}, "website": {""}},
+		"/admin/orgs/acted/edit":        {"name": {"Acted"}, "acronym": {"ACTED"}, "type": {"ingo"}, "website": {""}, "version": {"1"}},
 		"/admin/countries/NER/severity": {"score": {"4"}, "score_date": {"2026-01"}, "score_publisher": {"ACAPS"}, "score_url": {""}},
 		"/admin/users":                  {"username": {"newbie"}, "role": {"editor"}, "password": {"a fine password"}},
 		"/admin/users/ed/password":      {"password": {"a fine password"}, "current_password": {testPassword}},

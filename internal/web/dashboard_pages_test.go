@@ -55,7 +55,7 @@ func recordEvent(t *testing.T, st *store.Store, country, slug, date string, stat
 	t.Helper()
 	_, err := st.RecordEvent(context.Background(), store.NewEvent{
 		Event: access.Event{CountryCode: country, OrgSlug: slug, Date: access.MustParseDate(date),
-			Type: access.EventSuspensionOrdered, StatusAfter: status, InitiatedBy: access.InitiatedByAuthority,
+			Type: fittingType(access.EventSuspensionOrdered, status), StatusAfter: status, InitiatedBy: access.InitiatedByAuthority,
 			Sources: []access.Source{{Publisher: "Test wire", URL: "https://news.example/" + slug}}},
 		Org:             &access.Org{Name: "Org " + slug, Type: access.OrgINGO},
 		ExpectedVersion: store.AnyVersion, Actor: "test",
@@ -63,6 +63,14 @@ func recordEvent(t *testing.T, st *store.Store, country, slug, date string, stat
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fittingType is t if an event of type t may set status st, else "other".
+func fittingType(t access.EventType, st access.Status) access.EventType {
+	if access.StatusFitsType(t, st) {
+		return t
+	}
+	return access.EventOther
 }
 
 func TestRecordPageShowsTheICRCCase(t *testing.T) {

@@ -27,9 +27,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /badge/{country}/{file}", withCacheControl(site.BadgeCacheControl, s.cached(pages.ShowBadge)))
 	mux.Handle("GET /countries", s.cached(pages.ListCountries))
 	mux.Handle("GET /countries/{iso3}", s.cached(pages.ShowCountry))
-	mux.Handle("GET /countries/{iso3}/orgs/{slug}", s.cached(pages.ShowRecord))
+	mux.Handle("GET /countries/{iso3}/orgs/{slug}", s.cached(s.followMerged(pages.ShowRecord)))
 	mux.Handle("GET /orgs", s.cached(pages.ListOrgs))
-	mux.Handle("GET /orgs/{slug}", s.cached(pages.ShowOrg))
+	mux.Handle("GET /orgs/{slug}", s.cached(s.followMerged(pages.ShowOrg))) // a merged organisation's old slug: 301
 	mux.Handle("GET /changes", s.cached(pages.ListChanges))
 	mux.Handle("GET /changes.atom", s.cachedPerOrigin(pages.ShowFeed))
 	mux.Handle("GET /about", s.cachedPerOrigin(pages.ShowAbout)) // per origin: the citation names the address
@@ -40,9 +40,9 @@ func (s *Server) routes() http.Handler {
 	od := s.api
 	mux.Handle("GET /api/v1/countries", s.apiGET(od.ListCountries))
 	mux.Handle("GET /api/v1/countries/{iso3}", s.apiGET(od.ShowCountry))
-	mux.Handle("GET /api/v1/countries/{iso3}/orgs/{slug}", s.apiGET(od.ShowRecord))
+	mux.Handle("GET /api/v1/countries/{iso3}/orgs/{slug}", s.apiGET(s.followMerged(od.ShowRecord)))
 	mux.Handle("GET /api/v1/orgs", s.apiGET(od.ListOrgs))
-	mux.Handle("GET /api/v1/orgs/{slug}", s.apiGET(od.ShowOrg))
+	mux.Handle("GET /api/v1/orgs/{slug}", s.apiGET(s.followMerged(od.ShowOrg)))
 	mux.Handle("GET /api/v1/records", s.apiGET(od.ListRecords))
 	mux.Handle("GET /api/v1/events", api.Deprecations(api.EventListParams, s.apiGET(od.ListEvents)))
 	mux.Handle("GET /api/v1/class-measures", s.apiGET(od.ListClassMeasures))

@@ -27,6 +27,8 @@ type Store interface {
 	api.Store
 	admin.Store
 	Ping(ctx context.Context) error
+	// OrgAlias is the slug an organisation merged into another now has.
+	OrgAlias(ctx context.Context, old string) (string, error)
 	// Generation is the domain-data version: it changes whenever the data
 	// the public sees may have changed, and not for sessions or logins.
 	Generation() uint64

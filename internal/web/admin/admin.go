@@ -15,11 +15,15 @@ import (
 	"github.com/accesswatch/accesswatch/templates"
 )
 
-// MaxFormBytes bounds the body of every admin form: far more than any
-// form needs, small enough that nobody can make the server read megabytes.
-// Each route names its limit in the table; the import form's upload has
-// its own (MaxImportBytes, import.go).
-const MaxFormBytes = 64 << 10
+// MaxFormBytes bounds the body of every admin form: room for every field
+// of the longest form at its limit (a 4,000-character description and ten
+// sources, each character percent-encoded as up to nine bytes, come to
+// well under 1 MiB), small enough that nobody can make the server read
+// much. A longer body is read up to the limit and the form shown again
+// with what was read and a message at the field that is too long (see
+// readForm). Each route names its limit in the table; the import form's
+// upload has its own (MaxImportBytes, import.go).
+const MaxFormBytes = 1 << 20
 
 // Access says who may use an admin route.
 type Access int
@@ -45,6 +49,9 @@ type Route struct {
 type adminRequest struct {
 	session auth.Session
 	token   string
+	// draft is the form its author posted when their session had ended,
+	// given back once they logged in again (see keepDraft); nil if none.
+	draft url.Values
 }
 
 type adminHandler func(w http.ResponseWriter, r *http.Request, a *adminRequest) error
@@ -52,7 +59,7 @@ type adminHandler func(w http.ResponseWriter, r *http.Request, a *adminRequest) 
 // Routes lists every route under /admin. Handlers here, as in packages
 // site and api, are named for what they do to what: show… (a page or a
 // form), list… (a paged list), save…, create…, update…, disable…,
-// retract…, supersede… (a POST that writes), submit… (the POST of login, logout or an upload).
+// enable…, retract…, supersede…, merge… (a POST that writes), submit… (the POST of login, logout or an upload).
 func (s *Admin) Routes() []Route {
 	return []Route{
 		{"GET /admin", OpenToAll, s.redirectRoot, MaxFormBytes},
@@ -75,9 +82,13 @@ func (s *Admin) Routes() []Route {
 		{"POST /admin/orgs/new", EditorsOnly, s.createOrg, MaxFormBytes},
 		{"GET /admin/orgs/{slug}/edit", EditorsOnly, s.showEditOrgForm, MaxFormBytes},
 		{"POST /admin/orgs/{slug}/edit", EditorsOnly, s.updateOrg, MaxFormBytes},
+		{"GET /admin/orgs/{slug}/merge", AdminsOnly, s.showMergeForm, MaxFormBytes},
+		{"POST /admin/orgs/{slug}/merge", AdminsOnly, s.mergeOrg, MaxFormBytes},
 		{"GET /admin/countries", EditorsOnly, s.listCountries, MaxFormBytes},
 		{"GET /admin/countries/{iso3}/severity", EditorsOnly, s.showSeverityForm, MaxFormBytes},
 		{"POST /admin/countries/{iso3}/severity", EditorsOnly, s.saveSeverity, MaxFormBytes},
+		{"GET /admin/countries/{iso3}/measures/new", EditorsOnly, s.showClassMeasureForm, MaxFormBytes},
+		{"POST /admin/countries/{iso3}/measures/new", EditorsOnly, s.saveClassMeasure, MaxFormBytes},
 		{"GET /admin/import", AdminsOnly, s.showImport, MaxFormBytes},
 		{"POST /admin/import", AdminsOnly, s.submitImport, MaxImportBytes},
 		{"GET /admin/audit", AdminsOnly, s.listAudit, MaxFormBytes},
@@ -87,6 +98,8 @@ func (s *Admin) Routes() []Route {
 		{"POST /admin/users/{name}/password", AdminsOnly, s.savePassword, MaxFormBytes},
 		{"GET /admin/users/{name}/disable", AdminsOnly, s.showDisableForm, MaxFormBytes},
 		{"POST /admin/users/{name}/disable", AdminsOnly, s.disableUser, MaxFormBytes},
+		{"GET /admin/users/{name}/enable", AdminsOnly, s.showEnableForm, MaxFormBytes},
+		{"POST /admin/users/{name}/enable", AdminsOnly, s.enableUser, MaxFormBytes},
 		{"GET /admin/users/{name}/role", AdminsOnly, s.showRoleForm, MaxFormBytes},
 		{"POST /admin/users/{name}/role", AdminsOnly, s.saveRole, MaxFormBytes},
 		{"GET /admin/security", AdminsOnly, s.listSecurityLog, MaxFormBytes},
@@ -122,10 +135,25 @@ func (s *Admin) Guard(rt Route) http.Handler {
 		if rt.Access != OpenToAll {
 			sess, err := s.auth.AuthenticateFrom(r.Context(), a.token, s.kit.ClientKey(r))
 			if errors.Is(err, auth.ErrNoSession) {
-				to := "/admin/login?next=" + url.QueryEscape(loginNext(r))
+				next, done := loginNext(r), ""
 				if a.token != "" {
 					s.clearSessionCookie(w, r)
-					to += "&done=session_ended"
+					done = "session_ended"
+				}
+				var ended *auth.EndedError
+				author := ""
+				if errors.As(err, &ended) {
+					author = ended.Name
+				}
+				if kept, err := s.keepDraft(w, r, rt, author); err != nil {
+					s.kit.ServeError(w, r, err)
+					return
+				} else if kept {
+					next, done = r.URL.Path, "draft_kept"
+				}
+				to := "/admin/login?next=" + url.QueryEscape(next)
+				if done != "" {
+					to += "&done=" + done
 				}
 				http.Redirect(w, r, to, http.StatusSeeOther)
 				return
@@ -140,6 +168,12 @@ func (s *Admin) Guard(rt Route) http.Handler {
 					Details: []string{s.l.T("admin.error.forbidden.detail")}})
 				return
 			}
+			if r.Method == http.MethodGet {
+				if a.draft, err = s.takeDraft(w, r, sess.User.Name); err != nil {
+					s.kit.ServeError(w, r, err)
+					return
+				}
+			}
 		}
 		if err := rt.handle(w, r, a); err != nil {
 			s.kit.ServeError(w, r, err)
@@ -152,6 +186,9 @@ func (s *Admin) adminPage(a *adminRequest, title, section string, r *http.Reques
 	p := templates.AdminPage{Page: s.kit.Page(title, section), User: a.session.User.Name, IsAdmin: a.session.User.Role == access.RoleAdmin}
 	if n := r.URL.Query().Get("done"); n != "" && s.l.Has("admin.done."+n) && isNoticeKey(n) {
 		p.Notice = s.l.T("admin.done." + n)
+	}
+	if a.draft != nil {
+		p.Notice = s.l.T("admin.done.draft_restored")
 	}
 	return p
 }

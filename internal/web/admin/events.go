@@ -1,10 +1,12 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/accesswatch/accesswatch/internal/access"
@@ -14,6 +16,13 @@ import (
 
 // PageSize is how many rows an admin list shows per page.
 const PageSize = 50
+
+// Problem codes of the confirmation steps: an event like one the record
+// has (same date and type), an organisation like an existing one.
+const (
+	CodeDuplicateEvent = "duplicate_event"
+	CodeSimilarOrg     = "similar_org"
+)
 
 // showDashboard lists records to edit, searchable and paged.
 func (s *Admin) showDashboard(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
@@ -58,9 +67,6 @@ func (s *Admin) recordFromPath(r *http.Request) (access.RecordView, error) {
 	return s.store.Record(r.Context(), iso3, slug)
 }
 
-// today is the editor's default date for a new event.
-func (s *Admin) today() string { return access.DayOf(s.now().UTC()).ISO() }
-
 // showEventForm shows the record-an-event form at the record's current version.
 func (s *Admin) showEventForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	return s.showRecordForm(w, r, a, access.EditEvent)
@@ -78,7 +84,9 @@ func (s *Admin) showRecordForm(w http.ResponseWriter, r *http.Request, a *adminR
 	if err != nil {
 		return err
 	}
-	form := templates.Form{Values: map[string]string{"version": strconv.FormatInt(rec.Version, 10), "date": s.today()}}
+	// No default date: an event's date is the source's, never "today" by
+	// default (an editor who forgets it gets a message, not a wrong date).
+	form := restored(a, map[string]string{"version": strconv.FormatInt(rec.Version, 10)})
 	return s.renderEventForm(w, r, a, http.StatusOK, templates.EventFormView{Mode: mode, Record: rec, Form: form})
 }
 
@@ -115,8 +123,7 @@ func (s *Admin) saveRecordForm(w http.ResponseWriter, r *http.Request, a *adminR
 
 // showNewRecordForm shows the form that creates a record with its first event.
 func (s *Admin) showNewRecordForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	form := templates.Form{Values: map[string]string{"date": s.today()}}
-	return s.renderEventForm(w, r, a, http.StatusOK, templates.EventFormView{Mode: access.EditCreate, Form: form})
+	return s.renderEventForm(w, r, a, http.StatusOK, templates.EventFormView{Mode: access.EditCreate, Form: restored(a, map[string]string{})})
 }
 
 // createRecord creates a record (an existing organisation in a country) with
@@ -127,11 +134,113 @@ func (s *Admin) createRecord(w http.ResponseWriter, r *http.Request, a *adminReq
 	if err != nil {
 		return err
 	}
+	if err := s.resolveNames(r.Context(), values); err != nil {
+		return err
+	}
 	in, problems, err := decodeEvent(values, access.EditCreate)
 	if err != nil {
 		return s.refused(err)
 	}
 	return s.writeEvent(w, r, a, templates.EventFormView{Mode: access.EditCreate}, in, problems)
+}
+
+// resolveNames lets the create-record form's country and organisation be
+// typed as names: a country's name (any case or accents) becomes its code,
+// an organisation's name or acronym the slug of the one organisation that
+// has it. Anything else is left as typed, for the usual checks.
+func (s *Admin) resolveNames(ctx context.Context, values url.Values) error {
+	if c := strings.TrimSpace(values.Get("country")); c != "" && !access.ValidCountryCode(c) && len(values["country"]) == 1 {
+		cs, err := s.store.Countries(ctx)
+		if err != nil {
+			return err
+		}
+		for _, x := range cs {
+			if access.NormalName(x.Name) == access.NormalName(c) || strings.EqualFold(x.Code, c) {
+				values.Set("country", x.Code)
+				break
+			}
+		}
+	}
+	if len(values["org"]) == 1 {
+		slug, err := s.resolveOrg(ctx, strings.TrimSpace(values.Get("org")))
+		if err != nil {
+			return err
+		}
+		values.Set("org", slug)
+	}
+	return nil
+}
+
+// resolveOrg returns the slug of the one organisation whose name, acronym
+// or list label is typed (normalised), or typed itself when it is a slug
+// already, names none, or names several.
+func (s *Admin) resolveOrg(ctx context.Context, typed string) (string, error) {
+	if typed == "" || access.ValidSlug(typed) {
+		return typed, nil
+	}
+	orgs, err := s.store.Orgs(ctx)
+	if err != nil {
+		return "", err
+	}
+	n := access.NormalName(typed)
+	var found []string
+	for _, x := range orgs {
+		if n == access.NormalName(x.Name) || n == access.NormalName(x.Acronym) || n == access.NormalName(orgLabelOf(x)) {
+			found = append(found, x.Slug)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	return typed, nil
+}
+
+// orgLabelOf is how the datalist labels an organisation ("MSF — Médecins
+// Sans Frontières"), so that a label picked whole also resolves.
+func orgLabelOf(o access.Org) string {
+	if o.Acronym != "" && o.Acronym != o.Name {
+		return o.Acronym + " — " + o.Name
+	}
+	return o.Name
+}
+
+// duplicates returns what the event looks like, before it is recorded:
+// events of its record that count, with the same date and type (the form
+// asks to confirm), and for a new organisation the existing ones like it.
+// A form loaded at another version than the record's (rec) is a conflict
+// first: the 409 shows what changed, and the duplicates are looked for
+// when it is sent again; so is a create-record form for a record that
+// exists.
+func (s *Admin) duplicates(ctx context.Context, mode access.RecordEdit, rec access.RecordView, in eventInput) ([]access.EventView, []access.Org, error) {
+	if in.Confirmed {
+		return nil, nil, nil
+	}
+	if in.NewOrg != nil {
+		if _, err := s.store.Org(ctx, in.NewOrg.Slug); errors.Is(err, store.ErrNotFound) {
+			similar, err := s.store.SimilarOrgs(ctx, *in.NewOrg)
+			return nil, similar, err
+		} else if err != nil {
+			return nil, nil, err
+		}
+	}
+	ev := in.Event
+	if mode != access.EditEvent || rec.Version != in.Version || ev.Type == access.EventReviewed {
+		return nil, nil, nil
+	}
+	events, _, err := s.store.Events(ctx, store.EventFilter{Country: ev.CountryCode, Org: ev.OrgSlug})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var same []access.EventView
+	for _, e := range events {
+		if e.Counts() && e.Type == ev.Type && e.Date == ev.Date {
+			same = append(same, e)
+		}
+	}
+	return same, nil, nil
 }
 
 // writeEvent validates a decoded event form and records it: problems
@@ -141,7 +250,20 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 	in eventInput, problems access.Errors) error {
 	problems = merge(problems, in.Event.Validate(s.now()))
 	if len(problems) == 0 {
-		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, ExpectedVersion: in.Version, Actor: a.session.User.Name})
+		var err error
+		if v.Duplicates, v.SimilarOrgs, err = s.duplicates(r.Context(), v.Mode, v.Record, in); err != nil {
+			return err
+		}
+		if len(v.Duplicates) > 0 || len(v.SimilarOrgs) > 0 {
+			code := CodeDuplicateEvent
+			if len(v.SimilarOrgs) > 0 {
+				code = CodeSimilarOrg
+			}
+			problems = access.Errors{{Field: "confirm_duplicate", Code: code}}
+		}
+	}
+	if len(problems) == 0 {
+		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, Org: in.NewOrg, ExpectedVersion: in.Version, Actor: a.session.User.Name})
 		var conflict *store.ConflictError
 		switch {
 		case errors.As(err, &conflict) && conflict.Current != nil:

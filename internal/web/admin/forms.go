@@ -37,9 +37,10 @@ type formSpec map[string]formField
 
 // Limits of fields that hold codes, numbers and dates rather than text.
 const (
-	maxCode   = 64
-	maxNumber = 20
-	maxDate   = 40 // room for a mistyped date, which gets the date message
+	maxCode    = 64
+	maxNumber  = 20
+	maxDate    = 40 // room for a mistyped date, which gets the date message
+	maxAcronym = 40
 )
 
 // formError is a request that no form of ours sends: an unexpected or
@@ -53,28 +54,86 @@ func (e *formError) Error() string { return "form: " + e.code + " " + strconv.Qu
 
 // readForm reads an application/x-www-form-urlencoded body of at most
 // MaxFormBytes (the guard already wrapped the body in a MaxBytesReader).
+// A longer body is not refused outright: what was read, up to the limit,
+// is decoded (an escape or character cut at the limit is dropped), so that
+// the form comes back with the editor's input and a message at the field
+// that is too long — with a 1 MiB limit, a body that big always holds one
+// (see MaxFormBytes) — rather than as a bare 413 page.
 func (s *Admin) readForm(r *http.Request) (url.Values, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
 		return nil, &httpkit.HTTPError{Status: http.StatusUnsupportedMediaType, Heading: s.l.T("admin.error.media_type"),
 			Details: []string{s.l.T("admin.error.media_type.detail")}}
 	}
-	if r.ContentLength > MaxFormBytes {
-		return nil, s.tooLarge(nil)
-	}
 	body, err := io.ReadAll(r.Body)
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, s.tooLarge(err)
-	}
-	if err != nil {
+	cut := errors.As(err, &tooBig)
+	if err != nil && !cut {
 		return nil, err
+	}
+	if cut {
+		body = trimCut(body)
 	}
 	values, err := url.ParseQuery(string(body))
 	if err != nil {
+		if cut {
+			return nil, s.tooLarge(err)
+		}
 		return nil, s.formRefused(&formError{code: "malformed"})
 	}
+	if cut && !formLike(values) {
+		return nil, s.tooLarge(tooBig) // not a form of ours cut short: a bare 413
+	}
+	if cut {
+		s.kit.Log.InfoContext(r.Context(), "admin form over the body limit: shown again with what was read", "path", r.URL.Path, "limit", MaxFormBytes)
+		trimCutValues(values, body)
+	}
 	return values, nil
+}
+
+// formLike reports whether values read from a body cut at the limit look
+// like one of our forms (field names are short words): only then is the
+// form shown again; anything else over the limit is answered 413.
+func formLike(values url.Values) bool {
+	if len(values) == 0 {
+		return false
+	}
+	for k := range values {
+		if len(k) > maxCode || strings.IndexFunc(k, func(r rune) bool { return (r < 'a' || r > 'z') && r != '_' }) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// trimCut drops a percent-escape cut short at the end of a body.
+func trimCut(body []byte) []byte {
+	for i := len(body) - 1; i >= 0 && i >= len(body)-2; i-- {
+		if body[i] == '%' {
+			return body[:i]
+		}
+	}
+	return body
+}
+
+// trimCutValues drops the incomplete UTF-8 sequence the limit may have cut
+// from the last value of a body.
+func trimCutValues(values url.Values, body []byte) {
+	last := string(body)
+	if i := strings.LastIndexByte(last, '&'); i >= 0 {
+		last = last[i+1:]
+	}
+	key, _, _ := strings.Cut(last, "=")
+	name, err := url.QueryUnescape(key)
+	if err != nil || len(values[name]) == 0 {
+		return
+	}
+	vs := values[name]
+	v := vs[len(vs)-1]
+	for n := 0; n < utf8.UTFMax && len(v) > 0 && !utf8.ValidString(v); n++ {
+		v = v[:len(v)-1]
+	}
+	vs[len(vs)-1] = v
 }
 
 func (s *Admin) tooLarge(cause error) error {
@@ -205,17 +264,18 @@ var eventTextFields = formSpec{
 // createSpec the create-record form.
 var (
 	eventSpec = withFields(eventTextFields, formSpec{
-		"event_type":      {max: maxCode, required: true},
-		"status":          {max: maxCode, required: true},
-		"date":            {max: maxDate, required: true},
-		"initiated_by":    {max: maxCode},
-		"instrument":      {max: maxCode},
-		"reason_category": {max: maxCode},
-		"people":          {max: maxNumber},
-		"people_basis":    {max: maxCode},
-		"source_type":     {max: maxCode},
-		"internal_report": {max: 2},
-		"version":         {max: maxNumber},
+		"event_type":        {max: maxCode, required: true},
+		"status":            {max: maxCode, required: true},
+		"date":              {max: maxDate, required: true},
+		"initiated_by":      {max: maxCode},
+		"instrument":        {max: maxCode},
+		"reason_category":   {max: maxCode},
+		"people":            {max: maxNumber},
+		"people_basis":      {max: maxCode},
+		"source_type":       {max: maxCode},
+		"internal_report":   {max: 2},
+		"version":           {max: maxNumber},
+		"confirm_duplicate": {max: 2},
 	})
 	reviewSpec = formSpec{
 		"date":             {max: maxDate, required: true},
@@ -226,8 +286,11 @@ var (
 		"version":          {max: maxNumber},
 	}
 	createSpec = withFields(without(eventSpec, "version"), formSpec{
-		"country": {max: maxCode, required: true},
-		"org":     {max: maxCode, required: true},
+		"country":         {max: access.MaxShortText, required: true}, // a code, or a country's name
+		"org":             {max: access.MaxShortText},                 // a slug, or an organisation's name or acronym
+		"new_org_name":    {max: access.MaxShortText},
+		"new_org_acronym": {max: maxAcronym},
+		"new_org_type":    {max: maxCode},
 	})
 )
 
@@ -253,6 +316,40 @@ type eventInput struct {
 	Event   access.Event
 	Version int64 // the record version the form was loaded at (not for EditCreate)
 	Fields  map[string]string
+	// NewOrg is the organisation the create-record form creates with the
+	// record (its "new organisation" fields); nil: an existing one.
+	NewOrg *access.Org
+	// Confirmed says the editor saw the similar events (or organisations)
+	// and records this one all the same.
+	Confirmed bool
+}
+
+// errorsOf returns the problems in err, none if it holds none.
+func errorsOf(err error) access.Errors {
+	errs, _ := access.AsErrors(err)
+	return errs
+}
+
+// newOrgField is the create-record form's field for a field of the
+// organisation it creates ("name" → "new_org_name"); the slug is "org".
+func newOrgField(field string) string {
+	if field == "slug" {
+		return "org"
+	}
+	return "new_org_" + field
+}
+
+// formTicked reads a tick box: "" is unticked, "1" or "on" ticked;
+// anything else is a problem at the field.
+func formTicked(p *access.Errors, field, v string) bool {
+	switch v {
+	case "":
+		return false
+	case "1", "on":
+		return true
+	}
+	p.Add(field, access.CodeUnknownValue)
+	return false
 }
 
 // decodeEvent decodes an event form of the given mode. The event's
@@ -266,6 +363,9 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 		return eventInput{}, nil, err
 	}
 	in := eventInput{Fields: f}
+	if mode != access.EditReview {
+		in.Confirmed = formTicked(&problems, "confirm_duplicate", f["confirm_duplicate"])
+	}
 	if mode != access.EditCreate {
 		if in.Version, err = formVersion(f["version"]); err != nil {
 			return eventInput{}, nil, err
@@ -289,6 +389,19 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 		if ev.CountryCode != "" && !access.ValidCountryCode(ev.CountryCode) {
 			problems.Add("country", access.CodeCountryFormat)
 		}
+		if name := strings.TrimSpace(f["new_org_name"]); name != "" {
+			o := access.Org{Slug: ev.OrgSlug, Name: name, Acronym: strings.TrimSpace(f["new_org_acronym"]), Type: access.OrgType(f["new_org_type"])}
+			if o.Slug == "" {
+				o.Slug = access.SlugFor(o.Label())
+				ev.OrgSlug = o.Slug
+			}
+			in.NewOrg = &o
+			for _, fe := range errorsOf(o.Validate()) {
+				problems = merge(problems, access.Errors{{Field: newOrgField(fe.Field), Code: fe.Code, Limit: fe.Limit}})
+			}
+		} else if ev.OrgSlug == "" {
+			problems.Add("org", access.CodeRequired)
+		}
 		if ev.OrgSlug != "" && !access.ValidSlug(ev.OrgSlug) {
 			problems.Add("org", access.CodeSlugFormat)
 		}
@@ -310,33 +423,81 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 	ev.Reason = f["reason"]
 	ev.ReasonCategory = access.ReasonCategory(f["reason_category"])
 	if people := strings.TrimSpace(f["people"]); people != "" {
-		n, err := strconv.ParseInt(people, 10, 64)
-		if !digitsPattern.MatchString(people) || err != nil {
+		if n, ok := access.ParsePeople(people); !ok {
 			problems.Add("people", access.CodeNotANumber)
 		} else {
 			ev.Reach = &access.Reach{People: n, Basis: access.ReachBasis(f["people_basis"])}
 		}
 	}
-	internal := false
-	switch f["internal_report"] {
-	case "":
-	case "1", "on":
-		internal = true
-	default:
-		problems.Add("internal_report", access.CodeUnknownValue)
-	}
+	ev.Sources = formSources(&problems, f)
+	return in, problems, nil
+}
+
+// formSources reads an event form's source fields: one source, or an
+// internal report; none is a problem at the source address.
+func formSources(p *access.Errors, f map[string]string) []access.Source {
+	internal := formTicked(p, "internal_report", f["internal_report"])
 	src := access.Source{URL: strings.TrimSpace(f["source_url"]), Publisher: f["source_publisher"], Title: f["source_title"],
 		Type: access.SourceType(f["source_type"])}
 	switch {
 	case internal:
 		src.Type = access.SourceInternalReport
-		ev.Sources = []access.Source{src}
+		return []access.Source{src}
 	case src.URL != "" || src.Publisher != "" || src.Title != "":
-		ev.Sources = []access.Source{src}
-	default:
-		problems.Add("source_url", access.CodeSourceRequired)
+		return []access.Source{src}
 	}
-	return in, problems, nil
+	p.Add("source_url", access.CodeSourceRequired)
+	return nil
+}
+
+// classSpec is the form that records a measure against a class of
+// organisations in a country: an event of no organisation, whose
+// description says which class, with the people it affected and its
+// stated end or deadline, and no reach.
+var classSpec = withFields(eventTextFields, formSpec{
+	"event_type":      {max: maxCode, required: true},
+	"status":          {max: maxCode},
+	"date":            {max: maxDate, required: true},
+	"until":           {max: maxDate},
+	"initiated_by":    {max: maxCode},
+	"instrument":      {max: maxCode},
+	"reason_category": {max: maxCode},
+	"people_affected": {max: maxNumber},
+	"source_type":     {max: maxCode},
+	"internal_report": {max: 2},
+	"description":     {max: access.MaxLongText, required: true},
+})
+
+// decodeClassMeasure decodes the class-measure form of country.
+func decodeClassMeasure(values url.Values, country string) (access.Event, map[string]string, access.Errors, error) {
+	f, problems, err := decodeFields(values, classSpec)
+	if err != nil {
+		return access.Event{}, nil, nil, err
+	}
+	ev := access.Event{CountryCode: country, Type: access.EventType(f["event_type"]), Description: f["description"],
+		InitiatedBy: access.InitiatedBy(f["initiated_by"]), Authority: f["authority"], Instrument: access.Instrument(f["instrument"]),
+		Reason: f["reason"], ReasonCategory: access.ReasonCategory(f["reason_category"])}
+	if ev.Type != "" && !ev.Type.Valid() {
+		problems.Add("event_type", access.CodeUnknownValue)
+	}
+	switch st := f["status"]; st {
+	case "", access.StatusUnchanged:
+	default:
+		if ev.StatusAfter = access.Status(st); !ev.StatusAfter.Valid() {
+			problems.Add("status", access.CodeUnknownValue)
+		}
+	}
+	ev.Date = formDate(&problems, "date", f["date"])
+	ev.Until = formDate(&problems, "until", f["until"])
+	if v := strings.TrimSpace(f["people_affected"]); v != "" {
+		if n, ok := access.ParsePeople(v); ok {
+			ev.PeopleAffected = &n
+		} else {
+			problems.Add("people_affected", access.CodeNotANumber)
+		}
+	}
+	ev.Sources = formSources(&problems, f)
+	return ev, f, problems, nil
 }
 
 var loginSpec = formSpec{
@@ -361,33 +522,49 @@ func decodeLogin(values url.Values) (map[string]string, access.Errors, error) {
 }
 
 var (
-	newOrgSpec = formSpec{
-		"slug":    {max: 64, required: true},
+	orgSpec = formSpec{
 		"name":    {max: access.MaxShortText, required: true},
-		"acronym": {max: 40},
+		"acronym": {max: maxAcronym},
 		"type":    {max: maxCode, required: true},
 		"website": {max: access.MaxURL},
 	}
-	editOrgSpec = without(newOrgSpec, "slug")
+	// newOrgSpec: a new organisation has a slug, and may be confirmed
+	// though a similar one exists; editOrgSpec: an edit carries the
+	// version it was loaded at.
+	newOrgSpec  = withFields(orgSpec, formSpec{"slug": {max: 64, required: true}, "confirm_duplicate": {max: 2}})
+	editOrgSpec = withFields(orgSpec, formSpec{"version": {max: maxNumber}})
+	mergeSpec   = formSpec{"into": {max: access.MaxShortText, required: true}, "current_password": {max: auth.MaxPasswordBytes, required: true}}
 )
+
+// orgInput is a decoded organisation form.
+type orgInput struct {
+	Org       access.Org
+	Fields    map[string]string
+	Version   int64 // the version an edit was loaded at
+	Confirmed bool  // created though similar organisations exist
+}
 
 // decodeOrg decodes the organisation form; slug is the organisation's key
 // when editing (from the URL), "" when creating (then it is a field).
-func decodeOrg(values url.Values, slug string) (access.Org, map[string]string, access.Errors, error) {
+func decodeOrg(values url.Values, slug string) (orgInput, access.Errors, error) {
 	spec := newOrgSpec
 	if slug != "" {
 		spec = editOrgSpec
 	}
 	f, problems, err := decodeFields(values, spec)
 	if err != nil {
-		return access.Org{}, nil, nil, err
+		return orgInput{}, nil, err
 	}
+	in := orgInput{Fields: f}
 	if slug == "" {
 		slug = strings.TrimSpace(f["slug"])
+		in.Confirmed = formTicked(&problems, "confirm_duplicate", f["confirm_duplicate"])
+	} else if in.Version, err = formVersion(f["version"]); err != nil {
+		return orgInput{}, nil, err
 	}
-	o := access.Org{Slug: slug, Name: strings.TrimSpace(f["name"]), Acronym: strings.TrimSpace(f["acronym"]),
+	in.Org = access.Org{Slug: slug, Name: strings.TrimSpace(f["name"]), Acronym: strings.TrimSpace(f["acronym"]),
 		Type: access.OrgType(f["type"]), Website: strings.TrimSpace(f["website"])}
-	return o, f, merge(problems, o.Validate()), nil
+	return in, merge(problems, in.Org.Validate()), nil
 }
 
 var severitySpec = formSpec{

@@ -172,10 +172,10 @@ func FuzzDecodeOrg(f *testing.F) {
 		if edit {
 			slug, spec = "acted", editOrgSpec
 		}
-		o, fields, problems, err := decodeOrg(values, slug)
-		checkDecoded(t, body, spec, fields, problems, err)
-		if err == nil && len(problems) == 0 && o.Validate() != nil {
-			t.Fatalf("%q: invalid organisation accepted: %+v", body, o)
+		in, problems, err := decodeOrg(values, slug)
+		checkDecoded(t, body, spec, in.Fields, problems, err)
+		if err == nil && len(problems) == 0 && in.Org.Validate() != nil {
+			t.Fatalf("%q: invalid organisation accepted: %+v", body, in.Org)
 		}
 	})
 }

@@ -68,7 +68,7 @@ func (s *Admin) submitLogin(w http.ResponseWriter, r *http.Request, a *adminRequ
 		s.renderLogin(w, r, http.StatusUnprocessableEntity, s.formView(f, problems), "")
 		return nil
 	}
-	token, _, err := s.auth.Login(r.Context(), auth.LoginAttempt{
+	token, user, err := s.auth.Login(r.Context(), auth.LoginAttempt{
 		Name: f["username"], Password: f["password"], Address: s.kit.ClientKey(r), Previous: a.token,
 	})
 	var throttled *auth.ThrottledError
@@ -88,6 +88,9 @@ func (s *Admin) submitLogin(w http.ResponseWriter, r *http.Request, a *adminRequ
 		return err
 	}
 	s.setSessionCookie(w, r, token)
+	if err := s.claimDraft(r, user.Name); err != nil {
+		return err
+	}
 	http.Redirect(w, r, f["next"], http.StatusSeeOther)
 	return nil
 }

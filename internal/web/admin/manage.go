@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/web/httpkit"
@@ -39,7 +40,7 @@ func (s *Admin) renderOrgForm(w http.ResponseWriter, r *http.Request, a *adminRe
 
 // showNewOrgForm shows the create-organisation form.
 func (s *Admin) showNewOrgForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	s.renderOrgForm(w, r, a, http.StatusOK, templates.OrgFormView{New: true, Form: templates.Form{Values: map[string]string{}}})
+	s.renderOrgForm(w, r, a, http.StatusOK, templates.OrgFormView{New: true, Form: restored(a, map[string]string{})})
 	return nil
 }
 
@@ -65,14 +66,20 @@ func (s *Admin) orgFromPath(r *http.Request) (access.Org, error) {
 	return fromPath(s, r, "slug", access.ValidSlug, s.store.Org)
 }
 
-// showEditOrgForm shows an organisation's current values for editing.
+// showEditOrgForm shows an organisation's current values for editing, at
+// its current version.
 func (s *Admin) showEditOrgForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
 	o, err := s.orgFromPath(r)
 	if err != nil {
 		return err
 	}
-	values := map[string]string{"name": o.Name, "acronym": o.Acronym, "type": string(o.Type), "website": o.Website}
-	s.renderOrgForm(w, r, a, http.StatusOK, templates.OrgFormView{Slug: o.Slug, Form: templates.Form{Values: values}})
+	o, version, err := s.store.OrgForEdit(r.Context(), o.Slug)
+	if err != nil {
+		return err
+	}
+	values := map[string]string{"name": o.Name, "acronym": o.Acronym, "type": string(o.Type), "website": o.Website,
+		"version": strconv.FormatInt(version, 10)}
+	s.renderOrgForm(w, r, a, http.StatusOK, templates.OrgFormView{Slug: o.Slug, Form: restored(a, values)})
 	return nil
 }
 
@@ -86,34 +93,139 @@ func (s *Admin) updateOrg(w http.ResponseWriter, r *http.Request, a *adminReques
 }
 
 // writeOrg decodes, validates and saves the organisation form: a new
-// organisation when slug is "", else the one with that slug.
+// organisation when slug is "", else the one with that slug. A new
+// organisation like an existing one (normalised name or acronym) is shown
+// again with the existing ones and a box to tick; an edit made on a
+// version someone else's save overtook answers 409 with their values and
+// the editor's input, set to the current version.
 func (s *Admin) writeOrg(w http.ResponseWriter, r *http.Request, a *adminRequest, slug string) error {
 	values, err := s.readForm(r)
 	if err != nil {
 		return err
 	}
-	o, fields, problems, err := decodeOrg(values, slug)
+	in, problems, err := decodeOrg(values, slug)
 	if err != nil {
 		return s.refused(err)
 	}
+	v := templates.OrgFormView{New: slug == "", Slug: slug}
+	if len(problems) == 0 && slug == "" && !in.Confirmed {
+		if v.Similar, err = s.store.SimilarOrgs(r.Context(), in.Org); err != nil {
+			return err
+		}
+		if len(v.Similar) > 0 {
+			problems = access.Errors{{Field: "confirm_duplicate", Code: CodeSimilarOrg}}
+		}
+	}
 	if len(problems) == 0 {
 		if slug == "" {
-			err = s.store.CreateOrg(r.Context(), o, a.session.User.Name)
+			err = s.store.CreateOrg(r.Context(), in.Org, a.session.User.Name)
 		} else {
-			err = s.store.UpdateOrg(r.Context(), o, a.session.User.Name)
+			err = s.store.UpdateOrg(r.Context(), in.Org, in.Version, a.session.User.Name)
 		}
 		errs, invalid := access.AsErrors(err)
+		var conflict *store.OrgConflictError
 		switch {
 		case err == nil:
 			return redirectDone(w, r, "/admin/orgs", "org_saved")
+		case errors.As(err, &conflict):
+			in.Fields["version"] = strconv.FormatInt(conflict.Version, 10)
+			v.Current = &conflict.Current
+			v.Form = s.formView(in.Fields, nil)
+			s.renderOrgForm(w, r, a, http.StatusConflict, v)
+			return nil
 		case !invalid:
 			return err
 		}
 		problems = errs
 	}
-	s.renderOrgForm(w, r, a, http.StatusUnprocessableEntity, templates.OrgFormView{New: slug == "", Slug: slug, Form: s.formView(fields, problems)})
+	v.Form = s.formView(in.Fields, problems)
+	s.renderOrgForm(w, r, a, http.StatusUnprocessableEntity, v)
 	return nil
 }
+
+// showMergeForm shows the form that merges the organisation {slug} into
+// another (admins).
+func (s *Admin) showMergeForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	o, err := s.orgFromPath(r)
+	if err != nil {
+		return err
+	}
+	return s.renderMerge(w, r, a, http.StatusOK, o, restored(a, map[string]string{}))
+}
+
+func (s *Admin) renderMerge(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, o access.Org, form templates.Form) error {
+	orgs, err := s.store.Orgs(r.Context())
+	if err != nil {
+		return err
+	}
+	_, n, err := s.store.Records(r.Context(), store.RecordFilter{Org: o.Slug, Limit: 1})
+	if err != nil {
+		return err
+	}
+	others := slices.DeleteFunc(orgs, func(x access.Org) bool { return x.Slug == o.Slug })
+	v := templates.MergeView{Org: o, Records: n, Orgs: others, Form: form}
+	s.kit.Render(w, r, status, templates.MergePage(s.adminPage(a, s.l.Tf("admin.merge.title", o.Label()), "orgs", r), v))
+	return nil
+}
+
+// mergeOrg merges the organisation {slug} into the one the form names,
+// once the admin confirmed with their current password: its records and
+// their events move, its old addresses redirect (301). Two organisations
+// with a record in the same country are not merged: the form says where.
+func (s *Admin) mergeOrg(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	o, err := s.orgFromPath(r)
+	if err != nil {
+		return err
+	}
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	f, problems, err := decodeFields(values, mergeSpec)
+	if err != nil {
+		return s.refused(err)
+	}
+	into, err := s.resolveOrg(r.Context(), strings.TrimSpace(f["into"]))
+	if err != nil {
+		return err
+	}
+	if _, seen := problems.Field("into"); !seen {
+		if _, err := s.store.Org(r.Context(), into); errors.Is(err, store.ErrNotFound) || !access.ValidSlug(into) {
+			problems.Add("into", access.CodeUnknownValue)
+		} else if err != nil {
+			return err
+		} else if into == o.Slug {
+			problems.Add("into", store.CodeSameOrg)
+		}
+	}
+	if len(problems) == 0 {
+		if problems, err = s.confirmCurrent(w, r, a, f["current_password"]); err != nil {
+			return err
+		}
+	}
+	if len(problems) == 0 {
+		_, err := s.store.MergeOrg(r.Context(), o.Slug, into, a.session.User.Name)
+		var collision *store.MergeCollisionError
+		switch {
+		case err == nil:
+			return redirectDone(w, r, "/admin/orgs", "org_merged")
+		case errors.As(err, &collision):
+			problems = access.Errors{{Field: "into", Code: CodeMergeCollision}}
+			f["into"] = into
+			form := s.formView(f, problems)
+			form.Errors["into"] = s.l.Tf("admin.merge.collision", strings.Join(collision.Countries, ", "))
+			form.Problems[0].Message = form.Errors["into"]
+			return s.renderMerge(w, r, a, http.StatusConflict, o, form)
+		default:
+			return err
+		}
+	}
+	return s.renderMerge(w, r, a, http.StatusUnprocessableEntity, o, s.formView(f, problems))
+}
+
+// CodeMergeCollision is the problem code of a merge refused because both
+// organisations have a record in one country.
+const CodeMergeCollision = "merge_collision"
 
 // listCountries lists countries with their severity scores.
 func (s *Admin) listCountries(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
@@ -141,11 +253,11 @@ func (s *Admin) showSeverityForm(w http.ResponseWriter, r *http.Request, a *admi
 	if err != nil {
 		return err
 	}
-	values := map[string]string{"score_date": s.today()}
+	values := map[string]string{}
 	if sc := c.Severity; sc != nil {
 		values = map[string]string{"score": strconv.Itoa(sc.Score), "score_date": sc.Date.ISO(), "score_publisher": sc.Publisher, "score_url": sc.URL}
 	}
-	s.renderSeverityForm(w, r, a, http.StatusOK, templates.SeverityFormView{Country: c, Form: templates.Form{Values: values}})
+	s.renderSeverityForm(w, r, a, http.StatusOK, templates.SeverityFormView{Country: c, Form: restored(a, values)})
 	return nil
 }
 
@@ -407,8 +519,11 @@ func (s *Admin) otherUserFromPath(r *http.Request, a *adminRequest, selfKey stri
 
 func (s *Admin) renderConfirm(w http.ResponseWriter, r *http.Request, a *adminRequest, status int, v templates.ConfirmView) error {
 	title := s.l.Tf("admin.users.disable.title", v.Name)
-	if v.Role {
+	switch {
+	case v.Role:
 		title = s.l.Tf("admin.users.role.title", v.Name)
+	case v.Enable:
+		title = s.l.Tf("admin.users.enable.title", v.Name)
 	}
 	s.kit.Render(w, r, status, templates.ConfirmPage(s.adminPage(a, title, "users", r), v))
 	return nil
@@ -451,6 +566,44 @@ func (s *Admin) disableUser(w http.ResponseWriter, r *http.Request, a *adminRequ
 		return err
 	}
 	return redirectDone(w, r, "/admin/users", "user_disabled")
+}
+
+// showEnableForm asks to confirm enabling a disabled account again.
+func (s *Admin) showEnableForm(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.otherUserFromPath(r, a, "admin.users.disable_self")
+	if err != nil {
+		return err
+	}
+	return s.renderConfirm(w, r, a, http.StatusOK, templates.ConfirmView{Name: u.Name, Enable: true})
+}
+
+// enableUser enables a disabled account again, once the admin confirmed
+// with their current password; its owner logs in anew.
+func (s *Admin) enableUser(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	u, err := s.otherUserFromPath(r, a, "admin.users.disable_self")
+	if err != nil {
+		return err
+	}
+	values, err := s.readForm(r)
+	if err != nil {
+		return err
+	}
+	f, problems, err := decodeFields(values, confirmSpec)
+	if err != nil {
+		return s.refused(err)
+	}
+	if len(problems) == 0 {
+		if problems, err = s.confirmCurrent(w, r, a, f["current_password"]); err != nil {
+			return err
+		}
+	}
+	if len(problems) > 0 {
+		return s.renderConfirm(w, r, a, http.StatusUnprocessableEntity, templates.ConfirmView{Name: u.Name, Enable: true, Form: s.formView(nil, problems)})
+	}
+	if err := s.store.EnableUser(r.Context(), u.Name, a.session.User.Name); err != nil {
+		return err
+	}
+	return redirectDone(w, r, "/admin/users", "user_enabled")
 }
 
 // showRoleForm shows an account's role for changing.

@@ -25,6 +25,7 @@ type Store interface {
 	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
 	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
 	Countries(ctx context.Context) ([]access.Country, error)
+	ClassMeasuresInForce(ctx context.Context, country string) ([]access.ClassMeasure, error)
 	Country(ctx context.Context, code string) (access.Country, error)
 	Orgs(ctx context.Context) ([]access.Org, error)
 	Org(ctx context.Context, slug string) (access.Org, error)
@@ -33,12 +34,19 @@ type Store interface {
 	RetractEvent(ctx context.Context, eventID int64, reason, actor string) (store.Recorded, error)
 	SupersedeEvent(ctx context.Context, oldID int64, in store.NewEvent, reason string) (store.Recorded, error)
 	CreateOrg(ctx context.Context, o access.Org, actor string) error
-	UpdateOrg(ctx context.Context, o access.Org, actor string) error
+	OrgForEdit(ctx context.Context, slug string) (access.Org, int64, error)
+	UpdateOrg(ctx context.Context, o access.Org, expected int64, actor string) error
+	SimilarOrgs(ctx context.Context, o access.Org) ([]access.Org, error)
+	MergeOrg(ctx context.Context, from, into, actor string) (store.Merged, error)
+	SaveDraft(ctx context.Context, d store.Draft) error
+	ClaimDraft(ctx context.Context, idHash, owner string, now time.Time) error
+	TakeDraft(ctx context.Context, idHash, owner, path string, now time.Time) (store.Draft, error)
 	SetSeverity(ctx context.Context, code string, sc access.SeverityScore, actor string) error
 	AuditLog(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, int, error)
 	Users(ctx context.Context) ([]access.User, error)
 	CreateUser(ctx context.Context, nu store.NewUser, actor string) (access.User, error)
 	DisableUser(ctx context.Context, name, actor string) error
+	EnableUser(ctx context.Context, name, actor string) error
 	SetUserPassword(ctx context.Context, name, hash, actor string) error
 	SetUserRole(ctx context.Context, name string, role access.Role, actor string) error
 	SecurityLog(ctx context.Context, f store.SecurityFilter) ([]access.SecurityEvent, int, error)
