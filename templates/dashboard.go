@@ -56,6 +56,8 @@ func (f Filters) Has(field string) bool { return slices.Contains(f.Fields, field
 
 // OverviewView is what the overview page shows.
 type OverviewView struct {
+	// Downloads is the page\'s Download block.
+	Downloads Downloads
 	Headline access.Headline
 	// Ended marks the records (by id) whose time-limited measure has
 	// passed its end, unconfirmed.
@@ -98,6 +100,8 @@ type CountryRecords struct {
 
 // CountriesView is the country list.
 type CountriesView struct {
+	// Downloads is the page\'s Download block.
+	Downloads Downloads
 	Filters   Filters
 	Pager     Pager
 	Countries []access.CountrySummary
@@ -107,6 +111,8 @@ type CountriesView struct {
 
 // CountryView is one country's page.
 type CountryView struct {
+	// Downloads is the page\'s Download block.
+	Downloads Downloads
 	Summary access.CountrySummary
 	// Ended marks the records (by id) whose time-limited measure has
 	// passed its end, unconfirmed (see access.RecordState.EndedUnconfirmed).
@@ -130,6 +136,8 @@ type CountryView struct {
 
 // OrgsView is the organisation list.
 type OrgsView struct {
+	// Downloads is the page\'s Download block.
+	Downloads Downloads
 	Filters Filters
 	Pager   Pager
 	Orgs    []access.OrgSummary
@@ -139,6 +147,8 @@ type OrgsView struct {
 
 // OrgView is one organisation's page.
 type OrgView struct {
+	// Downloads is the page\'s Download block.
+	Downloads Downloads
 	Summary access.OrgSummary
 	// Ended marks the records (by id) whose time-limited measure has
 	// passed its end, unconfirmed.
@@ -157,6 +167,8 @@ type OrgView struct {
 
 // RecordPageView is one organisation in one country.
 type RecordPageView struct {
+	// Downloads is the page\'s Download block.
+	Downloads Downloads
 	Record access.RecordView
 	// Presence: since Record.PresenceSince until PresenceUntil (0 while the
 	// organisation is still there), Years in all.
@@ -172,6 +184,8 @@ type RecordPageView struct {
 
 // ChangesView is the change log.
 type ChangesView struct {
+	// Downloads is the page\'s Download block.
+	Downloads Downloads
 	Filters Filters
 	Pager   Pager
 	Events  []access.EventView
