@@ -56,8 +56,6 @@ func (f Filters) Has(field string) bool { return slices.Contains(f.Fields, field
 
 // OverviewView is what the overview page shows.
 type OverviewView struct {
-	// Downloads is the page\'s Download block.
-	Downloads Downloads
 	Headline access.Headline
 	// Ended marks the records (by id) whose time-limited measure has
 	// passed its end, unconfirmed.
@@ -90,6 +88,8 @@ type OverviewView struct {
 	// country with records against six months earlier (for the ranking).
 	Trends        TrendCharts
 	CountryTrends map[string]access.Direction
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // CountryRecords is one country's records.
@@ -100,19 +100,17 @@ type CountryRecords struct {
 
 // CountriesView is the country list.
 type CountriesView struct {
-	// Downloads is the page\'s Download block.
-	Downloads Downloads
 	Filters   Filters
 	Pager     Pager
 	Countries []access.CountrySummary
 	// Trends mark each country with records against six months earlier.
 	Trends map[string]access.Direction
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // CountryView is one country's page.
 type CountryView struct {
-	// Downloads is the page\'s Download block.
-	Downloads Downloads
 	Summary access.CountrySummary
 	// Ended marks the records (by id) whose time-limited measure has
 	// passed its end, unconfirmed (see access.RecordState.EndedUnconfirmed).
@@ -132,23 +130,23 @@ type CountryView struct {
 	// records); Trends are its trend charts.
 	Trend  access.Direction
 	Trends TrendCharts
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // OrgsView is the organisation list.
 type OrgsView struct {
-	// Downloads is the page\'s Download block.
-	Downloads Downloads
 	Filters Filters
 	Pager   Pager
 	Orgs    []access.OrgSummary
 	// Lost is each listed organisation's reach lost, per basis (by slug).
 	Lost map[string]access.LostSummary
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // OrgView is one organisation's page.
 type OrgView struct {
-	// Downloads is the page\'s Download block.
-	Downloads Downloads
 	Summary access.OrgSummary
 	// Ended marks the records (by id) whose time-limited measure has
 	// passed its end, unconfirmed.
@@ -163,12 +161,12 @@ type OrgView struct {
 	Latest      []access.EventView
 	LatestTotal int
 	ChangesURL  string
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // RecordPageView is one organisation in one country.
 type RecordPageView struct {
-	// Downloads is the page\'s Download block.
-	Downloads Downloads
 	Record access.RecordView
 	// Presence: since Record.PresenceSince until PresenceUntil (0 while the
 	// organisation is still there), Years in all.
@@ -180,16 +178,18 @@ type RecordPageView struct {
 	// end), Ended (such a measure, unconfirmed), DeadlinePassed (a deadline
 	// passed; the measure stays), DueForReview (see access.DueForReview).
 	Flagged, Ended, DeadlinePassed, DueForReview bool
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // ChangesView is the change log.
 type ChangesView struct {
-	// Downloads is the page\'s Download block.
-	Downloads Downloads
 	Filters Filters
 	Pager   Pager
 	Events  []access.EventView
 	FeedURL string
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // TimelineMode says how much of each event a timeline shows.
