@@ -82,7 +82,12 @@ func (s *Site) feedLink(ctx context.Context, q query.Query, regions []string) (t
 	if err != nil {
 		return templates.FeedLink{}, err
 	}
-	return templates.FeedLink{URL: q.URL(feedPath, feedSpec(regions)), Title: title}, nil
+	return templates.FeedLink{URL: feedURL(q, regions), Title: title}, nil
+}
+
+// feedURL is the address of the feed of the events q selects.
+func feedURL(q query.Query, regions []string) string {
+	return selection(q).URL(feedPath, feedSpec(regions))
 }
 
 // feedTitle names the selection of a feed: "accesswatch — changes in
