@@ -552,3 +552,33 @@ func clipList(l []string) string {
 	}
 	return strings.Join(l, " ") + " (" + strconv.Itoa(len(l)) + ")"
 }
+
+// TestExcelCSVParameter: bom=1 is the CSV after a byte order mark on every
+// export; another value is a 400 that says what bom takes.
+func TestExcelCSVParameter(t *testing.T) {
+	server, _ := newTestServer(t)
+	srv := fromLoopback(server)
+	for _, kind := range opendata.Kinds {
+		plain, excel := get(t, srv, "/export/"+kind+".csv?country=NER"), get(t, srv, "/export/"+kind+".csv?country=NER&bom=true")
+		if plain.Code != http.StatusOK || excel.Code != http.StatusOK || plain.Body.Len() < 100 {
+			t.Fatalf("%s: %d, %d (%d bytes)", kind, plain.Code, excel.Code, plain.Body.Len())
+		}
+		if !bytes.Equal(excel.Body.Bytes(), append([]byte("\xef\xbb\xbf"), plain.Body.Bytes()...)) {
+			t.Errorf("%s: bom=true is not the CSV after EF BB BF", kind)
+		}
+		if excel.Header().Get("Content-Type") != plain.Header().Get("Content-Type") || excel.Header().Get("Content-Disposition") == "" {
+			t.Errorf("%s: headers %v", kind, excel.Header())
+		}
+		if off := get(t, srv, "/export/"+kind+".csv?country=NER&bom=0"); !bytes.Equal(off.Body.Bytes(), plain.Body.Bytes()) {
+			t.Errorf("%s: bom=0 is not the plain CSV", kind)
+		}
+		bad := get(t, srv, "/export/"+kind+".csv?bom=yes")
+		if bad.Code != http.StatusBadRequest || !strings.Contains(bad.Body.String(), "byte order mark") {
+			t.Errorf("%s: bom=yes: %d %s", kind, bad.Code, bad.Body.String())
+		}
+	}
+	// The API answers JSON, which needs no mark: it does not take bom.
+	if rec := get(t, srv, "/api/v1/records?bom=1"); rec.Code != http.StatusBadRequest {
+		t.Errorf("/api/v1/records?bom=1: %d", rec.Code)
+	}
+}
