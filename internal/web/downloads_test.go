@@ -51,6 +51,7 @@ var extraStarts = []string{
 	"/orgs?flagged=1", "/orgs?region=Asia", "/orgs?type=un_agency&status=operating",
 	"/countries/NER?status=expelled", "/countries/AFG?type=ingo", "/countries/NER?flagged=1",
 	"/orgs/icrc?region=Africa", "/orgs/icrc?status=operating",
+	"/countries?q=niger", "/orgs?q=msf", "/countries/NER?q=icrc", "/countries/AFG?q=afghanistan", "/orgs/msf?q=sudan", "/changes?q=taliban",
 }
 
 func TestDownloadBlocksReturnWhatThePageShows(t *testing.T) {
@@ -159,6 +160,13 @@ func checkDownloads(t *testing.T, srv http.Handler, target, kind string, doc *go
 		"overview": {"records", "changes"}, "changes": {"changes"}, "countries": {"records"}, "orgs": {"records"},
 		"country": {"records", "class-measures", "changes"}, "org": {"records", "changes"}, "record": {"records", "changes"},
 	}[kind]
+	if (kind == "countries" || kind == "orgs") && strings.Contains(target, "q=") {
+		// A searched list says it has no download (see site.listDownloads).
+		want = nil
+		if block.Find("[data-download-unavailable]").Length() != 1 {
+			t.Errorf("%s: a searched list without downloads does not say why", target)
+		}
+	}
 	for _, w := range want {
 		if sets[w] == nil {
 			t.Errorf("%s: no %q downloads", target, w)

@@ -171,7 +171,17 @@ func (s *Site) feedTitle(ctx context.Context, q query.Query) (string, error) {
 // not its record's, so a list narrowed by them has no feed of its own and
 // advertises the feed of every change. It returns the feed the page
 // advertises (zero: every change's).
+//
+// A searched list has no download: its search text matches the countries'
+// (organisations') names, while the records' q also matches the
+// organisations' (countries') names, so the records download would hold
+// more than the list. The block says so rather than link a different
+// selection.
 func (s *Site) listDownloads(ctx context.Context, q query.Query, regions []string, d *templates.Downloads) (templates.FeedLink, error) {
+	if q.Text != "" {
+		d.Unavailable = s.l.T("dash.download.searched")
+		return templates.FeedLink{}, nil
+	}
 	records := recordDownloads(q)
 	if len(q.Statuses) > 0 || q.Flagged || q.Text != "" {
 		d.Sets = []templates.DownloadSet{records}
