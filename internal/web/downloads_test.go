@@ -426,10 +426,11 @@ func csvRows(t *testing.T, target string, body []byte, cols ...string) [][]strin
 	return out
 }
 
+// atomEntry is what the test reads of a feed entry: its event's id and
+// what it is about (org "" for a class-level measure).
 type atomEntry struct {
-	id            int64
-	country, org  string
-	title, record string
+	id           int64
+	country, org string
 }
 
 // atomEntries fetches a feed, checks its title is the one its link
