@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"sort"
@@ -56,7 +57,7 @@ var extraStarts = []string{
 
 func TestDownloadBlocksReturnWhatThePageShows(t *testing.T) {
 	server, _ := newTestServer(t)
-	srv := fromLoopback(server)
+	srv := memo(fromLoopback(server))
 	seen := map[string]bool{}
 	queue := append([]string{"/"}, extraStarts...)
 	kinds := map[string]int{}
@@ -110,6 +111,26 @@ func fromLoopback(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.RemoteAddr = "127.0.0.1:50000"
 		h.ServeHTTP(w, r)
+	})
+}
+
+// memo answers a repeated GET of the same address with the first answer:
+// the crawl asks for the same download from many pages (every page of a
+// list links the same files), and the data does not change meanwhile.
+func memo(h http.Handler) http.Handler {
+	answers := map[string]*httptest.ResponseRecorder{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec, ok := answers[r.URL.String()]
+		if !ok {
+			rec = httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			answers[r.URL.String()] = rec
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
 	})
 }
 
