@@ -1,6 +1,5 @@
 // Package e2e helps tests that drive real external programs: a headless
-// Chromium, a Prometheus server, LibreOffice (soffice) and Python modules
-// (feedparser). Such a test
+// Chromium, a Prometheus server and LibreOffice (soffice). Such a test
 // skips with a clear message when the program is not installed, unless ACCESSWATCH_REQUIRE_E2E=1 (set by
 // .ci/run), in which case it fails: in CI a missing browser is an error,
 // not a reason to pass.
