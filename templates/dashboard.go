@@ -88,6 +88,8 @@ type OverviewView struct {
 	// country with records against six months earlier (for the ranking).
 	Trends        TrendCharts
 	CountryTrends map[string]access.Direction
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // CountryRecords is one country's records.
@@ -103,6 +105,8 @@ type CountriesView struct {
 	Countries []access.CountrySummary
 	// Trends mark each country with records against six months earlier.
 	Trends map[string]access.Direction
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // CountryView is one country's page.
@@ -126,6 +130,8 @@ type CountryView struct {
 	// records); Trends are its trend charts.
 	Trend  access.Direction
 	Trends TrendCharts
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // OrgsView is the organisation list.
@@ -135,6 +141,8 @@ type OrgsView struct {
 	Orgs    []access.OrgSummary
 	// Lost is each listed organisation's reach lost, per basis (by slug).
 	Lost map[string]access.LostSummary
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // OrgView is one organisation's page.
@@ -153,6 +161,8 @@ type OrgView struct {
 	Latest      []access.EventView
 	LatestTotal int
 	ChangesURL  string
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // RecordPageView is one organisation in one country.
@@ -168,6 +178,8 @@ type RecordPageView struct {
 	// end), Ended (such a measure, unconfirmed), DeadlinePassed (a deadline
 	// passed; the measure stays), DueForReview (see access.DueForReview).
 	Flagged, Ended, DeadlinePassed, DueForReview bool
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // ChangesView is the change log.
@@ -176,6 +188,8 @@ type ChangesView struct {
 	Pager   Pager
 	Events  []access.EventView
 	FeedURL string
+	// Downloads is the page's Download block.
+	Downloads Downloads
 }
 
 // TimelineMode says how much of each event a timeline shows.

@@ -21,6 +21,17 @@ type Page struct {
 	// AsOf says how current the data is, for the footer's "Data as of"
 	// line; zero (no line) on pages that do not fill it.
 	AsOf access.DataAsOf
+	// Feed is the Atom feed of what the page shows, advertised in the
+	// head for feed readers; zero advertises the feed of every change.
+	Feed FeedLink
+}
+
+// feed is the feed a page advertises: its own, else every change's.
+func (p Page) feed() FeedLink {
+	if p.Feed.URL != "" {
+		return p.Feed
+	}
+	return FeedLink{URL: "/changes.atom", Title: p.L.T("dash.feed.title")}
 }
 
 // RecordURL is the public page of one organisation in one country.

@@ -42,11 +42,11 @@ var exportFilters = []struct{ param, usage, kind string }{
 	{query.Status, "current status (events: the status an event set); repeat for several", ""},
 	{query.Region, "region of the country, e.g. Africa", ""},
 	{query.UpdatedSince, "updated at or after this date (YYYY-MM-DD) or RFC 3339 time", "records"},
-	{query.Type, "organisation type, e.g. ingo or un_agency", "events"},
+	{query.Type, "organisation type, e.g. ingo or un_agency", "records, events"},
 	{query.Event, "event type; repeat for several", "events"},
 	{query.Since, "dated from this date (YYYY, YYYY-MM or YYYY-MM-DD)", "events"},
 	{query.Until, "dated up to this date", "events"},
-	{query.Text, "search text", "events"},
+	{query.Text, "search text", "records, events, class-measures"},
 	{query.InForce, "1 or true (default): in force today; 0 or false: every one", "class-measures"},
 }
 

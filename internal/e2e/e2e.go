@@ -74,6 +74,41 @@ func Soffice(t testing.TB) string {
 	return need(t, "LibreOffice", "soffice", "libreoffice", "/usr/lib/libreoffice/program/soffice")
 }
 
+// Python returns the path of a Python 3 that imports every one of modules
+// (python3 on the PATH, else the system's /usr/bin/python3, where Debian
+// packages such as python3-feedparser install), or skips the test.
+func Python(t testing.TB, modules ...string) string {
+	t.Helper()
+	candidates := []string{"python3", "/usr/bin/python3"}
+	found := false
+	for _, c := range candidates {
+		p, err := exec.LookPath(c)
+		if err != nil {
+			continue
+		}
+		found = true
+		ok := true
+		for _, m := range modules {
+			if exec.Command(p, "-c", "import "+m).Run() != nil {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return p
+		}
+	}
+	if !found {
+		return need(t, "Python 3", candidates...)
+	}
+	msg := "no Python 3 here imports " + joinNames(modules) + " (looked at " + joinNames(candidates) + "); install it (Debian: python3-" + joinNames(modules) + ") to run this end-to-end test"
+	if Required() {
+		t.Fatalf("%s, and %s=1 requires it", msg, RequireEnv)
+	}
+	t.Skip(msg)
+	return ""
+}
+
 // Browser starts a headless Chromium for the test and returns a chromedp
 // context bound to it (and to the test's lifetime, at most timeout). The
 // flags keep Chromium off the network: this machine has none, and

@@ -23,7 +23,7 @@ import (
 var (
 	// RecordExportSpec is what the records export accepts.
 	RecordExportSpec = query.Spec{Strict: true, Params: []string{query.Country, query.Org, query.Status, query.Flagged,
-		query.Region, query.UpdatedSince}}
+		query.Region, query.Type, query.Text, query.UpdatedSince}}
 	// EventExportSpec is what the events export accepts.
 	EventExportSpec = query.Spec{Strict: true, LegacyEventType: true, Params: []string{query.Country, query.Org,
 		query.Status, query.Flagged, query.Region, query.Type, query.Event, query.Since, query.Until, query.Text}}
@@ -33,9 +33,21 @@ var (
 
 // RecordSelection is the store filter of a records query (an export, or an
 // API page of records): by country, then flagged and most severe first.
+// The record tables of the country and organisation pages select with
+// RecordFilter, so that a page and its downloads hold the same records.
 func RecordSelection(q query.Query) store.RecordFilter {
+	f := RecordFilter(q)
+	f.Sort, f.Limit, f.Offset = store.SortCountry, q.Limit, q.Offset
+	return f
+}
+
+// RecordFilter is the store filter of the records a query selects, without
+// order or paging: the one translation the record tables of the pages,
+// /api/v1/records, /export/records.csv and `accesswatch export records`
+// share.
+func RecordFilter(q query.Query) store.RecordFilter {
 	return store.RecordFilter{Country: q.Country, Org: q.Org, Statuses: q.Statuses, FlaggedOnly: q.Flagged,
-		Region: q.Region, UpdatedSince: q.UpdatedSince, Sort: store.SortCountry, Limit: q.Limit, Offset: q.Offset}
+		Region: q.Region, OrgType: q.OrgType, Query: q.Text, UpdatedSince: q.UpdatedSince}
 }
 
 // EventSelection is the store filter of an events query, the one
@@ -53,7 +65,15 @@ func EventSelection(q query.Query) store.ChangeFilter {
 // row and an HXL hashtag row. Events come in the order an import
 // reproduces (see WriteEvents); records by country, then flagged and most
 // severe first; class measures by country, then date.
+//
+// With q.BOM the file starts with a UTF-8 byte order mark, which Excel
+// needs to read the file as UTF-8 ("CSV for Excel"); the rest is the same.
 func Export(ctx context.Context, src Source, kind string, q query.Query, w io.Writer) error {
+	if q.BOM {
+		if _, err := io.WriteString(w, ByteOrderMark); err != nil {
+			return fmt.Errorf("export %s: %w", kind, err)
+		}
+	}
 	switch kind {
 	case "records":
 		return WriteRecords(ctx, src, RecordSelection(q), w)
@@ -64,6 +84,10 @@ func Export(ctx context.Context, src Source, kind string, q query.Query, w io.Wr
 	}
 	return fmt.Errorf("export: unknown kind %q", kind)
 }
+
+// ByteOrderMark is the UTF-8 encoding of U+FEFF that starts a "CSV for
+// Excel" (see Export).
+const ByteOrderMark = "\ufeff"
 
 // RefStore answers whether the things a query names exist.
 type RefStore interface {

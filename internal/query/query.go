@@ -42,6 +42,7 @@ const (
 	Limit        = "limit"         // API lists: page size
 	Offset       = "offset"        // API lists: items to skip
 	Reviews      = "reviews"       // the feed: 1 or true includes reviews that change nothing
+	BOM          = "bom"           // CSV exports: 1 or true starts the file with a UTF-8 byte order mark ("CSV for Excel")
 )
 
 // Bounds on parameters.
@@ -87,11 +88,14 @@ func (s Spec) Accepts(name string) bool { return slices.Contains(s.Params, name)
 
 // Query is a parsed, valid query. Zero fields do not filter.
 type Query struct {
-	Country      string
-	Org          string
-	Statuses     []access.Status // in access.Statuses order, no duplicates
-	Flagged      bool
-	Reviews      bool // the feed: include reviews that change nothing
+	Country  string
+	Org      string
+	Statuses []access.Status // in access.Statuses order, no duplicates
+	Flagged  bool
+	Reviews  bool // the feed: include reviews that change nothing
+	// BOM (bom=1) asks a CSV export to start with a UTF-8 byte order mark,
+	// which spreadsheet programs such as Excel need to read UTF-8.
+	BOM          bool
 	Region       string
 	OrgType      access.OrgType
 	Events       []access.EventType // in access.EventTypes order, no duplicates
@@ -136,6 +140,7 @@ const (
 	CodeFlagged        Code = "flagged"         // not 1, true, 0 or false
 	CodeInForce        Code = "in_force"        // not 1, true, 0 or false
 	CodeReviews        Code = "reviews"         // not 1, true, 0 or false
+	CodeBOM            Code = "bom"             // not 1, true, 0 or false
 	CodeRegion         Code = "region"          // not a region
 	CodeDate           Code = "date"            // not a date
 	CodeTimestamp      Code = "timestamp"       // neither a date nor an RFC 3339 time
@@ -322,6 +327,15 @@ func (q *Query) set(name, v string, spec Spec) *Problem {
 		default:
 			return bad(CodeReviews, "1", "true", "0", "false")
 		}
+	case BOM:
+		switch v {
+		case "1", "true":
+			q.BOM = true
+		case "0", "false":
+			q.BOM = false
+		default:
+			return bad(CodeBOM, "1", "true", "0", "false")
+		}
 	case Region:
 		if spec.Regions != nil {
 			// Matched whatever its case, and given its listed spelling.
@@ -444,6 +458,9 @@ func (q Query) Values(spec Spec) url.Values {
 	}
 	if q.Reviews && spec.Accepts(Reviews) {
 		set(Reviews, "1")
+	}
+	if q.BOM {
+		set(BOM, "1")
 	}
 	set(Region, q.Region)
 	set(Type, string(q.OrgType))

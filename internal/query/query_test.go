@@ -30,7 +30,8 @@ var (
 	exportSpec = Spec{Strict: true, LegacyEventType: true, Params: []string{Country, Org, Status, Flagged, Region, Type,
 		Event, Since, Until, Text}}
 	measuresSpec = Spec{Strict: true, Params: []string{Country, Status, Since, Until, Text, InForce}}
-	allSpecs     = []Spec{pageSpec, narrowSpec, noneSpec, recordsSpec, eventsSpec, exportSpec, measuresSpec}
+	csvSpec      = Spec{Strict: true, Params: []string{Country, Status, BOM}}
+	allSpecs     = []Spec{pageSpec, narrowSpec, noneSpec, recordsSpec, eventsSpec, exportSpec, measuresSpec, csvSpec}
 )
 
 func TestParseAccepts(t *testing.T) {
@@ -70,6 +71,10 @@ func TestParseAccepts(t *testing.T) {
 		{measuresSpec, "in_force=0", api(Query{AnyForce: true})},
 		{measuresSpec, "in_force=true&status=banned&q=french", api(Query{Statuses: []access.Status{access.StatusBanned}, Text: "french"})},
 		{measuresSpec, "in_force=1", api(Query{})},
+		{csvSpec, "bom=1&country=NER", api(Query{BOM: true, Country: "NER"})},
+		{csvSpec, "bom=true", api(Query{BOM: true})},
+		{csvSpec, "bom=0", api(Query{})},
+		{csvSpec, "bom=false", api(Query{})},
 		{recordsSpec, "flagged=false", api(Query{Limit: DefaultLimit})},
 		{recordsSpec, "updated_since=2025-06-05T10:00:00%2B02:00", api(Query{UpdatedSince: time.Date(2025, 6, 5, 0, 0, 0, 0, time.UTC), Limit: DefaultLimit})}, // to its UTC day: updates are public at day precision
 		{recordsSpec, "updated_since=2025-06-05T01:00:00%2B02:00", api(Query{UpdatedSince: time.Date(2025, 6, 4, 0, 0, 0, 0, time.UTC), Limit: DefaultLimit})},
@@ -118,6 +123,9 @@ func TestParseRejects(t *testing.T) {
 		{pageSpec, "status=EXPELLED", "status/status", "expelled"},
 		{pageSpec, "status=" + strings.Repeat("banned&status=", 40) + "banned", "status/too_many", ""},
 		{pageSpec, "flagged=yes", "flagged/flagged", "1"},
+		{csvSpec, "bom=yes", "bom/bom", "true"},
+		{csvSpec, "bom=1&bom=1", "bom/repeated", ""},
+		{exportSpec, "bom=1", "bom/unknown", "country"},
 		{measuresSpec, "in_force=all", "in_force/in_force", "false"},
 		{recordsSpec, "in_force=false", "in_force/unknown", "country"},
 		{pageSpec, "region=Atlantis", "region/region", "Africa"},
@@ -228,6 +236,13 @@ func TestURLIsCanonical(t *testing.T) {
 	}
 	if !a.Filtered() || (Query{Sort: "oldest", Page: 4}).Filtered() {
 		t.Error("Filtered() is wrong")
+	}
+	// bom=1 is written back only where it is taken, and only when set.
+	if got := (Query{Country: "NER", BOM: true, Page: 1}).URL("/export/events.csv", csvSpec); got != "/export/events.csv?bom=1&country=NER" {
+		t.Errorf("bom written as %q", got)
+	}
+	if got := (Query{Country: "NER", BOM: true, Page: 1}).URL("/export/events.csv", exportSpec); got != "/export/events.csv?country=NER" {
+		t.Errorf("bom written where it is not taken: %q", got)
 	}
 	// The old spelling is written back in the new one.
 	q, _ := Parse("type=offices_closed", eventsSpec)

@@ -340,8 +340,16 @@ func TestNavigationMarksTheCurrentSection(t *testing.T) {
 		if got := nav.Filter(`[aria-current="page"]`).AttrOr("href", ""); got != current {
 			t.Errorf("%s: current section %q, want %q", target, got, current)
 		}
-		if doc.Find(`link[rel="alternate"][type="application/atom+xml"]`).AttrOr("href", "") != "/changes.atom" {
-			t.Errorf("%s: no feed discovery link", target)
+		// Every page advertises a feed: its own selection's on country and
+		// organisation pages (see TestFeedAutodiscovery), every change's elsewhere.
+		want := "/changes.atom"
+		if code, ok := strings.CutPrefix(target, "/countries/"); ok {
+			want += "?country=" + code
+		} else if slug, ok := strings.CutPrefix(target, "/orgs/"); ok {
+			want += "?org=" + slug
+		}
+		if got := doc.Find(`link[rel="alternate"][type="application/atom+xml"]`).AttrOr("href", ""); got != want {
+			t.Errorf("%s: feed discovery link %q, want %q", target, got, want)
 		}
 		if doc.Find("main h1").Length() != 1 {
 			t.Errorf("%s: want one h1", target)

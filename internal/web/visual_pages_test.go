@@ -102,7 +102,7 @@ func TestCountryPageShowsItsTrend(t *testing.T) {
 	}
 	var headings []string
 	doc.Find("main h2:not(.visually-hidden)").Each(func(_ int, h *goquery.Selection) { headings = append(headings, h.AttrOr("id", "")) })
-	if want := "country-records-heading country-timeline-heading trends-heading"; strings.Join(headings, " ") != want {
+	if want := "country-records-heading country-timeline-heading trends-heading downloads-heading"; strings.Join(headings, " ") != want {
 		t.Errorf("sections %v, want %s", headings, want)
 	}
 

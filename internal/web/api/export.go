@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"mime"
 	"net/http"
+	"slices"
 
 	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/query"
 )
 
 // ExportRecords serves /export/records.csv: records by country, then
@@ -29,7 +31,7 @@ func (s *API) ExportClassMeasures(w http.ResponseWriter, r *http.Request) error 
 
 // export renders an export whole, once the export slot allows it.
 func (s *API) export(w http.ResponseWriter, r *http.Request, kind string) error {
-	q, err := s.query(r, opendata.ExportSpecs[kind])
+	q, err := s.query(r, ExportSpec(kind))
 	if err != nil {
 		return err
 	}
@@ -49,6 +51,15 @@ func (s *API) export(w http.ResponseWriter, r *http.Request, kind string) error 
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// ExportSpec is what /export/KIND.csv accepts: the filters of
+// opendata.ExportSpecs (which `accesswatch export` shares) and bom=1, the
+// "CSV for Excel" (a byte order mark before the same bytes).
+func ExportSpec(kind string) query.Spec {
+	spec := opendata.ExportSpecs[kind]
+	spec.Params = append(slices.Clone(spec.Params), query.BOM)
+	return spec
 }
 
 // Download is what the router puts around the cached export KIND

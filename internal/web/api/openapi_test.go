@@ -36,8 +36,8 @@ func TestOpenAPIParameters(t *testing.T) {
 	}
 	specs := map[string]query.Spec{
 		"/api/v1/records": recordListParams, "/api/v1/events": EventListParams,
-		"/export/records.csv": opendata.RecordExportSpec, "/export/events.csv": opendata.EventExportSpec,
-		"/api/v1/class-measures": opendata.ClassMeasureSpec, "/export/class-measures.csv": opendata.ClassMeasureSpec,
+		"/export/records.csv": ExportSpec("records"), "/export/events.csv": ExportSpec("events"),
+		"/api/v1/class-measures": opendata.ClassMeasureSpec, "/export/class-measures.csv": ExportSpec("class-measures"),
 	}
 	for path, ops := range doc.Paths {
 		op, ok := ops["get"]

@@ -14,7 +14,7 @@ import (
 var (
 	apiNoParams      = query.Spec{Strict: true}
 	recordListParams = query.Spec{Strict: true, Params: []string{query.Country, query.Org, query.Status, query.Flagged,
-		query.Region, query.UpdatedSince, query.Limit, query.Offset}}
+		query.Region, query.Type, query.Text, query.UpdatedSince, query.Limit, query.Offset}}
 	EventListParams = query.Spec{Strict: true, LegacyEventType: true, Params: []string{query.Country, query.Org,
 		query.Status, query.Flagged, query.Region, query.Type, query.Event, query.Since, query.Until, query.Text,
 		query.Limit, query.Offset}}

@@ -26,9 +26,12 @@ func (s *Site) ListChanges(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	const path = "/changes"
-	feed := q
-	feed.Page, feed.Sort = 1, "newest"
-	v := templates.ChangesView{Filters: filters(q, spec, path), Events: events, FeedURL: feed.URL("/changes.atom", feedSpec(spec.Regions))}
+	feed, err := s.feedLink(r.Context(), q, spec.Regions)
+	if err != nil {
+		return err
+	}
+	v := templates.ChangesView{Filters: filters(q, spec, path), Events: events, FeedURL: feed.URL,
+		Downloads: templates.Downloads{Sets: []templates.DownloadSet{changeDownloads(q, feed)}}}
 	if v.Pager, err = s.pager(q, spec, path, total, ListPageSize); err != nil {
 		return err
 	}
@@ -36,6 +39,7 @@ func (s *Site) ListChanges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Feed = feed
 	s.kit.Render(w, r, http.StatusOK, templates.ChangesPage(p, v))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
@@ -30,6 +31,10 @@ func (s *Site) ListCountries(w http.ResponseWriter, r *http.Request) error {
 	if v.Pager, err = s.pager(q, spec, path, total, ListPageSize); err != nil {
 		return err
 	}
+	feed, err := s.listDownloads(r.Context(), q, spec.Regions, &v.Downloads)
+	if err != nil {
+		return err
+	}
 	h, err := s.history(r.Context(), "")
 	if err != nil {
 		return err
@@ -39,6 +44,7 @@ func (s *Site) ListCountries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Feed = feed
 	s.kit.Render(w, r, http.StatusOK, templates.CountriesPage(p, v))
 	return nil
 }
@@ -64,14 +70,21 @@ func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 	if v.ClassMeasures, err = s.store.ClassMeasuresInForce(ctx, code); err != nil {
 		return err
 	}
+	// The table and its downloads select with the same filter.
+	recs := q
+	recs.Country = code
+	f := opendata.RecordFilter(recs)
+	f.Sort, f.Limit, f.Offset = store.RecordSort(q.Sort), RecordPageSize, q.PageOffset(RecordPageSize)
 	total := 0
-	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
-		Country: code, Statuses: q.Statuses, FlaggedOnly: q.Flagged, OrgType: q.OrgType, Query: q.Text,
-		Sort: store.RecordSort(q.Sort), Limit: RecordPageSize, Offset: q.PageOffset(RecordPageSize),
-	})
+	if v.Records, total, err = s.store.Records(ctx, f); err != nil {
+		return err
+	}
+	changes := query.Query{Country: code}
+	feed, err := s.feedLink(ctx, changes, nil)
 	if err != nil {
 		return err
 	}
+	v.Downloads.Sets = []templates.DownloadSet{recordDownloads(recs), classMeasureDownloads(changes), changeDownloads(changes, feed)}
 	v.Ended = s.ended(v.Records)
 	path := templates.CountryURL(code)
 	v.Filters = filters(q, spec, path)
@@ -91,6 +104,7 @@ func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Feed = feed
 	s.kit.Render(w, r, http.StatusOK, templates.CountryPage(p, v))
 	return nil
 }

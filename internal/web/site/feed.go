@@ -82,6 +82,12 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The title names the selection, as the pages that advertise the feed
+	// title their <link rel="alternate">.
+	title, err := s.feedTitle(r.Context(), q)
+	if err != nil {
+		return err
+	}
 	origin := s.kit.Origin(r)
 	tag := "tag:" + tagAuthority(r.Host) + ",2025:accesswatch/"
 	page := q
@@ -94,7 +100,7 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 		NS:       atomNS,
 		Lang:     s.l.Tag,
 		ID:       feedID,
-		Title:    s.l.T("dash.feed.title"),
+		Title:    title,
 		Subtitle: s.l.T("site.tagline"),
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: origin + q.URL("/changes.atom", spec)},

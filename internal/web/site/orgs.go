@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
@@ -27,6 +28,10 @@ func (s *Site) ListOrgs(w http.ResponseWriter, r *http.Request) error {
 	}
 	const path = "/orgs"
 	v := templates.OrgsView{Filters: filters(q, spec, path), Orgs: list}
+	feed, err := s.listDownloads(r.Context(), q, spec.Regions, &v.Downloads)
+	if err != nil {
+		return err
+	}
 	if v.Lost, err = s.lostByOrg(r.Context(), ""); err != nil {
 		return err
 	}
@@ -37,6 +42,7 @@ func (s *Site) ListOrgs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Feed = feed
 	s.kit.Render(w, r, http.StatusOK, templates.OrgsPage(p, v))
 	return nil
 }
@@ -62,14 +68,21 @@ func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Lost = lost[slug]
+	// The table and its downloads select with the same filter.
+	recs := q
+	recs.Org = slug
+	f := opendata.RecordFilter(recs)
+	f.Sort, f.Limit, f.Offset = store.RecordSort(q.Sort), RecordPageSize, q.PageOffset(RecordPageSize)
 	total := 0
-	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
-		Org: slug, Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, Query: q.Text,
-		Sort: store.RecordSort(q.Sort), Limit: RecordPageSize, Offset: q.PageOffset(RecordPageSize),
-	})
+	if v.Records, total, err = s.store.Records(ctx, f); err != nil {
+		return err
+	}
+	changes := query.Query{Org: slug}
+	feed, err := s.feedLink(ctx, changes, nil)
 	if err != nil {
 		return err
 	}
+	v.Downloads.Sets = []templates.DownloadSet{recordDownloads(recs), changeDownloads(changes, feed)}
 	v.Ended = s.ended(v.Records)
 	path := templates.OrgURL(slug)
 	v.Filters = filters(q, spec, path)
@@ -84,6 +97,7 @@ func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Feed = feed
 	s.kit.Render(w, r, http.StatusOK, templates.OrgPage(p, v))
 	return nil
 }

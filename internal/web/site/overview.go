@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
 )
@@ -60,6 +61,11 @@ func (s *Site) ShowOverview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Trends, v.CountryTrends = s.trendCharts("", h), h.CountryTrends(s.now())
+	all, err := s.feedLink(ctx, query.Query{}, nil)
+	if err != nil {
+		return err
+	}
+	v.Downloads.Sets = []templates.DownloadSet{recordDownloads(query.Query{}), changeDownloads(query.Query{}, all)}
 	p, err := s.page(r.Context(), "", "overview")
 	if err != nil {
 		return err

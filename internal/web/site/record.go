@@ -43,11 +43,18 @@ func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 	if v.Timeline, _, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Org: slug, OldestFirst: true}); err != nil {
 		return err
 	}
+	sel := query.Query{Country: code, Org: slug}
+	feed, err := s.feedLink(ctx, sel, nil)
+	if err != nil {
+		return err
+	}
+	v.Downloads.Sets = []templates.DownloadSet{recordDownloads(sel), changeDownloads(sel, feed)}
 	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
 	p, err := s.page(r.Context(), title, "countries")
 	if err != nil {
 		return err
 	}
+	p.Feed = feed
 	s.kit.Render(w, r, http.StatusOK, templates.RecordPage(p, v))
 	return nil
 }
