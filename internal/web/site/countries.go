@@ -19,7 +19,7 @@ func (s *Site) ListCountries(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	list, total, err := s.store.CountrySummaries(r.Context(), store.CountryFilter{
-		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text,
+		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text, Match: q.Match,
 		Sort: store.CountrySort(q.Sort), Limit: ListPageSize, Offset: q.PageOffset(ListPageSize),
 	})
 	if err != nil {
@@ -66,7 +66,7 @@ func (s *Site) ShowCountry(w http.ResponseWriter, r *http.Request) error {
 	}
 	total := 0
 	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
-		Country: code, Statuses: q.Statuses, FlaggedOnly: q.Flagged, OrgType: q.OrgType, Query: q.Text,
+		Country: code, Statuses: q.Statuses, FlaggedOnly: q.Flagged, OrgType: q.OrgType, Query: q.Text, Match: q.Match,
 		Sort: store.RecordSort(q.Sort), Limit: RecordPageSize, Offset: q.PageOffset(RecordPageSize),
 	})
 	if err != nil {

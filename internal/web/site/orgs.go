@@ -19,7 +19,7 @@ func (s *Site) ListOrgs(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	list, total, err := s.store.OrgSummaries(r.Context(), store.OrgFilter{
-		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text,
+		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text, Match: q.Match,
 		Sort: store.OrgSort(q.Sort), Limit: ListPageSize, Offset: q.PageOffset(ListPageSize),
 	})
 	if err != nil {
@@ -64,7 +64,7 @@ func (s *Site) ShowOrg(w http.ResponseWriter, r *http.Request) error {
 	v.Lost = lost[slug]
 	total := 0
 	v.Records, total, err = s.store.Records(ctx, store.RecordFilter{
-		Org: slug, Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, Query: q.Text,
+		Org: slug, Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, Query: q.Text, Match: q.Match,
 		Sort: store.RecordSort(q.Sort), Limit: RecordPageSize, Offset: q.PageOffset(RecordPageSize),
 	})
 	if err != nil {
