@@ -1,6 +1,7 @@
 package access
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -62,8 +63,8 @@ type TextMatch struct {
 	// or alternative name (CountryAlternatives) holds the text.
 	Countries []string
 	// Terms are more words to look for in free text (stated reasons,
-	// descriptions): the names of the countries found through an
-	// alternative name, so that "French" also finds "relations with
+	// descriptions): the names of the matched countries that do not hold
+	// the text as typed, so that "French" also finds "relations with
 	// France" and "DRC" finds "DR Congo".
 	Terms []string
 	// Instruments and Reasons are those whose label holds the text.
@@ -95,18 +96,18 @@ func MatchText(q string, countries []Country, labels SearchLabels) TextMatch {
 		}
 	}
 	for _, alt := range CountryAlternatives {
-		c, known := byCode[alt.Code]
-		if !known {
-			continue
+		if _, known := byCode[alt.Code]; known && slices.ContainsFunc(alt.Names, has) {
+			m.Countries = appendNew(m.Countries, alt.Code)
 		}
-		for _, name := range alt.Names {
-			if has(name) {
-				m.Countries = appendNew(m.Countries, c.Code)
-				m.Terms = appendNew(m.Terms, c.Name)
-				if c.OfficialName != c.Name {
-					m.Terms = appendNew(m.Terms, c.OfficialName)
-				}
-				break
+	}
+	// A matched country's names become further words, but for those that
+	// hold the text as typed: free text that holds them holds the text.
+	lower := strings.ToLower(strings.TrimSpace(q))
+	for _, code := range m.Countries {
+		c := byCode[code]
+		for _, name := range []string{c.Name, c.OfficialName} {
+			if name != "" && !strings.Contains(strings.ToLower(name), lower) {
+				m.Terms = appendNew(m.Terms, name)
 			}
 		}
 	}
@@ -141,10 +142,8 @@ var unaccent = strings.NewReplacer(
 )
 
 func appendNew[T comparable](list []T, v T) []T {
-	for _, x := range list {
-		if x == v {
-			return list
-		}
+	if slices.Contains(list, v) {
+		return list
 	}
 	return append(list, v)
 }
