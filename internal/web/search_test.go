@@ -72,7 +72,9 @@ func TestSearchFindsWhatReadersType(t *testing.T) {
 		}
 		return w
 	}
-	eventKey := func(date, country, org, typ string) string { return strings.Join([]string{date, country, org, typ}, "|") }
+	eventKey := func(date, country, org, typ string) string {
+		return strings.Join([]string{date, country, org, typ}, "|")
+	}
 
 	// The API lists every event with its id, to read /changes' anchors.
 	all := getJSON[apiPage[apiEvent]](t, srv, "/api/v1/events?limit=1000")
