@@ -42,13 +42,23 @@ type Filters struct {
 	Country  string
 	Org      string
 	Events   []access.EventType
-	Since    string // ISO at its precision
-	Until    string
-	Sort     string
-	Sorts    []string // the page's orders; the first is the default
+	// Countries and Orgs are the choices of the country and organisation
+	// lists (a code or slug, shown by name).
+	Countries []Choice
+	Orgs      []Choice
+	Since     string // ISO at its precision
+	Until     string
+	Sort      string
+	Sorts     []string // the page's orders; the first is the default
 	// Filtered says whether any filter is set; ClearURL is the page without them.
 	Filtered bool
 	ClearURL string
+}
+
+// Choice is one option of a list to choose from: the value a form sends
+// and the words it shows.
+type Choice struct {
+	Value, Label string
 }
 
 // Has reports whether the form shows the named input.
