@@ -174,10 +174,42 @@ type RecordPageView struct {
 	PresenceYears int
 	// Timeline is every event of the record, oldest first.
 	Timeline []access.EventView
+	// Figures names the events (in Timeline) each figure comes from.
+	Figures access.FigureEvents
 	// What holds today: Flagged (not a time-limited measure past its
 	// end), Ended (such a measure, unconfirmed), DeadlinePassed (a deadline
 	// passed; the measure stays), DueForReview (see access.DueForReview).
 	Flagged, Ended, DeadlinePassed, DueForReview bool
+}
+
+// event is the timeline's event with the id, nil when there is none.
+func (v RecordPageView) event(id int64) *access.EventView {
+	for i := range v.Timeline {
+		if id != 0 && v.Timeline[i].ID == id {
+			return &v.Timeline[i]
+		}
+	}
+	return nil
+}
+
+// sourceURL is the address of an event's first source that has one.
+func sourceURL(e access.EventView) string {
+	for _, s := range e.Sources {
+		if s.URL != "" {
+			return s.URL
+		}
+	}
+	return ""
+}
+
+// sourceTitle names an event's first source with an address.
+func sourceTitle(l *i18n.Locale, e access.EventView) string {
+	for _, s := range e.Sources {
+		if s.URL != "" {
+			return l.Tf("dash.source.of", sourceLabel(l, s))
+		}
+	}
+	return ""
 }
 
 // ChangesView is the change log.

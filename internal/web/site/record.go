@@ -43,6 +43,11 @@ func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 	if v.Timeline, _, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Org: slug, OldestFirst: true}); err != nil {
 		return err
 	}
+	events := make([]access.Event, len(v.Timeline))
+	for i, e := range v.Timeline {
+		events[i] = e.Event
+	}
+	v.Figures = access.FigureSources(events)
 	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
 	p, err := s.page(r.Context(), title, "countries")
 	if err != nil {
