@@ -106,7 +106,7 @@ func TestBrowserPhones(t *testing.T) {
 		})
 	}
 	shoot := func(name string) {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Errorf("screenshot %s: %v", name, err)
 			return
