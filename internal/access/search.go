@@ -65,7 +65,8 @@ type TextMatch struct {
 	// Terms are more words to look for in free text (stated reasons,
 	// descriptions): the names of the matched countries that do not hold
 	// the text as typed, so that "French" also finds "relations with
-	// France" and "DRC" finds "DR Congo".
+	// France" and "DRC" finds "DR Congo" (none when there would be more
+	// than a handful).
 	Terms []string
 	// Instruments and Reasons are those whose label holds the text.
 	Instruments []Instrument
@@ -75,6 +76,11 @@ type TextMatch struct {
 // minMatchRunes is the shortest text that is matched against labels and
 // alternative names: one or two letters are in nearly every word.
 const minMatchRunes = 2
+
+// maxTerms bounds the further words: text that many country names hold
+// ("an") is too vague to stand for them, and each word is one more
+// comparison with every event's text.
+const maxTerms = 8
 
 // MatchText works out what q stands for: the countries of the list it
 // names (by name, official name or alternative name), and the instruments
@@ -110,6 +116,9 @@ func MatchText(q string, countries []Country, labels SearchLabels) TextMatch {
 				m.Terms = appendNew(m.Terms, name)
 			}
 		}
+	}
+	if len(m.Terms) > maxTerms {
+		m.Terms = nil
 	}
 	if labels != nil {
 		for _, i := range Instruments {

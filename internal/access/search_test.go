@@ -2,6 +2,7 @@ package access
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -47,6 +48,17 @@ func TestMatchText(t *testing.T) {
 			!slices.Equal(m.Instruments, tc.instruments) || !slices.Equal(m.Reasons, tc.reasons) {
 			t.Errorf("%q: %+v", tc.q, m)
 		}
+	}
+	// Text that many countries' names hold is too vague to add words.
+	var many []Country
+	for _, n := range []string{"Aland", "Bland", "Cland", "Dland", "Eland", "Fland", "Gland", "Hland", "Iland", "Jland"} {
+		many = append(many, Country{Code: strings.ToUpper(n[:3]), Name: n, OfficialName: "Kingdom of " + n})
+	}
+	if m := MatchText("kingdom", many, nil); len(m.Countries) != len(many) || m.Terms != nil {
+		t.Errorf("kingdom: %+v", m)
+	}
+	if m := MatchText("kingdom", many[:2], nil); len(m.Terms) != 2 {
+		t.Errorf("kingdom of two: %+v", m)
 	}
 	// Every alternative names a real ISO 3166-1 alpha-3 code, once.
 	seen := map[string]bool{}
