@@ -44,12 +44,12 @@ func (s *Site) ListChanges(w http.ResponseWriter, r *http.Request) error {
 }
 
 // choices lists, by name, the countries and organisations a filter form
-// offers: the countries with records or class-level measures and every
-// organisation (and the one chosen, whatever it is), so that a reader picks
-// a name rather than typing a code.
+// offers: the countries with events and every organisation (and the one
+// chosen, whatever it is), so that a reader picks a name rather than
+// typing a code.
 func (s *Site) choices(ctx context.Context, f *templates.Filters) error {
 	if f.Has(query.Country) {
-		list, _, err := s.store.CountrySummaries(ctx, store.CountryFilter{Sort: store.CountryByName})
+		list, err := s.store.EventCountries(ctx)
 		if err != nil {
 			return err
 		}
