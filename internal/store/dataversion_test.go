@@ -25,7 +25,7 @@ var (
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClearLoginFailures", "CreateSession", "CreateUser",
 		"DeleteSession", "DisableUser", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
 	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
-		"Countries", "Country", "CountrySummaries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
+		"Countries", "Country", "CountrySummaries", "EventCountries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
 		"Now", "Org", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
 		"SecurityLog", "SessionUser", "Sources", "TrendEvents", "UnflaggedRecords", "UserByName", "Users"}
