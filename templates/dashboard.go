@@ -42,13 +42,23 @@ type Filters struct {
 	Country  string
 	Org      string
 	Events   []access.EventType
-	Since    string // ISO at its precision
-	Until    string
-	Sort     string
-	Sorts    []string // the page's orders; the first is the default
+	// Countries and Orgs are the choices of the country and organisation
+	// lists (a code or slug, shown by name).
+	Countries []Choice
+	Orgs      []Choice
+	Since     string // ISO at its precision
+	Until     string
+	Sort      string
+	Sorts     []string // the page's orders; the first is the default
 	// Filtered says whether any filter is set; ClearURL is the page without them.
 	Filtered bool
 	ClearURL string
+}
+
+// Choice is one option of a list to choose from: the value a form sends
+// and the words it shows.
+type Choice struct {
+	Value, Label string
 }
 
 // Has reports whether the form shows the named input.
@@ -174,12 +184,44 @@ type RecordPageView struct {
 	PresenceYears int
 	// Timeline is every event of the record, oldest first.
 	Timeline []access.EventView
+	// Figures names the events (in Timeline) each figure comes from.
+	Figures access.FigureEvents
 	// What holds today: Flagged (not a time-limited measure past its
 	// end), Ended (such a measure, unconfirmed), DeadlinePassed (a deadline
 	// passed; the measure stays), DueForReview (see access.DueForReview).
 	Flagged, Ended, DeadlinePassed, DueForReview bool
 	// Downloads is the page's Download block.
 	Downloads Downloads
+}
+
+// event is the timeline's event with the id, nil when there is none.
+func (v RecordPageView) event(id int64) *access.EventView {
+	for i := range v.Timeline {
+		if id != 0 && v.Timeline[i].ID == id {
+			return &v.Timeline[i]
+		}
+	}
+	return nil
+}
+
+// sourceURL is the address of an event's first source that has one.
+func sourceURL(e access.EventView) string {
+	for _, s := range e.Sources {
+		if s.URL != "" {
+			return s.URL
+		}
+	}
+	return ""
+}
+
+// sourceTitle names an event's first source with an address.
+func sourceTitle(l *i18n.Locale, e access.EventView) string {
+	for _, s := range e.Sources {
+		if s.URL != "" {
+			return l.Tf("dash.source.of", sourceLabel(l, s))
+		}
+	}
+	return ""
 }
 
 // ChangesView is the change log.

@@ -200,10 +200,12 @@ func TestOverviewSaysWhenItShowsOnlyTheHeadOfALongList(t *testing.T) {
 			t.Errorf("overview lacks %q", want)
 		}
 	}
-	// Every section is there, each under its own heading, in this order.
+	// Every section is there, each under its own heading, in this order:
+	// the short ranked lists before the long tables (a phone reaches them
+	// first).
 	var headings []string
 	doc.Find("main h2").Each(func(_ int, h *goquery.Selection) { headings = append(headings, h.AttrOr("id", "")) })
-	want := []string{"figures-heading", "map-heading", "flagged-heading", "ranking-heading", "latest-heading", "trends-heading", "others-heading"}
+	want := []string{"figures-heading", "map-heading", "ranking-heading", "latest-heading", "flagged-heading", "trends-heading", "others-heading"}
 	if strings.Join(headings, " ") != strings.Join(want, " ") {
 		t.Errorf("sections %v, want %v", headings, want)
 	}

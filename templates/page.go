@@ -76,6 +76,9 @@ func badgeClass(s access.Status, flagged bool) string {
 func sourceLabel(l *i18n.Locale, s access.Source) string {
 	switch {
 	case s.Publisher != "":
+		if original, carrier, ok := s.Syndicated(); ok {
+			return l.Tf("dash.source.via", original, carrier)
+		}
 		return s.Publisher
 	case s.Title != "":
 		return s.Title

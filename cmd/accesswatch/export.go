@@ -96,6 +96,9 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	if len(qe.Problems) > 0 {
 		return usageError("%s", strings.Join(flagProblems(l, kind, spec, qe), " "))
 	}
+	if err := opendata.MatchText(ctx, st, l, &q); err != nil {
+		return err
+	}
 	for _, d := range q.Deprecated {
 		fmt.Fprintln(env.stderr, l.Tf("export.flag.deprecated", flagOf(d)))
 	}

@@ -47,7 +47,7 @@ func RecordSelection(q query.Query) store.RecordFilter {
 // share.
 func RecordFilter(q query.Query) store.RecordFilter {
 	return store.RecordFilter{Country: q.Country, Org: q.Org, Statuses: q.Statuses, FlaggedOnly: q.Flagged,
-		Region: q.Region, OrgType: q.OrgType, Query: q.Text, UpdatedSince: q.UpdatedSince}
+		Region: q.Region, OrgType: q.OrgType, Query: q.Text, Match: q.Match, UpdatedSince: q.UpdatedSince}
 }
 
 // EventSelection is the store filter of an events query, the one
@@ -56,8 +56,26 @@ func RecordFilter(q query.Query) store.RecordFilter {
 func EventSelection(q query.Query) store.ChangeFilter {
 	return store.ChangeFilter{
 		Country: q.Country, Org: q.Org, Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region,
-		OrgType: q.OrgType, Types: q.Events, Query: q.Text, Since: q.Since, Until: q.Until,
+		OrgType: q.OrgType, Types: q.Events, Query: q.Text, Match: q.Match, Since: q.Since, Until: q.Until,
 	}
+}
+
+// MatchText fills in q.Match, what q's search text stands for besides
+// itself (see access.MatchText): the countries it names by any of their
+// names, and the instruments and reason categories whose labels in the
+// reader's catalogue hold it. Every surface that takes q calls it, so that
+// one q selects the same items on pages, in the API and in the exports.
+func MatchText(ctx context.Context, st RefStore, labels access.SearchLabels, q *query.Query) error {
+	if q.Text == "" {
+		q.Match = access.TextMatch{}
+		return nil
+	}
+	countries, err := st.Countries(ctx)
+	if err != nil {
+		return fmt.Errorf("match search text: %w", err)
+	}
+	q.Match = access.MatchText(q.Text, countries, labels)
+	return nil
 }
 
 // Export writes the export of kind ("records", "events" or

@@ -101,6 +101,11 @@ type Query struct {
 	Events       []access.EventType // in access.EventTypes order, no duplicates
 	Since, Until access.Date
 	Text         string // trimmed
+	// Match is what Text stands for besides itself (countries by other
+	// names, instruments and reason categories by label). It is not read
+	// from the URL: opendata.MatchText fills it in from the country list
+	// and the catalogue.
+	Match access.TextMatch
 	// AnyForce (in_force=false) asks for every class-level measure, in
 	// force today or not; by default a list of class measures holds those
 	// in force.

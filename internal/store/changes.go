@@ -24,8 +24,11 @@ type ChangeFilter struct {
 	OrgType     access.OrgType
 	Types       []access.EventType // any of
 	// Query is text in the organisation's name, acronym or slug, the
-	// country's name or code, the authority, or the description.
+	// country's name, official name or code, or the event's authority,
+	// stated reason, description or source publisher; Match is what it
+	// stands for besides (see access.MatchText), filled by the caller.
 	Query string
+	Match access.TextMatch
 	// Since keeps events dated at or after the start of Since; Until keeps
 	// events dated before the end of Until (both at their precision).
 	Since, Until access.Date
@@ -55,9 +58,8 @@ const changeConditions = `
   AND (:region = '' OR c.region = :region)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:types = '' OR e.type IN (SELECT value FROM json_each(:types)))
-  AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\' OR o.slug LIKE :query ESCAPE '\'
-       OR c.name LIKE :query ESCAPE '\' OR c.code LIKE :query ESCAPE '\' OR e.authority LIKE :query ESCAPE '\'
-       OR e.description LIKE :query ESCAPE '\')
+  AND (:query = '' OR ` + orgTextMatch + ` OR ` + countryTextMatch + `
+       OR ` + eventTextMatch + `)
   AND (:since = '' OR e.date >= :since)
   AND (:until = '' OR e.date < :until)
   AND (:changes_only = 0 OR e.status_after <> '' OR e.record_id IS NULL)
@@ -145,7 +147,7 @@ func (f ChangeFilter) args() []any {
 		until = boundary(f.Until.End())
 	}
 	always, byAuthority := flagRule()
-	return []any{
+	return append(searchArgs(f.Query, f.Match),
 		sql.Named("country", f.Country),
 		sql.Named("org", f.Org),
 		sql.Named("statuses", jsonList(f.Statuses)),
@@ -156,14 +158,13 @@ func (f ChangeFilter) args() []any {
 		sql.Named("region", f.Region),
 		sql.Named("org_type", string(f.OrgType)),
 		sql.Named("types", jsonList(f.Types)),
-		sql.Named("query", likePattern(f.Query)),
 		sql.Named("since", since),
 		sql.Named("until", until),
 		sql.Named("changes_only", boolInt(f.ChangesOnly)),
 		sql.Named("skip_reviews", boolInt(f.SkipEmptyReviews)),
 		sql.Named("limit", pageLimit(f.Limit)),
 		sql.Named("offset", max(f.Offset, 0)),
-	}
+	)
 }
 
 // Changes returns the events f selects, with their sources, newest first

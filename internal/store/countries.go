@@ -26,7 +26,18 @@ func scanCountry(row interface{ Scan(...any) error }) (access.Country, error) {
 
 // Countries returns every country, by name.
 func (s *Store) Countries(ctx context.Context) ([]access.Country, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+countryColumns+` FROM countries ORDER BY name`)
+	return s.countries(ctx, `SELECT `+countryColumns+` FROM countries ORDER BY name`)
+}
+
+// EventCountries returns the countries with at least one event (a record's
+// or a class-level measure's), by name: those a filter on events can find.
+func (s *Store) EventCountries(ctx context.Context) ([]access.Country, error) {
+	return s.countries(ctx, `SELECT `+countryColumns+` FROM countries c
+WHERE EXISTS (SELECT 1 FROM events e WHERE e.country_code = c.code) ORDER BY name`)
+}
+
+func (s *Store) countries(ctx context.Context, query string) ([]access.Country, error) {
+	rows, err := s.reader.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("list countries: %w", err)
 	}

@@ -36,10 +36,15 @@ type CountryFilter struct {
 	FlaggedOnly bool            // countries with a flagged record
 	Region      string
 	OrgType     access.OrgType
-	Query       string // text in the country's name, official name or code
-	Sort        CountrySort
-	Limit       int // <= 0: no limit
-	Offset      int
+	// Query is text in the country's name, official name or code, in the
+	// name, acronym or slug of an organisation with a record there, or in
+	// the words of an event there (see ChangeFilter.Query); Match is what
+	// it stands for besides (see access.MatchText).
+	Query  string
+	Match  access.TextMatch
+	Sort   CountrySort
+	Limit  int // <= 0: no limit
+	Offset int
 }
 
 // countryAgg sums up records and class-level measures by country; the
@@ -80,7 +85,9 @@ WHERE (a.code IS NOT NULL OR (m.code IS NOT NULL AND :statuses = '' AND :org_typ
   AND (:code = '' OR c.code = :code)
   AND (:flagged = 0 OR a.flagged > 0)
   AND (:region = '' OR c.region = :region)
-  AND (:query = '' OR c.name LIKE :query ESCAPE '\' OR c.official_name LIKE :query ESCAPE '\' OR c.code LIKE :query ESCAPE '\')`
+  AND (:query = '' OR ` + countryTextMatch + `
+       OR EXISTS (SELECT 1 FROM records r JOIN organisations o ON o.id = r.org_id WHERE r.country_code = c.code AND ` + orgTextMatch + `)
+       OR EXISTS (SELECT 1 FROM events e WHERE e.country_code = c.code AND ` + eventTextMatch + `))`
 
 const countrySummarySelect = countryAggAll + countrySummaryColumns + countrySummaryJoin
 
@@ -115,16 +122,15 @@ WHERE ` + flaggedToday + ` AND r.country_code IN (SELECT value FROM json_each(:k
 GROUP BY r.country_code, r.status`
 
 func (f CountryFilter) args(code string) []any {
-	return []any{
+	return append(searchArgs(f.Query, f.Match),
 		sql.Named("code", code),
 		sql.Named("statuses", jsonList(f.Statuses)),
 		sql.Named("flagged", boolInt(f.FlaggedOnly)),
 		sql.Named("region", f.Region),
 		sql.Named("org_type", string(f.OrgType)),
-		sql.Named("query", likePattern(f.Query)),
 		sql.Named("limit", pageLimit(f.Limit)),
 		sql.Named("offset", max(f.Offset, 0)),
-	}
+	)
 }
 
 // CountrySummaries returns the countries f selects, in f.Sort order, and how

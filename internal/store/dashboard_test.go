@@ -152,7 +152,7 @@ func TestCountrySummaries(t *testing.T) {
 		}{
 			{"flagged", CountryFilter{FlaggedOnly: true}, func(c access.CountrySummary) bool { return c.Flagged > 0 }},
 			{"region", CountryFilter{Region: "Asia"}, func(c access.CountrySummary) bool { return c.Region == "Asia" }},
-			{"text", CountryFilter{Query: "nig"}, func(c access.CountrySummary) bool { return strings.Contains(strings.ToLower(c.Name), "nig") }},
+			{"text", CountryFilter{Query: "burkina"}, func(c access.CountrySummary) bool { return strings.Contains(strings.ToLower(c.Name), "burkina") }},
 			{"org type", CountryFilter{OrgType: access.OrgNationalNGO}, func(c access.CountrySummary) bool { return withNational[c.Code] }},
 		}
 		for _, tt := range tests {
@@ -261,8 +261,11 @@ func TestOrgSummaries(t *testing.T) {
 		if nrc.Countries != 6 || nrc.Flagged != 3 || nrc.Flags[access.StatusExpelled] != 1 || nrc.Flags[access.StatusSuspended] != 1 {
 			t.Errorf("NRC: %+v", nrc)
 		}
+		// Search text also matches the words of other organisations' events
+		// (a statement that names NRC): NRC is among the matches, with its
+		// records in Africa only.
 		africa, _, _ := s.OrgSummaries(ctx, OrgFilter{Region: "Africa", Query: "NRC"})
-		if len(africa) != 1 || africa[0].Countries != 4 {
+		if i := slices.IndexFunc(africa, func(o access.OrgSummary) bool { return o.Slug == "nrc" }); i < 0 || africa[i].Countries != 4 {
 			t.Errorf("NRC in Africa: %+v", africa)
 		}
 		flaggedOnly, _, _ := s.OrgSummaries(ctx, OrgFilter{FlaggedOnly: true})
@@ -424,7 +427,9 @@ func TestDashboardQueriesTakeHostileTextAsText(t *testing.T) {
 		before := checksum(t, s)
 		// (Control characters never get this far: the web layer rejects them,
 		// and the store drops them; see TestSearchTextDropsControlCharacters.)
-		for _, q := range []string{"%", "_", `\`, "'; DROP TABLE records; --", "NER' OR '1'='1"} {
+		// LIKE's wildcards match themselves: "e%e" and "a_a" would match
+		// nearly every text as patterns, and no text holds them literally.
+		for _, q := range []string{"e%e", "a_a", `\`, "'; DROP TABLE records; --", "NER' OR '1'='1"} {
 			if got, _, err := s.CountrySummaries(ctx, CountryFilter{Query: q}); err != nil || len(got) != 0 {
 				t.Errorf("countries %q: %d rows, %v", q, len(got), err)
 			}

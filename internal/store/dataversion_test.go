@@ -26,7 +26,7 @@ var (
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClaimDraft", "ClearLoginFailures", "CreateSession", "CreateUser",
 		"DeleteSession", "DisableUser", "EnableUser", "SaveDraft", "TakeDraft", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
 	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
-		"Countries", "Country", "CountrySummaries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
+		"Countries", "Country", "CountrySummaries", "EventCountries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
 		"Now", "Org", "OrgAlias", "OrgForEdit", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
 		"SecurityLog", "SessionUser", "SimilarOrgs", "Sources", "TrendEvents", "UnflaggedRecords", "UserByName", "Users"}

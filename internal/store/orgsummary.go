@@ -34,10 +34,15 @@ type OrgFilter struct {
 	FlaggedOnly bool            // organisations with a flagged record
 	Region      string          // records in countries of this region
 	OrgType     access.OrgType
-	Query       string // text in the name, acronym or slug
-	Sort        OrgSort
-	Limit       int // <= 0: no limit
-	Offset      int
+	// Query is text in the name, acronym or slug, in the name, official
+	// name or code of a country where the organisation has a record, or in
+	// the words of one of its events (see ChangeFilter.Query); Match is
+	// what it stands for besides (see access.MatchText).
+	Query  string
+	Match  access.TextMatch
+	Sort   OrgSort
+	Limit  int // <= 0: no limit
+	Offset int
 }
 
 const orgSummaryFrom = `
@@ -55,7 +60,9 @@ JOIN agg a ON a.org_id = o.id
 WHERE (:slug = '' OR o.slug = :slug)
   AND (:flagged = 0 OR a.flagged > 0)
   AND (:org_type = '' OR o.type = :org_type)
-  AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\' OR o.slug LIKE :query ESCAPE '\')`
+  AND (:query = '' OR ` + orgTextMatch + `
+       OR EXISTS (SELECT 1 FROM records r JOIN countries c ON c.code = r.country_code WHERE r.org_id = o.id AND ` + countryTextMatch + `)
+       OR EXISTS (SELECT 1 FROM events e JOIN records r ON r.id = e.record_id WHERE r.org_id = o.id AND ` + eventTextMatch + `))`
 
 const orgSummarySelect = orgSummaryFrom + `
 SELECT o.slug, o.name, o.acronym, o.type, o.website, a.countries, a.flagged, a.lost, COUNT(*) OVER ()` + orgSummaryJoin
@@ -118,17 +125,16 @@ func (s *Store) OrgSummary(ctx context.Context, slug string) (access.OrgSummary,
 }
 
 func (s *Store) orgSummaries(ctx context.Context, query string, f OrgFilter, slug string) ([]access.OrgSummary, int, error) {
-	args := []any{
+	args := append(searchArgs(f.Query, f.Match),
 		sql.Named("slug", slug),
 		sql.Named("statuses", jsonList(f.Statuses)),
 		sql.Named("flagged", boolInt(f.FlaggedOnly)),
 		sql.Named("region", f.Region),
 		sql.Named("org_type", string(f.OrgType)),
-		sql.Named("query", likePattern(f.Query)),
 		sql.Named("limit", pageLimit(f.Limit)),
 		sql.Named("offset", max(f.Offset, 0)),
 		s.today(),
-	}
+	)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, err

@@ -33,13 +33,18 @@ var RecordSorts = []RecordSort{SortSeverity, SortCountry, SortOrg, SortSince, So
 
 // RecordFilter selects records. Zero fields do not filter.
 type RecordFilter struct {
-	Country      string          // ISO3
-	Org          string          // slug
-	Statuses     []access.Status // any of
-	FlaggedOnly  bool            // flagged today: a time-limited measure past its end is not
-	Region       string
-	OrgType      access.OrgType
-	Query        string    // text in the organisation's name, acronym or slug, or the country's name or code
+	Country     string          // ISO3
+	Org         string          // slug
+	Statuses    []access.Status // any of
+	FlaggedOnly bool            // flagged today: a time-limited measure past its end is not
+	Region      string
+	OrgType     access.OrgType
+	// Query is text in the organisation's name, acronym or slug, the
+	// country's name, official name or code, or the words of one of the
+	// record's events (see ChangeFilter.Query); Match is what it stands
+	// for besides (see access.MatchText).
+	Query        string
+	Match        access.TextMatch
 	UpdatedSince time.Time // records updated at or after
 	Sort         RecordSort
 	Limit        int // <= 0: no limit
@@ -63,8 +68,8 @@ WHERE (:country = '' OR r.country_code = :country)
   AND (:flagged = 0 OR ` + flaggedToday + `)
   AND (:region = '' OR c.region = :region)
   AND (:org_type = '' OR o.type = :org_type)
-  AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\'
-       OR o.slug LIKE :query ESCAPE '\' OR c.name LIKE :query ESCAPE '\' OR c.code LIKE :query ESCAPE '\')
+  AND (:query = '' OR ` + orgTextMatch + ` OR ` + countryTextMatch + `
+       OR EXISTS (SELECT 1 FROM events e WHERE e.record_id = r.id AND ` + eventTextMatch + `))
   AND (:updated_since = '' OR r.updated_at >= :updated_since)`
 
 const recordPage = `
@@ -100,18 +105,17 @@ func (f RecordFilter) args() []any {
 	if limit <= 0 {
 		limit = -1
 	}
-	return []any{
+	return append(searchArgs(f.Query, f.Match),
 		sql.Named("country", f.Country),
 		sql.Named("org", f.Org),
 		sql.Named("statuses", jsonList(f.Statuses)),
 		sql.Named("flagged", boolInt(f.FlaggedOnly)),
 		sql.Named("region", f.Region),
 		sql.Named("org_type", string(f.OrgType)),
-		sql.Named("query", likePattern(f.Query)),
 		sql.Named("updated_since", since),
 		sql.Named("limit", limit),
 		sql.Named("offset", max(f.Offset, 0)),
-	}
+	)
 }
 
 // likePattern turns search text into a LIKE pattern matching it anywhere,

@@ -87,9 +87,10 @@ func TestBrowserFollowsTheICRCRowToItsTimeline(t *testing.T) {
 		}
 	}
 
-	// Filters are a plain GET form: ticking "flagged only" and applying
-	// gives a shareable address.
-	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/countries"), chromedp.Click(`form.filters input[name="flagged"]`),
+	// Filters are a plain GET form behind a "Filter" disclosure: opening
+	// it, ticking "flagged only" and applying gives a shareable address.
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/countries"), chromedp.Click(`details.filter-box > summary`),
+		chromedp.Click(`form.filters input[name="flagged"]`),
 		chromedp.Click(`form.filters button[type="submit"]`), chromedp.WaitVisible(`form.filters .filter-actions a`)); err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func TestCountryListFilters(t *testing.T) {
 		// suspensions of 2021); Ethiopia is listed for another record.
 		{"flagged=1", []string{"AZE", "BFA", "BGD", "ETH", "LBY", "NER", "NGA", "NIC", "PAK", "PSE", "SDN", "TUR", "UGA", "VEN"}, true},
 		{"region=Asia", []string{"AFG", "AZE", "BGD", "IND", "MMR", "PAK", "PSE", "TUR", "YEM"}, true},
-		{"q=nig", []string{"NER", "NGA"}, true},
+		{"q=niger", []string{"NER", "NGA"}, true}, // "nig" is also in "Sunday night" (AFG), since q searches what events say
 		{"type=national_ngo", []string{"BGD", "IND", "NER", "NIC"}, true},
 		{"status=banned", []string{"BFA", "BGD", "NER", "NIC", "PSE", "TUR"}, true},
 		{"status=suspended&status=banned", []string{"AFG", "BFA", "BGD", "CMR", "ETH", "HTI", "LBY", "MLI", "NER", "NGA", "NIC", "PSE", "TUR", "VEN", "YEM"}, true},

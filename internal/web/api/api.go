@@ -63,6 +63,9 @@ func parseChecked(ctx context.Context, st opendata.RefStore, l *i18n.Locale, spe
 		}
 	}
 	if len(qe.Problems) == 0 {
+		if err := opendata.MatchText(ctx, st, l, &q); err != nil {
+			return query.Query{}, err
+		}
 		return q, nil
 	}
 	return query.Query{}, apiQueryError(l, spec, qe)

@@ -32,6 +32,9 @@ func (s *Site) ListChanges(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := templates.ChangesView{Filters: filters(q, spec, path), Events: events, FeedURL: feed.URL,
 		Downloads: templates.Downloads{Sets: []templates.DownloadSet{changeDownloads(q, feed)}}}
+	if err := s.choices(r.Context(), &v.Filters); err != nil {
+		return err
+	}
 	if v.Pager, err = s.pager(q, spec, path, total, ListPageSize); err != nil {
 		return err
 	}
@@ -41,6 +44,45 @@ func (s *Site) ListChanges(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Feed = feed
 	s.kit.Render(w, r, http.StatusOK, templates.ChangesPage(p, v))
+	return nil
+}
+
+// choices lists, by name, the countries and organisations a filter form
+// offers: the countries with events and every organisation (and the one
+// chosen, whatever it is), so that a reader picks a name rather than
+// typing a code.
+func (s *Site) choices(ctx context.Context, f *templates.Filters) error {
+	if f.Has(query.Country) {
+		list, err := s.store.EventCountries(ctx)
+		if err != nil {
+			return err
+		}
+		chosen := f.Country == ""
+		for _, c := range list {
+			f.Countries = append(f.Countries, templates.Choice{Value: c.Code, Label: c.Name})
+			chosen = chosen || c.Code == f.Country
+		}
+		if !chosen {
+			c, err := s.store.Country(ctx, f.Country)
+			if err != nil {
+				return err
+			}
+			f.Countries = append([]templates.Choice{{Value: c.Code, Label: c.Name}}, f.Countries...)
+		}
+	}
+	if f.Has(query.Org) {
+		orgs, err := s.store.Orgs(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			label := o.Name
+			if o.Acronym != "" && o.Acronym != o.Name {
+				label += " (" + o.Acronym + ")"
+			}
+			f.Orgs = append(f.Orgs, templates.Choice{Value: o.Slug, Label: label})
+		}
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/web/httpkit"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
@@ -81,6 +82,10 @@ func (s *Site) parseQuery(r *http.Request, spec query.Spec) (query.Query, error)
 	}
 	if len(q.Ignored) > 0 {
 		return q, &httpkit.Redirect{To: q.URL(r.URL.Path, spec), Status: http.StatusMovedPermanently}
+	}
+	// What the search text stands for in this catalogue's words.
+	if err := opendata.MatchText(r.Context(), s.store, s.l, &q); err != nil {
+		return q, err
 	}
 	return q, nil
 }

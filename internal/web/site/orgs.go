@@ -20,7 +20,7 @@ func (s *Site) ListOrgs(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	list, total, err := s.store.OrgSummaries(r.Context(), store.OrgFilter{
-		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text,
+		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text, Match: q.Match,
 		Sort: store.OrgSort(q.Sort), Limit: ListPageSize, Offset: q.PageOffset(ListPageSize),
 	})
 	if err != nil {

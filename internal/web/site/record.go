@@ -49,6 +49,11 @@ func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Downloads.Sets = []templates.DownloadSet{recordDownloads(sel), changeDownloads(sel, feed)}
+	events := make([]access.Event, len(v.Timeline))
+	for i, e := range v.Timeline {
+		events[i] = e.Event
+	}
+	v.Figures = access.FigureSources(events)
 	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
 	p, err := s.page(r.Context(), title, "countries")
 	if err != nil {

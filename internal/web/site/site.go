@@ -37,6 +37,7 @@ type Store interface {
 	ClassMeasuresInForce(ctx context.Context, country string) ([]access.ClassMeasure, error)
 	ClassMeasureCounts(ctx context.Context) (map[string]int, error)
 	Orgs(ctx context.Context) ([]access.Org, error)
+	EventCountries(ctx context.Context) ([]access.Country, error)
 	opendata.RefStore // the countries, organisations and regions filters name
 }
 

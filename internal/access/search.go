@@ -1,0 +1,158 @@
+package access
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Search: what a reader's search text q matches beyond the free text the
+// store compares it with. Words that exist only in a message catalogue (the
+// labels of instruments and reason categories) and the other names readers
+// use for countries are not in the database; MatchText turns q into the
+// codes they stand for, so the store can select by code.
+
+// CountryAlternative lists other names readers type for a country (short
+// forms, former names, the adjective of its people) besides the name and
+// official name of the country list.
+type CountryAlternative struct {
+	Code  string   // ISO 3166-1 alpha-3
+	Names []string // other names, as readers write them
+}
+
+// CountryAlternatives is the table of other names. It is data: add a row
+// (or a name) when readers are found to search under another name. A name
+// matches when the search text is part of it, whatever the case and
+// accents, so a name need not be repeated in its shorter forms.
+var CountryAlternatives = []CountryAlternative{
+	{Code: "AFG", Names: []string{"Afghan"}},
+	{Code: "BFA", Names: []string{"Burkinabe", "Burkinabè", "Upper Volta"}},
+	{Code: "CIV", Names: []string{"Côte d'Ivoire", "Ivorian"}},
+	{Code: "COD", Names: []string{"DRC", "DR Congo", "Congo-Kinshasa", "Zaire", "Congolese"}},
+	{Code: "COG", Names: []string{"Congo-Brazzaville", "Congolese"}},
+	{Code: "ETH", Names: []string{"Ethiopian"}},
+	{Code: "FRA", Names: []string{"French"}},
+	{Code: "GBR", Names: []string{"Britain", "British", "UK"}},
+	{Code: "MLI", Names: []string{"Malian"}},
+	{Code: "MMR", Names: []string{"Burma", "Burmese"}},
+	{Code: "NER", Names: []string{"Nigerien"}},
+	{Code: "NIC", Names: []string{"Nicaraguan"}},
+	{Code: "PAK", Names: []string{"Pakistani"}},
+	{Code: "PSE", Names: []string{"occupied Palestinian territory", "oPt", "Palestinian", "Gaza", "West Bank", "East Jerusalem"}},
+	{Code: "RUS", Names: []string{"Russian"}},
+	{Code: "SDN", Names: []string{"Sudanese"}},
+	{Code: "SSD", Names: []string{"South Sudanese"}},
+	{Code: "SYR", Names: []string{"Syrian"}},
+	{Code: "TUR", Names: []string{"Turkey", "Turkish"}},
+	{Code: "USA", Names: []string{"United States", "US", "American"}},
+	{Code: "VEN", Names: []string{"Venezuelan"}},
+	{Code: "YEM", Names: []string{"Yemeni"}},
+}
+
+// SearchLabels gives the words a catalogue shows for the coded values
+// search text may name (package i18n's Locale has them).
+type SearchLabels interface {
+	Instrument(Instrument) string
+	ReasonCategory(ReasonCategory) string
+}
+
+// TextMatch is what search text stands for besides itself. Zero fields
+// add nothing.
+type TextMatch struct {
+	// Countries are the codes of the countries whose name, official name
+	// or alternative name (CountryAlternatives) holds the text.
+	Countries []string
+	// Terms are more words to look for in free text (stated reasons,
+	// descriptions): the names of the matched countries that do not hold
+	// the text as typed, so that "French" also finds "relations with
+	// France" and "DRC" finds "DR Congo" (none when there would be more
+	// than a handful).
+	Terms []string
+	// Instruments and Reasons are those whose label holds the text.
+	Instruments []Instrument
+	Reasons     []ReasonCategory
+}
+
+// minMatchRunes is the shortest text that is matched against labels and
+// alternative names: one or two letters are in nearly every word.
+const minMatchRunes = 2
+
+// maxTerms bounds the further words: text that many country names hold
+// ("an") is too vague to stand for them, and each word is one more
+// comparison with every event's text.
+const maxTerms = 8
+
+// MatchText works out what q stands for: the countries of the list it
+// names (by name, official name or alternative name), and the instruments
+// and reason categories whose labels (in the reader's language) hold it.
+// Matching ignores case and accents. Text shorter than two letters stands
+// for nothing but itself.
+func MatchText(q string, countries []Country, labels SearchLabels) TextMatch {
+	needle := SearchFold(q)
+	var m TextMatch
+	if len([]rune(needle)) < minMatchRunes {
+		return m
+	}
+	has := func(s string) bool { return s != "" && strings.Contains(SearchFold(s), needle) }
+	byCode := make(map[string]Country, len(countries))
+	for _, c := range countries {
+		byCode[c.Code] = c
+		if has(c.Name) || has(c.OfficialName) {
+			m.Countries = appendNew(m.Countries, c.Code)
+		}
+	}
+	for _, alt := range CountryAlternatives {
+		if _, known := byCode[alt.Code]; known && slices.ContainsFunc(alt.Names, has) {
+			m.Countries = appendNew(m.Countries, alt.Code)
+		}
+	}
+	// A matched country's names become further words, but for those that
+	// hold the text as typed: free text that holds them holds the text.
+	lower := strings.ToLower(strings.TrimSpace(q))
+	for _, code := range m.Countries {
+		c := byCode[code]
+		for _, name := range []string{c.Name, c.OfficialName} {
+			if name != "" && !strings.Contains(strings.ToLower(name), lower) {
+				m.Terms = appendNew(m.Terms, name)
+			}
+		}
+	}
+	if len(m.Terms) > maxTerms {
+		m.Terms = nil
+	}
+	if labels != nil {
+		for _, i := range Instruments {
+			if has(labels.Instrument(i)) {
+				m.Instruments = append(m.Instruments, i)
+			}
+		}
+		for _, r := range ReasonCategories {
+			if has(labels.ReasonCategory(r)) {
+				m.Reasons = append(m.Reasons, r)
+			}
+		}
+	}
+	return m
+}
+
+// SearchFold is s as search compares it: lower case, without the accents
+// of Latin letters, with its spaces trimmed.
+func SearchFold(s string) string {
+	return unaccent.Replace(strings.Map(unicode.ToLower, strings.TrimSpace(s)))
+}
+
+// unaccent takes the accents off the lower-case Latin letters of the
+// languages the data is written in.
+var unaccent = strings.NewReplacer(
+	"à", "a", "á", "a", "â", "a", "ã", "a", "ä", "a", "å", "a", "ç", "c", "è", "e", "é", "e", "ê", "e", "ë", "e",
+	"ì", "i", "í", "i", "î", "i", "ï", "i", "ñ", "n", "ò", "o", "ó", "o", "ô", "o", "õ", "o", "ö", "o",
+	"ù", "u", "ú", "u", "û", "u", "ü", "u", "ý", "y", "ÿ", "y", "ş", "s", "ğ", "g", "ı", "i", "œ", "oe", "æ", "ae",
+	"’", "'",
+)
+
+func appendNew[T comparable](list []T, v T) []T {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
