@@ -21,10 +21,10 @@ import (
 // Some names are those of the login-security work (issue 13), listed ahead.
 var (
 	domainWrites = []string{"CreateOrg", "ImportEvents", "Initialise", "RecordEvent", "RecordEvents", "RetractEvent",
-		"SetSeverity", "SupersedeEvent", "UpdateOrg"}
+		"SetSeverity", "SupersedeEvent", "UpdateOrg", "VerifyEvent"}
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClearLoginFailures", "CreateSession", "CreateUser",
 		"DeleteSession", "DisableUser", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
-	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
+	noWrites = []string{"AuditLog", "AwaitingVerification", "EditorRecord", "RequiresVerification", "WorkQueues", "Backup", "Changes", "Checksum", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
 		"Countries", "Country", "CountrySummaries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
 		"Now", "Org", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
@@ -86,6 +86,16 @@ func TestEveryWritePath(t *testing.T) {
 			if len(recs) == 1 {
 				second = recs[0].EventID
 			}
+			return err
+		}},
+		{"VerifyEvent", true, func() error {
+			ev := event("https://example.org/pending")
+			ev.Verification = access.Pending
+			rec, err := s.RecordEvent(ctx, NewEvent{Event: ev, ExpectedVersion: AnyVersion, Actor: "bob"})
+			if err != nil {
+				return err
+			}
+			_, err = s.VerifyEvent(ctx, rec.EventID, "alice", "")
 			return err
 		}},
 		{"RetractEvent", true, func() error { _, err := s.RetractEvent(ctx, first, "entered in error", "alice"); return err }},

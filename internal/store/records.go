@@ -41,6 +41,9 @@ type RecordFilter struct {
 	OrgType      access.OrgType
 	Query        string    // text in the organisation's name, acronym or slug, or the country's name or code
 	UpdatedSince time.Time // records updated at or after
+	// IncludePrivate also returns private records (every event awaits
+	// verification while it is required): for editors' reads only.
+	IncludePrivate bool
 	Sort         RecordSort
 	Limit        int // <= 0: no limit
 	Offset       int
@@ -65,7 +68,8 @@ WHERE (:country = '' OR r.country_code = :country)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:query = '' OR o.name LIKE :query ESCAPE '\' OR o.acronym LIKE :query ESCAPE '\'
        OR o.slug LIKE :query ESCAPE '\' OR c.name LIKE :query ESCAPE '\' OR c.code LIKE :query ESCAPE '\')
-  AND (:updated_since = '' OR r.updated_at >= :updated_since)`
+  AND (:updated_since = '' OR r.updated_at >= :updated_since)
+  AND (:include_private = 1 OR ` + publicRecord + `)`
 
 const recordPage = `
 LIMIT :limit OFFSET :offset`
@@ -109,6 +113,7 @@ func (f RecordFilter) args() []any {
 		sql.Named("org_type", string(f.OrgType)),
 		sql.Named("query", likePattern(f.Query)),
 		sql.Named("updated_since", since),
+		sql.Named("include_private", boolInt(f.IncludePrivate)),
 		sql.Named("limit", limit),
 		sql.Named("offset", max(f.Offset, 0)),
 	}
@@ -187,10 +192,21 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) ([]access.RecordVie
 	return out, total, nil
 }
 
-// Record returns the record of an organisation in a country.
+// Record returns the record of an organisation in a country, as the public
+// sees it: a private record (see visibility.go) is ErrNotFound.
 func (s *Store) Record(ctx context.Context, country, slug string) (access.RecordView, error) {
+	return s.record(ctx, country, slug, false)
+}
+
+// EditorRecord returns the record of an organisation in a country, private
+// or not (for editors).
+func (s *Store) EditorRecord(ctx context.Context, country, slug string) (access.RecordView, error) {
+	return s.record(ctx, country, slug, true)
+}
+
+func (s *Store) record(ctx context.Context, country, slug string, includePrivate bool) (access.RecordView, error) {
 	v, err := scanRecord(s.reader.QueryRowContext(ctx, recordSelect+`
-WHERE r.country_code = ? AND o.slug = ?`, country, slug))
+WHERE r.country_code = ? AND o.slug = ? AND (? OR `+publicRecord+`)`, country, slug, includePrivate))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("record %s/%s: %w", country, slug, ErrNotFound)
 	}

@@ -171,6 +171,9 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 	if err != nil {
 		return Recorded{}, err
 	}
+	if err := markPrivacy(ctx, tx, before.ID); err != nil {
+		return Recorded{}, err
+	}
 	events, err := foldInputs(ctx, tx, before.ID)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("read timeline: %w", err)
@@ -201,12 +204,12 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, re
 	people, basis, period := reachColumns(ev.Reach)
 	res, err := tx.ExecContext(ctx, `INSERT INTO events (country_code, record_id, record_version, date, type, status_after,
 		initiated_by, authority, instrument, reason, reason_category, constraint_category, people, people_basis,
-		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ev.CountryCode, rid, version, ev.Date.ISO(), ev.Type, ev.StatusAfter, ev.InitiatedBy, ev.Authority,
 		ev.Instrument, ev.Reason, ev.ReasonCategory, ev.Constraint, people, basis, period, ev.PresenceSince,
 		ev.Description, ev.Verification, ev.EnteredBy, timestamp(ev.EnteredAt), countColumn(ev.PeopleAffected),
-		ev.Until.ISO(), ev.Supersedes)
+		ev.Until.ISO(), ev.Supersedes, ev.Note)
 	if err != nil {
 		return 0, fmt.Errorf("insert event: %w", err)
 	}
@@ -215,10 +218,15 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, re
 		return 0, err
 	}
 	for i, src := range ev.Sources {
-		_, err := tx.ExecContext(ctx, `INSERT INTO event_sources (event_id, position, publisher, url, title, date, type)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, i, src.Publisher, src.URL, src.Title, src.Date.ISO(), src.Type)
+		_, err := tx.ExecContext(ctx, `INSERT INTO event_sources (event_id, position, publisher, url, title, date, type, archived_url)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, i, src.Publisher, src.URL, src.Title, src.Date.ISO(), src.Type, src.ArchivedURL)
 		if err != nil {
 			return 0, fmt.Errorf("insert source: %w", err)
+		}
+	}
+	if s.requireVerification && ev.Verification == access.Pending {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO private_events (event_id) VALUES (?)`, id); err != nil {
+			return 0, fmt.Errorf("keep the event private: %w", err)
 		}
 	}
 	return id, nil

@@ -154,7 +154,7 @@ func (s *Admin) renderCorrectForm(w http.ResponseWriter, r *http.Request, a *adm
 	v := templates.EventFormView{Mode: access.EditEvent, Record: rec, Form: form, Correcting: &ev,
 		Action: templates.AdminCorrectURL(rec.CountryCode, rec.OrgSlug, ev.ID)}
 	var err error
-	if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: rec.CountryCode, Org: rec.OrgSlug}); err != nil {
+	if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: rec.CountryCode, Org: rec.OrgSlug, IncludePrivate: true}); err != nil {
 		return err
 	}
 	title := s.l.Tf("admin.correct.title", rec.Org.Label(), rec.CountryName)

@@ -25,7 +25,7 @@ func (s *Admin) showDashboard(w http.ResponseWriter, r *http.Request, a *adminRe
 	if err != nil {
 		return err
 	}
-	records, total, err := s.store.Records(r.Context(), store.RecordFilter{Query: q, Sort: store.SortCountry,
+	records, total, err := s.store.Records(r.Context(), store.RecordFilter{Query: q, Sort: store.SortCountry, IncludePrivate: true,
 		Limit: PageSize, Offset: (page - 1) * PageSize})
 	if err != nil {
 		return err
@@ -55,7 +55,7 @@ func (s *Admin) recordFromPath(r *http.Request) (access.RecordView, error) {
 	if !access.ValidCountryCode(iso3) || !access.ValidSlug(slug) {
 		return access.RecordView{}, s.kit.NotFound(nil)
 	}
-	return s.store.Record(r.Context(), iso3, slug)
+	return s.store.EditorRecord(r.Context(), iso3, slug)
 }
 
 // today is the editor's default date for a new event.
@@ -170,7 +170,7 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 func (s *Admin) renderConflict(w http.ResponseWriter, r *http.Request, a *adminRequest, mode access.RecordEdit,
 	in eventInput, cur access.RecordView) error {
 	changes, _, err := s.store.Events(r.Context(), store.EventFilter{Country: cur.CountryCode, Org: cur.OrgSlug,
-		AfterVersion: in.Version, OldestFirst: true})
+		AfterVersion: in.Version, OldestFirst: true, IncludePrivate: true})
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (s *Admin) renderEventForm(w http.ResponseWriter, r *http.Request, a *admin
 	default:
 		title, section = s.l.Tf("admin.event.title", v.Record.Org.Label(), v.Record.CountryName), "records"
 		var err error
-		if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: v.Record.CountryCode, Org: v.Record.OrgSlug}); err != nil {
+		if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: v.Record.CountryCode, Org: v.Record.OrgSlug, IncludePrivate: true}); err != nil {
 			return err
 		}
 	}
