@@ -26,8 +26,8 @@ type EventFilter struct {
 	// IncludePrivate also returns private events (awaiting verification
 	// while it is required): for editors' reads only.
 	IncludePrivate bool
-	Limit        int  // <= 0: no limit
-	Offset       int
+	Limit          int // <= 0: no limit
+	Offset         int
 }
 
 const eventSelect = `SELECT e.id, e.country_code, c.name, COALESCE(e.record_id, 0), e.record_version,
@@ -37,7 +37,7 @@ const eventSelect = `SELECT e.id, e.country_code, c.name, COALESCE(e.record_id, 
 	CASE WHEN v.event_id IS NULL THEN e.verification ELSE 'verified' END, e.entered_by, e.entered_at, e.people_affected,
 	e.until, e.supersedes,
 	COALESCE(x.kind, ''), COALESCE(x.by_event, 0), COALESCE(x.reason, ''), COALESCE(x.actor, ''), COALESCE(x.at, ''),
-	e.note, COALESCE(v.actor, ''), COALESCE(v.at, ''), COALESCE(v.reason, ''), e.id IN `+privateEvents+`
+	e.note, COALESCE(v.actor, ''), COALESCE(v.at, ''), COALESCE(v.reason, ''), e.id IN ` + privateEvents + `
 FROM events e
 JOIN countries c ON c.code = e.country_code
 LEFT JOIN records r ON r.id = e.record_id
@@ -53,7 +53,7 @@ WHERE (:country = '' OR e.country_code = :country)
   AND (:until = '' OR e.date < :until)
   AND (:types = '' OR e.type IN (SELECT value FROM json_each(:types)))
   AND (:after_version = 0 OR e.record_version > :after_version)
-  AND (:include_private = 1 OR `+publicEvent+`)`
+  AND (:include_private = 1 OR ` + publicEvent + `)`
 
 const eventPage = `
 LIMIT :limit OFFSET :offset`

@@ -44,9 +44,9 @@ type RecordFilter struct {
 	// IncludePrivate also returns private records (every event awaits
 	// verification while it is required): for editors' reads only.
 	IncludePrivate bool
-	Sort         RecordSort
-	Limit        int // <= 0: no limit
-	Offset       int
+	Sort           RecordSort
+	Limit          int // <= 0: no limit
+	Offset         int
 }
 
 const recordSelect = `SELECT r.id, r.country_code, c.name, c.region, o.slug, o.name, o.acronym, o.type, o.website,
