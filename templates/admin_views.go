@@ -19,6 +19,26 @@ type AdminPage struct {
 	IsAdmin bool
 	// Notice confirms what the previous request did, in words.
 	Notice string
+	// Queues counts the editor's work queues for the navigation (nil: not
+	// counted, as on the login page).
+	Queues *QueueCounts
+}
+
+// WorkQueues are an editor's work queues, each list capped, each count whole.
+type WorkQueues struct {
+	Awaiting     []access.EventView  // events awaiting verification, entered by others, oldest first
+	DueForReview []access.RecordView // records due for review, least recently confirmed first
+	PastEnd      []access.RecordView // measures past their stated end
+	Recent       []access.EventView  // latest changes by others, newest first
+
+	AwaitingCount, DueCount, PastEndCount, RecentCount int
+}
+
+// QueueCounts are the sizes of an editor's work queues.
+type QueueCounts struct {
+	Awaiting int // events awaiting verification, entered by others
+	Due      int // records due for review
+	PastEnd  int // measures past their stated end
 }
 
 // Form is a form's state: the values to show (what the editor submitted,
@@ -178,11 +198,20 @@ type AdminPager struct {
 	Link               func(page int) string
 }
 
-// DashboardView is the admin front page: records to edit.
+// DashboardView is the admin front page: the editor's work queues
+// (filtered by QueueCountry and QueueOrg), then records to edit.
 type DashboardView struct {
 	Query   string
 	Records []access.RecordView
 	Pager   AdminPager
+	Queues  WorkQueues
+	// QueueCountry and QueueOrg are the queues' filters ("": all), chosen
+	// among Countries and Orgs.
+	QueueCountry, QueueOrg string
+	Countries              []access.Country
+	Orgs                   []access.Org
+	// User is the editor looking: their own entries offer no Verify.
+	User string
 }
 
 // EventFormView is the record-an-event, review and create-record form.
@@ -200,6 +229,15 @@ type EventFormView struct {
 	// Correcting is the event this form supersedes (nil: a new event); the
 	// form then also asks for the reason of the correction.
 	Correcting *access.EventView
+	// SourceRows is how many source rows the form shows (at least 1), at
+	// most MaxSourceRows ("Add another source" is offered below it).
+	SourceRows, MaxSourceRows int
+	// RequireVerification: a new event stays private until a second
+	// editor verifies it (the button says "Submit for verification").
+	RequireVerification bool
+	// CanPublishAlone: the editor is an admin, who may publish without a
+	// second editor by giving a reason.
+	CanPublishAlone bool
 }
 
 // RetractView is the confirmation step of retracting an event: the event,
@@ -296,4 +334,7 @@ type SecurityRow struct {
 
 func itoa(n int) string        { return strconv.Itoa(n) }
 func i64toa(n int64) string    { return strconv.FormatInt(n, 10) }
+
+// AdminVerifyURL is where the Verify button of an event posts.
+func AdminVerifyURL(id int64) string { return "/admin/events/" + i64toa(id) + "/verify" }
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }

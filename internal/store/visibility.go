@@ -237,6 +237,28 @@ func (s *Store) VerifyEvent(ctx context.Context, eventID int64, actor, alone str
 	return out, nil
 }
 
+// publishAloneTx records, for a pending event recorded with a reason to
+// publish it alone (NewEvent.PublishAlone), the actor's verification with
+// the reason, makes the event public, and audits it.
+func (s *Store) publishAloneTx(ctx context.Context, tx *sql.Tx, id int64, ev access.Event, in NewEvent) error {
+	reason := strings.TrimSpace(in.PublishAlone)
+	if reason == "" || ev.Verification != access.Pending {
+		return nil
+	}
+	if err := access.ValidatePublishAlone(reason); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO event_verifications (event_id, actor, at, reason) VALUES (?, ?, ?, ?)`,
+		id, in.Actor, timestamp(s.now()), reason); err != nil {
+		return fmt.Errorf("record the verification: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM private_events WHERE event_id = ?`, id); err != nil {
+		return fmt.Errorf("publish the event: %w", err)
+	}
+	return s.audit(ctx, tx, in.Actor, "event.publish_alone", "event", strconv.FormatInt(id, 10), nil,
+		map[string]any{"entered_by": in.Actor, "reason": reason})
+}
+
 // AwaitingVerification counts, per country (ISO3), the events that await
 // verification and were not corrected since, for the work-queue gauge.
 // Countries with none are absent.

@@ -43,7 +43,24 @@ func (s *Admin) showDashboard(w http.ResponseWriter, r *http.Request, a *adminRe
 		}
 		return "/admin/?" + v.Encode()
 	}
-	v := templates.DashboardView{Query: q, Records: records, Pager: pager(page, PageSize, total, link)}
+	qf, err := s.queueFilter(r, a)
+	if err != nil {
+		return err
+	}
+	queues, err := s.store.WorkQueues(r.Context(), qf)
+	if err != nil {
+		return err
+	}
+	countries, err := s.store.Countries(r.Context())
+	if err != nil {
+		return err
+	}
+	orgs, err := s.store.Orgs(r.Context())
+	if err != nil {
+		return err
+	}
+	v := templates.DashboardView{Query: q, Records: records, Pager: pager(page, PageSize, total, link),
+		Queues: templates.WorkQueues(queues), QueueCountry: qf.Country, QueueOrg: qf.Org, Countries: countries, Orgs: orgs, User: qf.User}
 	s.kit.Render(w, r, http.StatusOK, templates.AdminDashboard(s.adminPage(a, s.l.T("admin.records.title"), "records", r), v))
 	return nil
 }
@@ -139,9 +156,14 @@ func (s *Admin) createRecord(w http.ResponseWriter, r *http.Request, a *adminReq
 // version answers 409 with what changed; success redirects (303).
 func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminRequest, v templates.EventFormView,
 	in eventInput, problems access.Errors) error {
+	if in.AddSource {
+		return s.showMoreSources(w, r, a, v, in)
+	}
 	problems = merge(problems, in.Event.Validate(s.now()))
+	problems = merge(problems, s.checkPublishAlone(a, in))
 	if len(problems) == 0 {
-		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, ExpectedVersion: in.Version, Actor: a.session.User.Name})
+		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, ExpectedVersion: in.Version,
+			Actor: a.session.User.Name, PublishAlone: in.PublishReason})
 		var conflict *store.ConflictError
 		switch {
 		case errors.As(err, &conflict) && conflict.Current != nil:
@@ -157,6 +179,9 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 		default:
 			done := map[access.RecordEdit]string{access.EditEvent: "event_recorded", access.EditReview: "reviewed",
 				access.EditCreate: "record_created"}[v.Mode]
+			if v.Mode != access.EditReview && s.store.RequiresVerification() && in.PublishReason == "" {
+				done = "event_submitted"
+			}
 			return redirectDone(w, r, "/admin/", done)
 		}
 	}
@@ -223,6 +248,7 @@ func (s *Admin) renderEventForm(w http.ResponseWriter, r *http.Request, a *admin
 		}
 	}
 	v.Action = eventFormAction(v.Mode, v.Record)
+	s.sourceFormParts(a, &v)
 	s.kit.Render(w, r, status, templates.EventFormPage(s.adminPage(a, title, section, r), v))
 	return nil
 }

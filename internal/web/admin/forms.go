@@ -196,9 +196,6 @@ var eventTextFields = formSpec{
 	"authority":        {max: access.MaxShortText},
 	"reason":           {max: access.MaxReason},
 	"description":      {max: access.MaxLongText},
-	"source_url":       {max: access.MaxURL},
-	"source_publisher": {max: access.MaxShortText},
-	"source_title":     {max: access.MaxTitle},
 }
 
 // eventSpec is the record-an-event form; reviewSpec the review form;
@@ -213,10 +210,9 @@ var (
 		"reason_category": {max: maxCode},
 		"people":          {max: maxNumber},
 		"people_basis":    {max: maxCode},
-		"source_type":     {max: maxCode},
-		"internal_report": {max: 2},
 		"version":         {max: maxNumber},
-	})
+		"publish_reason":  {max: access.MaxLongText},
+	}, sourceRowsSpec())
 	reviewSpec = formSpec{
 		"date":             {max: maxDate, required: true},
 		"description":      {max: access.MaxLongText},
@@ -231,19 +227,18 @@ var (
 	})
 )
 
-func withFields(a, b formSpec) formSpec {
+func withFields(specs ...formSpec) formSpec {
 	out := formSpec{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
+	for _, spec := range specs {
+		for k, v := range spec {
+			out[k] = v
+		}
 	}
 	return out
 }
 
 func without(a formSpec, name string) formSpec {
-	out := withFields(a, nil)
+	out := withFields(a)
 	delete(out, name)
 	return out
 }
@@ -253,6 +248,12 @@ type eventInput struct {
 	Event   access.Event
 	Version int64 // the record version the form was loaded at (not for EditCreate)
 	Fields  map[string]string
+	// AddSource: the editor asked for one more source row; nothing is
+	// written, the form comes back with Fields and the row.
+	AddSource bool
+	// PublishReason is an admin's reason to publish without a second
+	// editor ("" for the usual verification).
+	PublishReason string
 }
 
 // decodeEvent decodes an event form of the given mode. The event's
@@ -317,25 +318,15 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 			ev.Reach = &access.Reach{People: n, Basis: access.ReachBasis(f["people_basis"])}
 		}
 	}
-	internal := false
-	switch f["internal_report"] {
-	case "":
-	case "1", "on":
-		internal = true
-	default:
-		problems.Add("internal_report", access.CodeUnknownValue)
+	rows, err := sourceRows(f["sources"])
+	if err != nil {
+		return eventInput{}, nil, err
 	}
-	src := access.Source{URL: strings.TrimSpace(f["source_url"]), Publisher: f["source_publisher"], Title: f["source_title"],
-		Type: access.SourceType(f["source_type"])}
-	switch {
-	case internal:
-		src.Type = access.SourceInternalReport
-		ev.Sources = []access.Source{src}
-	case src.URL != "" || src.Publisher != "" || src.Title != "":
-		ev.Sources = []access.Source{src}
-	default:
-		problems.Add("source_url", access.CodeSourceRequired)
-	}
+	ev.Sources = decodeSources(f, rows, &problems)
+	ev.Note = f["note"]
+	ev.Verification = access.Pending // a second editor verifies it (or an admin publishes it alone)
+	in.AddSource = f["add_source"] != ""
+	in.PublishReason = strings.TrimSpace(f["publish_reason"])
 	return in, problems, nil
 }
 
