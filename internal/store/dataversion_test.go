@@ -91,7 +91,7 @@ func TestEveryWritePath(t *testing.T) {
 		{"VerifyEvent", true, func() error {
 			ev := event("https://example.org/pending")
 			ev.Verification = access.Pending
-			rec, err := s.RecordEvent(ctx, NewEvent{Event: ev, ExpectedVersion: AnyVersion, Actor: "bob"})
+			rec, err := s.RecordEvent(ctx, NewEvent{Event: ev, ExpectedVersion: AnyVersion, Actor: "bob", SecondEditor: true})
 			if err != nil {
 				return err
 			}

@@ -44,7 +44,7 @@ const (
 // alias, r the records alias.
 const (
 	privateEvents = `(SELECT event_id FROM private_events)`
-	publicEvent   = `e.id NOT IN ` + privateEvents
+	publicEvent   = `(e.id NOT IN ` + privateEvents + `)`
 	publicRecord  = `r.private = 0`
 )
 
@@ -121,8 +121,12 @@ func (s *Store) syncVisibility(ctx context.Context, rule VerificationRule) error
 const effectiveVerification = `CASE WHEN e.verification = 'pending' AND e.id IN (SELECT event_id FROM event_verifications)
 	THEN 'verified' ELSE e.verification END`
 
-// unverified selects the events (alias e) that await verification.
-const unverified = `e.verification = 'pending' AND e.id NOT IN (SELECT event_id FROM event_verifications)`
+// unverified selects the events (alias e) that wait for a second editor.
+const unverified = `e.id IN (SELECT event_id FROM awaiting_verification)`
+
+// pendingUnconfirmed selects the events (alias e) entered pending and not
+// verified since (bundled or imported ones included).
+const pendingUnconfirmed = `e.verification = 'pending' AND e.id NOT IN (SELECT event_id FROM event_verifications)`
 
 func int64s(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
@@ -190,7 +194,7 @@ func (s *Store) VerifyEvent(ctx context.Context, eventID int64, actor, alone str
 		var recordID int64
 		var corrected int
 		err := tx.QueryRowContext(ctx, `SELECT e.entered_by, COALESCE(e.record_id, 0),
-			CASE WHEN `+unverified+` THEN 'pending' ELSE 'verified' END,
+			CASE WHEN `+pendingUnconfirmed+` THEN 'pending' ELSE 'verified' END,
 			(SELECT COUNT(*) FROM event_corrections x WHERE x.event_id = e.id)
 			FROM events e WHERE e.id = ?`, eventID).Scan(&ev.EnteredBy, &recordID, &ev.Verification, &corrected)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -214,8 +218,8 @@ func (s *Store) VerifyEvent(ctx context.Context, eventID int64, actor, alone str
 			eventID, actor, timestamp(s.now()), alone); err != nil {
 			return fmt.Errorf("record the verification: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM private_events WHERE event_id = ?`, eventID); err != nil {
-			return fmt.Errorf("publish the event: %w", err)
+		if err := publishTx(ctx, tx, eventID); err != nil {
+			return err
 		}
 		action, after := "event.verify", map[string]any{"entered_by": ev.EnteredBy}
 		if alone != "" {
@@ -252,15 +256,26 @@ func (s *Store) publishAloneTx(ctx context.Context, tx *sql.Tx, id int64, ev acc
 		id, in.Actor, timestamp(s.now()), reason); err != nil {
 		return fmt.Errorf("record the verification: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM private_events WHERE event_id = ?`, id); err != nil {
-		return fmt.Errorf("publish the event: %w", err)
+	if err := publishTx(ctx, tx, id); err != nil {
+		return err
 	}
 	return s.audit(ctx, tx, in.Actor, "event.publish_alone", "event", strconv.FormatInt(id, 10), nil,
 		map[string]any{"entered_by": in.Actor, "reason": reason})
 }
 
-// AwaitingVerification counts, per country (ISO3), the events that await
-// verification and were not corrected since, for the work-queue gauge.
+// publishTx takes a verified event off the verification queue and makes
+// it public.
+func publishTx(ctx context.Context, tx *sql.Tx, id int64) error {
+	for _, q := range []string{`DELETE FROM awaiting_verification WHERE event_id = ?`, `DELETE FROM private_events WHERE event_id = ?`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("publish the event: %w", err)
+		}
+	}
+	return nil
+}
+
+// AwaitingVerification counts, per country (ISO3), the events that wait for
+// a second editor and were not corrected since, for the work-queue gauge.
 // Countries with none are absent.
 func (s *Store) AwaitingVerification(ctx context.Context) (map[string]int, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT e.country_code, COUNT(*) FROM events e
@@ -280,4 +295,21 @@ func (s *Store) AwaitingVerification(ctx context.Context) (map[string]int, error
 		out[c] = n
 	}
 	return out, rows.Err()
+}
+
+// awaitSecondEditor queues a pending event an editor entered for a second
+// editor's verification, private meanwhile when verification is required.
+func (s *Store) awaitSecondEditor(ctx context.Context, tx *sql.Tx, id int64, ev access.Event, in NewEvent) error {
+	if !in.SecondEditor || ev.Verification != access.Pending {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO awaiting_verification (event_id) VALUES (?)`, id); err != nil {
+		return fmt.Errorf("queue the event for verification: %w", err)
+	}
+	if s.requireVerification {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO private_events (event_id) VALUES (?)`, id); err != nil {
+			return fmt.Errorf("keep the event private: %w", err)
+		}
+	}
+	return nil
 }

@@ -86,7 +86,7 @@ func TestRequireVerificationKeepsUnverifiedPrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	org := access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}
-	rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "ana"})
+	rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "ana", SecondEditor: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestVerificationRuleFollowsTheSetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	org := access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}
-	rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "ana"})
+	rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "ana", SecondEditor: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestAdminPublishesAloneOnlyWithAReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	org := access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}
-	rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "root"})
+	rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "root", SecondEditor: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,10 @@ type NewEvent struct {
 	ExpectedVersion int64
 	// Actor is who is recording it (a username, "seed", "import").
 	Actor string
+	// SecondEditor: a pending event waits for a second editor's
+	// verification (the admin forms set it; bulk loads do not, so their
+	// events count as entered).
+	SecondEditor bool
 	// PublishAlone is the reason an admin gives for publishing a pending
 	// event without a second editor: the event is recorded verified by the
 	// actor, the reason audited (see VerifyEvent). The caller checks that
@@ -132,6 +136,9 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 		if err != nil {
 			return Recorded{}, err
 		}
+		if err := s.awaitSecondEditor(ctx, tx, id, ev, in); err != nil {
+			return Recorded{}, err
+		}
 		if err := s.publishAloneTx(ctx, tx, id, ev, in); err != nil {
 			return Recorded{}, err
 		}
@@ -177,6 +184,9 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 	version := before.Version + 1
 	id, err := s.insertEvent(ctx, tx, ev, before.ID, version)
 	if err != nil {
+		return Recorded{}, err
+	}
+	if err := s.awaitSecondEditor(ctx, tx, id, ev, in); err != nil {
 		return Recorded{}, err
 	}
 	if err := s.publishAloneTx(ctx, tx, id, ev, in); err != nil {
@@ -233,11 +243,6 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, re
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, i, src.Publisher, src.URL, src.Title, src.Date.ISO(), src.Type, src.ArchivedURL)
 		if err != nil {
 			return 0, fmt.Errorf("insert source: %w", err)
-		}
-	}
-	if s.requireVerification && ev.Verification == access.Pending {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO private_events (event_id) VALUES (?)`, id); err != nil {
-			return 0, fmt.Errorf("keep the event private: %w", err)
 		}
 	}
 	return id, nil

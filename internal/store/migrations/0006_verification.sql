@@ -30,6 +30,14 @@ BEGIN
     SELECT RAISE(ABORT, 'verifications are append-only');
 END;
 
+-- The events that wait for a second editor: those an editor entered
+-- pending through the admin forms, until someone else verifies them (the
+-- row is then deleted). Bundled and imported events never wait: they are
+-- entered as their CSV says, and count as verified for this workflow.
+CREATE TABLE awaiting_verification (
+    event_id INTEGER PRIMARY KEY REFERENCES events (id)
+) STRICT;
+
 -- The visibility rule, materialised: the events no public read may show
 -- (unverified events while verification is required). The store keeps it
 -- in step with its setting when it opens and with every write; a record

@@ -228,7 +228,7 @@ func (s *Admin) supersedeEvent(w http.ResponseWriter, r *http.Request, a *adminR
 	problems = merge(problems, s.checkPublishAlone(a, in))
 	if len(problems) == 0 {
 		_, err = s.store.SupersedeEvent(r.Context(), old.ID, store.NewEvent{Event: in.Event, ExpectedVersion: in.Version,
-			Actor: a.session.User.Name, PublishAlone: in.PublishReason}, reason)
+			Actor: a.session.User.Name, PublishAlone: in.PublishReason, SecondEditor: true}, reason)
 		var conflict *store.ConflictError
 		switch {
 		case errors.Is(err, store.ErrCorrected):

@@ -163,7 +163,7 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 	problems = merge(problems, s.checkPublishAlone(a, in))
 	if len(problems) == 0 {
 		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, ExpectedVersion: in.Version,
-			Actor: a.session.User.Name, PublishAlone: in.PublishReason})
+			Actor: a.session.User.Name, PublishAlone: in.PublishReason, SecondEditor: true})
 		var conflict *store.ConflictError
 		switch {
 		case errors.As(err, &conflict) && conflict.Current != nil:

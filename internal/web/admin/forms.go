@@ -193,9 +193,9 @@ func formVersion(v string) (int64, error) {
 
 // textFields are the free-text fields of the event forms, with their limits.
 var eventTextFields = formSpec{
-	"authority":        {max: access.MaxShortText},
-	"reason":           {max: access.MaxReason},
-	"description":      {max: access.MaxLongText},
+	"authority":   {max: access.MaxShortText},
+	"reason":      {max: access.MaxReason},
+	"description": {max: access.MaxLongText},
 }
 
 // eventSpec is the record-an-event form; reviewSpec the review form;
