@@ -332,9 +332,9 @@ type SecurityRow struct {
 	Detail                string
 }
 
-func itoa(n int) string        { return strconv.Itoa(n) }
-func i64toa(n int64) string    { return strconv.FormatInt(n, 10) }
+func itoa(n int) string     { return strconv.Itoa(n) }
+func i64toa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // AdminVerifyURL is where the Verify button of an event posts.
 func AdminVerifyURL(id int64) string { return "/admin/events/" + i64toa(id) + "/verify" }
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+func stamp(t time.Time) string       { return t.UTC().Format("2006-01-02 15:04 UTC") }
