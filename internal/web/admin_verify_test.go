@@ -209,3 +209,26 @@ func TestPrivateNoteIsOnNoPublicOutput(t *testing.T) {
 		t.Error("the editors' record page does not show the note")
 	}
 }
+
+func TestConflictKeepsEverySourceRow(t *testing.T) {
+	f := newAdminFixture(t)
+	c := f.login("ed")
+	stale := f.actedVersion()
+	if w := f.post("/admin/countries/NER/orgs/acted/events/new", actedEvent(stale), f.login("ada")); w.Code != http.StatusSeeOther {
+		t.Fatalf("first save: %d", w.Code)
+	}
+	before := f.checksum()
+	w := f.post("/admin/countries/NER/orgs/acted/events/new", threeSourceEvent(stale, "keep me"), c)
+	if w.Code != http.StatusConflict {
+		t.Fatalf("stale save: %d", w.Code)
+	}
+	for _, want := range []string{`value="Acted Second Source"`, `value="Third source: call with the country office"`, "keep me",
+		`name="sources" value="3"`} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("the 409 form lost %s", want)
+		}
+	}
+	if f.checksum() != before {
+		t.Error("a stale save wrote to the database")
+	}
+}

@@ -210,6 +210,7 @@ func (s *Admin) renderConflict(w http.ResponseWriter, r *http.Request, a *adminR
 	}
 	values["version"] = strconv.FormatInt(cur.Version, 10)
 	form := templates.EventFormView{Mode: mode, Record: cur, Action: eventFormAction(mode, cur), Form: s.formView(values, nil)}
+	s.sourceFormParts(a, &form) // every source row typed comes back
 	p := s.adminPage(a, s.l.T("admin.conflict.title"), "records", r)
 	s.kit.Render(w, r, http.StatusConflict, templates.ConflictPage(p, templates.ConflictView{Record: cur, Changes: changes, Form: form}))
 	return nil
