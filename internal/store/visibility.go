@@ -148,6 +148,16 @@ func int64s(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64
 // markPrivacy sets records.private for a record: 1 when it has events and
 // every one is private.
 func markPrivacy(ctx context.Context, tx *sql.Tx, recordID int64) error {
+	return markPrivacyIf(ctx, tx, recordID, true)
+}
+
+// markPrivacyIf is markPrivacy when needed is set. While verification is
+// not required no event is private (syncVisibility made every record
+// public when the rule changed), so the write path skips the update.
+func markPrivacyIf(ctx context.Context, tx *sql.Tx, recordID int64, needed bool) error {
+	if !needed {
+		return nil
+	}
 	_, err := tx.ExecContext(ctx, `UPDATE records SET private = (
 		EXISTS (SELECT 1 FROM events WHERE record_id = records.id)
 		AND NOT EXISTS (SELECT 1 FROM events e WHERE e.record_id = records.id AND `+publicEvent+`))

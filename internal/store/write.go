@@ -192,7 +192,7 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 	if err := s.publishAloneTx(ctx, tx, id, ev, in); err != nil {
 		return Recorded{}, err
 	}
-	if err := markPrivacy(ctx, tx, before.ID); err != nil {
+	if err := markPrivacyIf(ctx, tx, before.ID, s.requireVerification); err != nil {
 		return Recorded{}, err
 	}
 	events, err := foldInputs(ctx, tx, before.ID)
