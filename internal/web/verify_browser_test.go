@@ -39,7 +39,7 @@ func httpBody(t *testing.T, u string) string {
 // screenshot writes a full-page screenshot to artifacts/name.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG (below it, JPEG)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
