@@ -229,3 +229,35 @@ func TestAdminPublishesAloneOnlyWithAReason(t *testing.T) {
 		t.Errorf("no audit row of the publication without a second editor")
 	}
 }
+
+func TestWorkQueuesOrderAndFilters(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openSeeded(t)
+	q, err := s.WorkQueues(ctx, QueueFilter{User: "x", Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.DueCount < 2 || q.PastEndCount < 1 {
+		t.Fatalf("the bundled data has %d records due and %d past their end; the test needs some", q.DueCount, q.PastEndCount)
+	}
+	for i := 1; i < len(q.DueForReview); i++ {
+		if lastConfirmed(q.DueForReview[i-1]).Compare(lastConfirmed(q.DueForReview[i])) > 0 {
+			t.Errorf("due for review not oldest first at %d: %s after %s", i,
+				lastConfirmed(q.DueForReview[i]).ISO(), lastConfirmed(q.DueForReview[i-1]).ISO())
+		}
+	}
+	now := s.Now()
+	for _, r := range q.PastEnd {
+		if !r.EndedUnconfirmed(now) {
+			t.Errorf("%s/%s is listed past its end but is not", r.CountryCode, r.OrgSlug)
+		}
+	}
+	one := q.DueForReview[0]
+	f, err := s.WorkQueues(ctx, QueueFilter{User: "x", Country: one.CountryCode, Org: one.OrgSlug})
+	if err != nil || f.DueCount != 1 || f.DueForReview[0].ID != one.ID {
+		t.Errorf("filtered by %s/%s: %d due (%v)", one.CountryCode, one.OrgSlug, f.DueCount, err)
+	}
+	if l, _ := s.WorkQueues(ctx, QueueFilter{User: "x", Limit: 1}); len(l.DueForReview) != 1 || l.DueCount != q.DueCount {
+		t.Errorf("a limit of 1 lists %d and counts %d (want 1 and %d)", len(l.DueForReview), l.DueCount, q.DueCount)
+	}
+}
