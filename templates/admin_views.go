@@ -19,6 +19,26 @@ type AdminPage struct {
 	IsAdmin bool
 	// Notice confirms what the previous request did, in words.
 	Notice string
+	// Queues counts the editor's work queues for the navigation (nil: not
+	// counted, as on the login page).
+	Queues *QueueCounts
+}
+
+// WorkQueues are an editor's work queues, each list capped, each count whole.
+type WorkQueues struct {
+	Awaiting     []access.EventView  // events awaiting verification, entered by others, oldest first
+	DueForReview []access.RecordView // records due for review, least recently confirmed first
+	PastEnd      []access.RecordView // measures past their stated end
+	Recent       []access.EventView  // latest changes by others, newest first
+
+	AwaitingCount, DueCount, PastEndCount, RecentCount int
+}
+
+// QueueCounts are the sizes of an editor's work queues.
+type QueueCounts struct {
+	Awaiting int // events awaiting verification, entered by others
+	Due      int // records due for review
+	PastEnd  int // measures past their stated end
 }
 
 // Form is a form's state: the values to show (what the editor submitted,
@@ -109,6 +129,28 @@ func orgLabel(o access.Org) string {
 	return o.Name
 }
 
+// countryOptions and orgOptions are the work queues' filters: every
+// country or organisation, by name, with an empty choice first.
+func countryOptions(l *i18n.Locale, cs []access.Country) []Option {
+	out := []Option{{"", l.T("admin.choose")}}
+	for _, c := range cs {
+		out = append(out, Option{c.Code, c.Name + " (" + c.Code + ")"})
+	}
+	return out
+}
+
+func orgOptions(l *i18n.Locale, os []access.Org) []Option {
+	out := []Option{{"", l.T("admin.choose")}}
+	for _, o := range os {
+		label := o.Name
+		if o.Acronym != "" && o.Acronym != o.Name {
+			label = o.Acronym + " — " + o.Name
+		}
+		out = append(out, Option{o.Slug, label})
+	}
+	return out
+}
+
 // Admin URLs.
 
 // AdminEventURL is the form that records an event on a record.
@@ -173,11 +215,20 @@ type AdminPager struct {
 	Link               func(page int) string
 }
 
-// DashboardView is the admin front page: records to edit.
+// DashboardView is the admin front page: the editor's work queues
+// (filtered by QueueCountry and QueueOrg), then records to edit.
 type DashboardView struct {
 	Query   string
 	Records []access.RecordView
 	Pager   AdminPager
+	Queues  WorkQueues
+	// QueueCountry and QueueOrg are the queues' filters ("": all), chosen
+	// among Countries and Orgs.
+	QueueCountry, QueueOrg string
+	Countries              []access.Country
+	Orgs                   []access.Org
+	// User is the editor looking: their own entries offer no Verify.
+	User string
 }
 
 // EventFormView is the record-an-event, review and create-record form.
@@ -201,6 +252,15 @@ type EventFormView struct {
 	// SimilarOrgs are organisations like the new one the create-record
 	// form names: the form asks to confirm before creating it.
 	SimilarOrgs []access.Org
+	// SourceRows is how many source rows the form shows (at least 1), at
+	// most MaxSourceRows ("Add another source" is offered below it).
+	SourceRows, MaxSourceRows int
+	// RequireVerification: a new event stays private until a second
+	// editor verifies it (the button says "Submit for verification").
+	RequireVerification bool
+	// CanPublishAlone: the editor is an admin, who may publish without a
+	// second editor by giving a reason.
+	CanPublishAlone bool
 }
 
 // RetractView is the confirmation step of retracting an event: the event,
@@ -325,6 +385,9 @@ type SecurityRow struct {
 	Detail                string
 }
 
-func itoa(n int) string        { return strconv.Itoa(n) }
-func i64toa(n int64) string    { return strconv.FormatInt(n, 10) }
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+func itoa(n int) string     { return strconv.Itoa(n) }
+func i64toa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// AdminVerifyURL is where the Verify button of an event posts.
+func AdminVerifyURL(id int64) string { return "/admin/events/" + i64toa(id) + "/verify" }
+func stamp(t time.Time) string       { return t.UTC().Format("2006-01-02 15:04 UTC") }

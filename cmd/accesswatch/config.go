@@ -32,6 +32,10 @@ type Config struct {
 	// ReviewAfter: a record neither an editor's review nor a dated event
 	// has confirmed for this long is due for review (--review-after).
 	ReviewAfter time.Duration
+	// RequireVerification keeps an event an editor enters private until a
+	// second editor verifies it (--require-verification); off: it is
+	// public at once, marked awaiting verification.
+	RequireVerification bool
 	// Contact is where readers send corrections (--contact): an e-mail
 	// address or an http(s) URL, shown on /about; empty: none configured.
 	Contact string

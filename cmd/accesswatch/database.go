@@ -13,10 +13,12 @@ import (
 
 // openDatabase opens the database on the clock now (nil: time.Now) and, if
 // it is new, loads the country list and (when seed is set) the bundled
-// cases, in one transaction. reviewAfter is the store's review period
-// (zero: the default).
-func openDatabase(ctx context.Context, db string, seed bool, now func() time.Time, reviewAfter time.Duration, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, db, store.Options{Now: now, ReviewAfter: reviewAfter})
+// cases, in one transaction. opt carries the store's review period and
+// verification rule (zero values: the default period, and the rule the
+// database already has); its clock is now. db is a file path or a URL.
+func openDatabase(ctx context.Context, db string, seed bool, now func() time.Time, opt store.Options, log *slog.Logger) (*store.Store, error) {
+	opt.Now = now
+	st, err := store.Open(ctx, db, opt)
 	path := store.Redact(db)
 	if err != nil {
 		switch {
@@ -36,4 +38,13 @@ func openDatabase(ctx context.Context, db string, seed bool, now func() time.Tim
 		log.Info("new database initialised", "path", path, "countries", n.Countries, "events", n.Events)
 	}
 	return st, nil
+}
+
+// verificationRule is the store's rule for the server's
+// --require-verification: a server always says which rule it serves.
+func verificationRule(require bool) store.VerificationRule {
+	if require {
+		return store.RequireVerification
+	}
+	return store.PublishUnverified
 }

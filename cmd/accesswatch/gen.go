@@ -28,7 +28,7 @@ func runGen(ctx context.Context, env *environment, args []string) error {
 		*events = 4 * *records
 	}
 	log := slog.New(slog.NewTextHandler(env.stderr, nil))
-	st, err := openDatabase(ctx, *db, false, nil, 0, log)
+	st, err := openDatabase(ctx, *db, false, nil, store.Options{}, log)
 	if err != nil {
 		return err
 	}

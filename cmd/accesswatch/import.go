@@ -11,6 +11,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/opendata"
+	"github.com/accesswatch/accesswatch/internal/store"
 )
 
 // runImport imports an events CSV ("-" reads standard input): every row is
@@ -37,7 +38,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		defer f.Close()
 		in, source = f, filepath.Base(path)
 	}
-	st, err := openDatabase(ctx, *db, false, nil, 0, slog.New(slog.NewTextHandler(env.stderr, nil)))
+	st, err := openDatabase(ctx, *db, false, nil, store.Options{}, slog.New(slog.NewTextHandler(env.stderr, nil)))
 	if err != nil {
 		return err
 	}

@@ -269,3 +269,22 @@ func TestServeConfigReviewAfter(t *testing.T) {
 		t.Error("a review period of a minute was accepted")
 	}
 }
+
+func TestServeConfigRequireVerification(t *testing.T) {
+	env, _, _ := testEnv(nil)
+	cfg, err := serveConfig(nil, env)
+	if err != nil || cfg.RequireVerification || verificationRule(cfg.RequireVerification) != store.PublishUnverified {
+		t.Errorf("default require-verification %v, %v", cfg.RequireVerification, err)
+	}
+	env, _, _ = testEnv(map[string]string{"ACCESSWATCH_REQUIRE_VERIFICATION": "true"})
+	if cfg, err = serveConfig(nil, env); err != nil || !cfg.RequireVerification || verificationRule(cfg.RequireVerification) != store.RequireVerification {
+		t.Errorf("environment require-verification %v, %v", cfg.RequireVerification, err)
+	}
+	if cfg, err = serveConfig([]string{"--require-verification=false"}, env); err != nil || cfg.RequireVerification {
+		t.Errorf("flag over environment %v, %v", cfg.RequireVerification, err)
+	}
+	env, _, _ = testEnv(map[string]string{"ACCESSWATCH_REQUIRE_VERIFICATION": "perhaps"})
+	if _, err := serveConfig(nil, env); err == nil {
+		t.Error("require-verification=perhaps was accepted")
+	}
+}

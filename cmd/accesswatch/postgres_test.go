@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/accesswatch/accesswatch/internal/pgtest"
+	"github.com/accesswatch/accesswatch/internal/store"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -34,7 +35,7 @@ func TestCommandsOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	file := filepath.Join(t.TempDir(), "src.db")
 	env, out, errOut := testEnv(nil)
-	st, err := openDatabase(ctx, file, true, nil, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := openDatabase(ctx, file, true, nil, store.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready func(addr st
 	}
 	// The one clock: the store, the site and its sessions all read it.
 	now := time.Now
-	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, now, cfg.ReviewAfter, log)
+	st, err := openDatabase(ctx, cfg.DB, !cfg.NoSeed, now, store.Options{ReviewAfter: cfg.ReviewAfter, Verification: verificationRule(cfg.RequireVerification)}, log)
 	if err != nil {
 		return err
 	}
@@ -177,6 +177,8 @@ func serveConfig(args []string, env *environment) (Config, error) {
 		"close connections that have not sent their request headers within this time (slow clients)")
 	fs.DurationVar(&cfg.ReviewAfter, "review-after", access.DefaultReviewAfter,
 		"mark a record due for review when neither an editor's review nor a dated event has confirmed it for this long (Go duration, e.g. 8760h for 365 days)")
+	fs.BoolVar(&cfg.RequireVerification, "require-verification", false,
+		"keep events editors enter private (off pages, API, exports, feed and metrics) until a second editor verifies them; off: they are public at once, marked awaiting verification")
 	fs.StringVar(&cfg.Contact, "contact", "", "where readers send corrections, shown on /about: an e-mail address or an http(s) URL; empty: /about says none is configured")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "base URL readers reach the site at, e.g. https://access.example.org: alerts link to record pages under it; empty: alerts say how to set it")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer token that /metrics requires (prefer the environment variable: arguments are visible to other users); empty: /metrics is public")

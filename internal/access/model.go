@@ -1,6 +1,9 @@
 package access
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Country is a country or territory, keyed by its ISO 3166-1 alpha-3 code.
 type Country struct {
@@ -56,6 +59,9 @@ type Source struct {
 	Title     string
 	Date      Date // publication date; optional
 	Type      SourceType
+	// ArchivedURL is an archived copy of the source (web.archive.org,
+	// archive.today, ...); optional.
+	ArchivedURL string
 }
 
 // Event is one entry in the append-only timeline. An event with an OrgSlug
@@ -91,13 +97,50 @@ type Event struct {
 	Description   string
 	Sources       []Source
 	Verification  Verification
-	EnteredBy     string
-	EnteredAt     time.Time
+	// Confirmation is how a pending event became verified (nil: it was
+	// entered verified, or awaits verification).
+	Confirmation *Confirmation
+	// Note is the editor's private note (contacts, doubts): shown to
+	// editors only, never on a public output.
+	Note      string
+	EnteredBy string
+	EnteredAt time.Time
 	// Supersedes is the event this one corrects (0: none).
 	Supersedes int64
 	// Correction is set when the event was retracted or superseded: it then
 	// counts for nothing (status, reach, trends, metrics) but stays readable.
 	Correction *Correction
+}
+
+// Confirmation records who verified an event entered by someone else, and
+// when; Reason is set when an admin published it without a second editor.
+type Confirmation struct {
+	By     string
+	At     time.Time
+	Reason string
+}
+
+// CanVerify says whether the user name, with the given role, may verify e:
+// e must await verification, and the user must not be the one who entered
+// it. It returns "" when allowed, or why not: "verified" (nothing to
+// verify) or "own" (an editor cannot verify their own entry). An admin may
+// still publish their own entry alone with a reason (see ValidatePublishAlone).
+func CanVerify(e Event, user string) string {
+	switch {
+	case e.Verification != Pending:
+		return "verified"
+	case e.EnteredBy == user:
+		return "own"
+	}
+	return ""
+}
+
+// ValidatePublishAlone checks the reason an admin gives for publishing an
+// event without a second editor: required, within MaxLongText.
+func ValidatePublishAlone(reason string) error {
+	var e Errors
+	e.text("publish_reason", strings.TrimSpace(reason), MaxLongText, true, true)
+	return e.Err()
 }
 
 // CorrectionKind says how an event was corrected.

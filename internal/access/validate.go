@@ -257,6 +257,7 @@ func (ev Event) Validate(now time.Time) error {
 		e.Add("presence_since", CodeOutOfRange)
 	}
 	e.text("description", ev.Description, MaxLongText, false, true)
+	e.text("note", ev.Note, MaxLongText, false, true)
 	enum(&e, "verification", ev.Verification, Verification.Valid)
 	e.text("entered_by", ev.EnteredBy, MaxShortText, false, false)
 	switch {
@@ -271,6 +272,13 @@ func (ev Event) Validate(now time.Time) error {
 	return e.Err()
 }
 
+// Validate checks one source on its own (as Event.Validate checks each).
+func (s Source) Validate() error {
+	var e Errors
+	e.source(s)
+	return e.Err()
+}
+
 func (e *Errors) source(s Source) {
 	e.httpURL("source_url", s.URL, s.Type != SourceInternalReport)
 	if s.Type != SourceInternalReport && s.URL == "" {
@@ -282,6 +290,7 @@ func (e *Errors) source(s Source) {
 	if !s.Date.IsZero() && s.Date.check() != nil {
 		e.Add("source_date", CodeDateFormat)
 	}
+	e.httpURL("source_archived_url", s.ArchivedURL, false)
 }
 
 // Validate checks an access-severity score.

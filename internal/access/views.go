@@ -22,6 +22,9 @@ type EventView struct {
 	RecordVersion int64 // the version the record reached with this event
 	Org           Org
 	CountryName   string
+	// Private: the event awaits verification while verification is
+	// required, so no public read shows it (editors' reads only).
+	Private bool
 }
 
 // CountrySummary is a country with what its records add up to.

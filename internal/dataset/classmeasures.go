@@ -34,6 +34,7 @@ var ClassMeasureColumns = []column{
 	{"source_title", "#meta+title", ""},
 	{"source_date", "#meta+date", ""},
 	{"source_type", "#meta+type", ""},
+	{"source_archived_url", "#meta+archive", ""},
 }
 
 // ClassMeasureRow is one row of the class-measures CSV.

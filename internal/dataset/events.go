@@ -51,6 +51,7 @@ var EventColumns = []column{
 	{"source_title", "#meta+title", "source_title"},
 	{"source_date", "#meta+date", "source_date"},
 	{"source_type", "#meta+type", "source_type"},
+	{"source_archived_url", "#meta+archive", "source_archived_url"},
 }
 
 // sourceSeparator joins an event's sources within one cell. Source fields
@@ -340,7 +341,7 @@ func parseRow(rec []string, index map[string]int, line int, now time.Time) (Even
 func readSources(r rowReader, fe *access.Errors) []access.Source {
 	cols := map[string][]string{}
 	n := 0
-	for _, name := range []string{"source_publisher", "source_url", "source_title", "source_date", "source_type"} {
+	for _, name := range []string{"source_publisher", "source_url", "source_title", "source_date", "source_type", "source_archived_url"} {
 		if v := r.raw(name); strings.TrimSpace(v) != "" {
 			parts := strings.Split(strings.ReplaceAll(v, "\r\n", "\n"), sourceSeparator)
 			for i := range parts {
@@ -363,7 +364,8 @@ func readSources(r rowReader, fe *access.Errors) []access.Source {
 	}
 	sources := make([]access.Source, n)
 	for i := range sources {
-		s := access.Source{Publisher: at("source_publisher", i), URL: at("source_url", i), Title: at("source_title", i), Type: access.SourceType(at("source_type", i))}
+		s := access.Source{Publisher: at("source_publisher", i), URL: at("source_url", i), Title: at("source_title", i), Type: access.SourceType(at("source_type", i)),
+			ArchivedURL: at("source_archived_url", i)}
 		if d := at("source_date", i); d != "" {
 			date, err := access.ParseDate(d)
 			if err != nil {
@@ -499,6 +501,7 @@ var sourceFields = []func(access.Source) string{
 	func(s access.Source) string { return s.Title },
 	func(s access.Source) string { return s.Date.ISO() },
 	func(s access.Source) string { return string(s.Type) },
+	func(s access.Source) string { return s.ArchivedURL },
 }
 
 // sourceCells joins each part of the sources into one cell, one line per

@@ -40,6 +40,7 @@ var RecordColumns = []column{
 	{"source_title", "#meta+title", ""},
 	{"source_date", "#meta+date", ""},
 	{"source_type", "#meta+type", ""},
+	{"source_archived_url", "#meta+archive", ""},
 	{"updated_at", "#date+updated", ""},
 	// The record's time, appended so that existing readers keep their
 	// columns: whether an editor should check it today, the date of its

@@ -63,7 +63,8 @@ const changeConditions = `
   AND (:since = '' OR e.date >= :since)
   AND (:until = '' OR e.date < :until)
   AND (:changes_only = 0 OR e.status_after <> '' OR e.record_id IS NULL)
-  AND (:skip_reviews = 0 OR e.type <> 'reviewed' OR e.status_after <> '')`
+  AND (:skip_reviews = 0 OR e.type <> 'reviewed' OR e.status_after <> '')
+  AND ` + publicEvent
 
 // changeScope says whether a change query is narrowed to a country or an
 // organisation. Each scope has its own WHERE clause, written so that SQLite

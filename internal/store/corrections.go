@@ -69,7 +69,7 @@ func (s *Store) RetractEvent(ctx context.Context, eventID int64, reason, actor s
 		if ev.recordID == 0 {
 			return nil
 		}
-		rec, err := s.refold(ctx, tx, ev, actor)
+		rec, err := s.refold(ctx, tx, ev, actor, "record.refold")
 		out.Record = rec
 		return err
 	})
@@ -110,7 +110,7 @@ func (s *Store) SupersedeEvent(ctx context.Context, oldID int64, in NewEvent, re
 		if old.recordID == 0 {
 			return nil
 		}
-		out.Record, err = s.refold(ctx, tx, old, in.Actor)
+		out.Record, err = s.refold(ctx, tx, old, in.Actor, "record.refold")
 		return err
 	})
 	if err != nil {
@@ -134,8 +134,9 @@ func (s *Store) insertCorrection(ctx context.Context, tx *sql.Tx, ev correctedEv
 }
 
 // refold brings the record of a corrected event up to date: its state
-// folded again from the events that still count, one version on.
-func (s *Store) refold(ctx context.Context, tx *sql.Tx, ev correctedEvent, actor string) (*access.RecordView, error) {
+// folded again from the public events that still count, one version on,
+// audited under action.
+func (s *Store) refold(ctx context.Context, tx *sql.Tx, ev correctedEvent, actor, action string) (*access.RecordView, error) {
 	var orgID int64
 	if err := tx.QueryRowContext(ctx, `SELECT org_id FROM records WHERE id = ?`, ev.recordID).Scan(&orgID); err != nil {
 		return nil, fmt.Errorf("read record: %w", err)
@@ -163,8 +164,11 @@ func (s *Store) refold(ctx context.Context, tx *sql.Tx, ev correctedEvent, actor
 	if err := updateRecord(ctx, tx, after, before.Version); err != nil {
 		return nil, err
 	}
+	if err := markPrivacy(ctx, tx, ev.recordID); err != nil {
+		return nil, err
+	}
 	key := ev.country + "/" + ev.org
-	if err := s.audit(ctx, tx, actor, "record.refold", "record", key, recordAudit(before, 0), recordAudit(after, 0)); err != nil {
+	if err := s.audit(ctx, tx, actor, action, "record", key, recordAudit(before, 0), recordAudit(after, 0)); err != nil {
 		return nil, err
 	}
 	return &after, nil

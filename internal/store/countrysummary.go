@@ -56,11 +56,11 @@ WITH agg AS (
 	SELECT r.country_code AS code, COUNT(*) AS records, SUM(` + flaggedToday + `) AS flagged, MAX(r.reach_lost) AS lost
 	FROM records r JOIN organisations o ON o.id = r.org_id
 	WHERE `
-	countryAggFilters = `(:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
+	countryAggFilters = publicRecord + ` AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
 	  AND (:org_type = '' OR o.type = :org_type)
 	GROUP BY r.country_code
 ), measures AS (
-	SELECT country_code AS code, COUNT(*) AS n FROM events WHERE record_id IS NULL`
+	SELECT country_code AS code, COUNT(*) AS n FROM events e WHERE record_id IS NULL AND ` + publicEvent
 	countryAggTail = `
 	GROUP BY country_code
 )`
@@ -74,7 +74,8 @@ const countrySummaryColumns = `
 SELECT c.code, c.iso2, c.numeric, c.name, c.official_name, c.region, c.subregion, c.lat, c.lng, c.un_member,
 	c.severity_score, c.severity_date, c.severity_publisher, c.severity_url,
 	COALESCE(a.records, 0), COALESCE(a.flagged, 0), COALESCE(a.lost, 0), COALESCE(m.n, 0),
-	COALESCE((SELECT MAX(e.date) FROM events e WHERE e.country_code = c.code AND (e.status_after <> '' OR e.record_id IS NULL)), '') AS last_change,
+	COALESCE((SELECT MAX(e.date) FROM events e WHERE e.country_code = c.code AND (e.status_after <> '' OR e.record_id IS NULL)
+		AND ` + publicEvent + `), '') AS last_change,
 	COUNT(*) OVER ()`
 
 const countrySummaryJoin = `
@@ -116,7 +117,7 @@ SELECT COUNT(*)` + countrySummaryJoin
 // countries, under the same record filters as the summary.
 const countryFlags = `SELECT r.country_code, r.status, COUNT(*)
 FROM records r JOIN organisations o ON o.id = r.org_id
-WHERE ` + flaggedToday + ` AND r.country_code IN (SELECT value FROM json_each(:keys))
+WHERE ` + flaggedToday + ` AND ` + publicRecord + ` AND r.country_code IN (SELECT value FROM json_each(:keys))
   AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
   AND (:org_type = '' OR o.type = :org_type)
 GROUP BY r.country_code, r.status`

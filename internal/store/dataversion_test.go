@@ -22,10 +22,10 @@ import (
 // Some names are those of the login-security work (issue 13), listed ahead.
 var (
 	domainWrites = []string{"CreateOrg", "ImportEvents", "Initialise", "RecordEvent", "RecordEvents", "RetractEvent",
-		"MergeOrg", "SetSeverity", "SupersedeEvent", "UpdateOrg"}
+		"MergeOrg", "SetSeverity", "SupersedeEvent", "UpdateOrg", "VerifyEvent"}
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClaimDraft", "ClearLoginFailures", "CreateSession", "CreateUser",
 		"DeleteSession", "DisableUser", "EnableUser", "SaveDraft", "TakeDraft", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
-	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
+	noWrites = []string{"AuditLog", "AwaitingVerification", "EditorRecord", "RequiresVerification", "WorkQueues", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
 		"Countries", "Country", "CountrySummaries", "EventCountries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
 		"Now", "Org", "OrgAlias", "OrgForEdit", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",
@@ -98,6 +98,16 @@ func TestEveryWritePath(t *testing.T) {
 				if len(recs) == 1 {
 					second = recs[0].EventID
 				}
+				return err
+			}},
+			{"VerifyEvent", true, func() error {
+				ev := event("https://example.org/pending")
+				ev.Verification = access.Pending
+				rec, err := s.RecordEvent(ctx, NewEvent{Event: ev, ExpectedVersion: AnyVersion, Actor: "bob", SecondEditor: true})
+				if err != nil {
+					return err
+				}
+				_, err = s.VerifyEvent(ctx, rec.EventID, "alice", "")
 				return err
 			}},
 			{"RetractEvent", true, func() error { _, err := s.RetractEvent(ctx, first, "entered in error", "alice"); return err }},

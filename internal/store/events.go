@@ -23,21 +23,27 @@ type EventFilter struct {
 	// (with Country and Org: "what changed since I loaded the page").
 	AfterVersion int64
 	OldestFirst  bool // default: newest first
-	Limit        int  // <= 0: no limit
-	Offset       int
+	// IncludePrivate also returns private events (awaiting verification
+	// while it is required): for editors' reads only.
+	IncludePrivate bool
+	Limit          int // <= 0: no limit
+	Offset         int
 }
 
 const eventSelect = `SELECT e.id, e.country_code, c.name, COALESCE(e.record_id, 0), e.record_version,
 	COALESCE(o.slug, ''), COALESCE(o.name, ''), COALESCE(o.acronym, ''), COALESCE(o.type, ''), COALESCE(o.website, ''),
 	e.date, e.type, e.status_after, e.initiated_by, e.authority, e.instrument, e.reason, e.reason_category,
 	e.constraint_category, e.people, e.people_basis, e.people_period, e.presence_since, e.description,
-	e.verification, e.entered_by, e.entered_at, e.people_affected, e.until, e.supersedes,
-	COALESCE(x.kind, ''), COALESCE(x.by_event, 0), COALESCE(x.reason, ''), COALESCE(x.actor, ''), COALESCE(x.at, '')
+	CASE WHEN v.event_id IS NULL THEN e.verification ELSE 'verified' END, e.entered_by, e.entered_at, e.people_affected,
+	e.until, e.supersedes,
+	COALESCE(x.kind, ''), COALESCE(x.by_event, 0), COALESCE(x.reason, ''), COALESCE(x.actor, ''), COALESCE(x.at, ''),
+	e.note, COALESCE(v.actor, ''), COALESCE(v.at, ''), COALESCE(v.reason, ''), e.id IN ` + privateEvents + `
 FROM events e
 JOIN countries c ON c.code = e.country_code
 LEFT JOIN records r ON r.id = e.record_id
 LEFT JOIN organisations o ON o.id = r.org_id
-LEFT JOIN event_corrections x ON x.event_id = e.id`
+LEFT JOIN event_corrections x ON x.event_id = e.id
+LEFT JOIN event_verifications v ON v.event_id = e.id`
 
 const eventWhere = `
 WHERE (:country = '' OR e.country_code = :country)
@@ -46,7 +52,8 @@ WHERE (:country = '' OR e.country_code = :country)
   AND (:since = '' OR e.date >= :since)
   AND (:until = '' OR e.date < :until)
   AND (:types = '' OR e.type IN (SELECT value FROM json_each(:types)))
-  AND (:after_version = 0 OR e.record_version > :after_version)`
+  AND (:after_version = 0 OR e.record_version > :after_version)
+  AND (:include_private = 1 OR ` + publicEvent + `)`
 
 const eventPage = `
 LIMIT :limit OFFSET :offset`
@@ -81,6 +88,7 @@ func (f EventFilter) args() []any {
 		sql.Named("until", until),
 		sql.Named("types", jsonList(f.Types)),
 		sql.Named("after_version", f.AfterVersion),
+		sql.Named("include_private", boolInt(f.IncludePrivate)),
 		sql.Named("limit", limit),
 		sql.Named("offset", max(f.Offset, 0)),
 	}
@@ -111,12 +119,19 @@ func scanEvent(row interface{ Scan(...any) error }) (access.EventView, error) {
 	var basis, period, until string
 	var c access.Correction
 	var correctedAt string
+	var conf access.Confirmation
+	var confirmedAt string
 	err := row.Scan(&v.ID, &v.CountryCode, &v.CountryName, &v.RecordID, &v.RecordVersion,
 		&v.Org.Slug, &v.Org.Name, &v.Org.Acronym, &v.Org.Type, &v.Org.Website,
 		&d, &v.Type, &v.StatusAfter, &v.InitiatedBy, &v.Authority, &v.Instrument, &v.Reason, &v.ReasonCategory,
 		&v.Constraint, &people, &basis, &period, &v.PresenceSince, &v.Description,
 		&v.Verification, &v.EnteredBy, &entered, &affected, &until, &v.Supersedes,
-		&c.Kind, &c.ByEvent, &c.Reason, &c.By, &correctedAt)
+		&c.Kind, &c.ByEvent, &c.Reason, &c.By, &correctedAt,
+		&v.Note, &conf.By, &confirmedAt, &conf.Reason, &v.Private)
+	if conf.By != "" {
+		conf.At = parseTimestamp(confirmedAt)
+		v.Confirmation = &conf
+	}
 	v.OrgSlug = v.Org.Slug
 	v.Date, v.Until = date(d), date(until)
 	v.Reach = reach(people, basis, period)
@@ -143,14 +158,14 @@ func (s *Store) Events(ctx context.Context, f EventFilter) ([]access.EventView, 
 	}
 	total := len(out)
 	if f.Limit > 0 || f.Offset > 0 {
-		if err := s.reader.QueryRowContext(ctx, eventCount, args[:7]...).Scan(&total); err != nil {
+		if err := s.reader.QueryRowContext(ctx, eventCount, args[:8]...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count events: %w", err)
 		}
 	}
 	return out, total, nil
 }
 
-// Event returns one event with its sources.
+// Event returns one event with its sources, private or not (for editors).
 func (s *Store) Event(ctx context.Context, id int64) (access.EventView, error) {
 	out, err := s.queryEvents(ctx, s.reader, eventSelect+`
 WHERE e.id = ?`, id)
@@ -217,7 +232,7 @@ func querySources(ctx context.Context, q querier, ids []int64) (map[int64][]acce
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT event_id, publisher, url, title, date, type FROM event_sources
+	rows, err := q.QueryContext(ctx, `SELECT event_id, publisher, url, title, date, type, archived_url FROM event_sources
 		WHERE event_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) ORDER BY event_id, position`, jsonList(ids))
 	if err != nil {
 		return nil, err
@@ -227,7 +242,7 @@ func querySources(ctx context.Context, q querier, ids []int64) (map[int64][]acce
 		var id int64
 		var src access.Source
 		var d string
-		if err := rows.Scan(&id, &src.Publisher, &src.URL, &src.Title, &d, &src.Type); err != nil {
+		if err := rows.Scan(&id, &src.Publisher, &src.URL, &src.Title, &d, &src.Type, &src.ArchivedURL); err != nil {
 			return nil, err
 		}
 		src.Date = date(d)
@@ -239,8 +254,10 @@ func querySources(ctx context.Context, q querier, ids []int64) (map[int64][]acce
 // foldInputs reads the parts of a record's events that access.Fold uses.
 func foldInputs(ctx context.Context, tx *sql.Tx, recordID int64) ([]access.Event, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, date, type, status_after, initiated_by, people, people_basis,
-		people_period, presence_since, verification, until FROM events
-		WHERE record_id = ? AND id NOT IN (SELECT event_id FROM event_corrections)`, recordID)
+		people_period, presence_since,
+		CASE WHEN verification = 'pending' AND id IN (SELECT event_id FROM event_verifications) THEN 'verified' ELSE verification END,
+		until FROM events e
+		WHERE record_id = ? AND id NOT IN (SELECT event_id FROM event_corrections) AND `+publicEvent, recordID)
 	if err != nil {
 		return nil, err
 	}

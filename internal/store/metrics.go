@@ -108,6 +108,7 @@ const metricsRecordsQuery = `SELECT r.country_code, o.slug, r.status, r.reach_pe
 	r.status_since, r.last_reviewed, r.status_initiated_by, r.status_until, r.status_until_kind, r.latest_event, r.review_due
 FROM records r
 JOIN organisations o ON o.id = r.org_id
+WHERE ` + publicRecord + `
 ORDER BY r.country_code, o.slug`
 
 const metricsOrgsQuery = `SELECT slug, name, type FROM organisations ORDER BY slug`
@@ -123,8 +124,8 @@ const metricsCountriesQuery = `SELECT code, name, region FROM countries ORDER BY
 // between two others; corrections are counted apart
 // (metricsStatusCorrectionsQuery), and only grow too.
 const metricsStatusEventsQuery = `SELECT country_code, status_after, COUNT(*)
-FROM events
-WHERE status_after <> '' AND record_id IS NOT NULL AND type <> 'presence_recorded'
+FROM events e
+WHERE status_after <> '' AND record_id IS NOT NULL AND type <> 'presence_recorded' AND ` + publicEvent + `
 GROUP BY country_code, status_after
 ORDER BY country_code, status_after`
 
@@ -132,7 +133,7 @@ ORDER BY country_code, status_after`
 // that were retracted or superseded.
 const metricsStatusCorrectionsQuery = `SELECT e.country_code, e.status_after, COUNT(*)
 FROM events e JOIN event_corrections x ON x.event_id = e.id
-WHERE e.status_after <> '' AND e.record_id IS NOT NULL AND e.type <> 'presence_recorded'
+WHERE e.status_after <> '' AND e.record_id IS NOT NULL AND e.type <> 'presence_recorded' AND ` + publicEvent + `
 GROUP BY e.country_code, e.status_after
 ORDER BY e.country_code, e.status_after`
 
@@ -248,8 +249,8 @@ func queryEach(ctx context.Context, tx *sql.Tx, query string, scan func(*sql.Row
 // metricsClassEventsQuery reads the class-level events that still count,
 // with what access.ClassMeasuresInForce needs.
 const metricsClassEventsQuery = `SELECT id, country_code, date, type, status_after, until
-FROM events
-WHERE record_id IS NULL AND id NOT IN (SELECT event_id FROM event_corrections)`
+FROM events e
+WHERE record_id IS NULL AND id NOT IN (SELECT event_id FROM event_corrections) AND ` + publicEvent
 
 // countClassMeasures counts measures in force by country and status.
 func countClassMeasures(ms []access.ClassMeasure) []ClassMeasureCount {

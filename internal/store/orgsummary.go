@@ -49,7 +49,7 @@ const orgSummaryFrom = `
 WITH agg AS (
 	SELECT r.org_id, COUNT(*) AS countries, SUM(` + flaggedToday + `) AS flagged, MAX(r.reach_lost) AS lost
 	FROM records r JOIN countries c ON c.code = r.country_code
-	WHERE (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
+	WHERE ` + publicRecord + ` AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
 	  AND (:region = '' OR c.region = :region)
 	GROUP BY r.org_id
 )`
@@ -85,7 +85,7 @@ SELECT COUNT(*)` + orgSummaryJoin
 // organisations, under the same record filters as the summary.
 const orgFlags = `SELECT o.slug, r.status, COUNT(*)
 FROM records r JOIN organisations o ON o.id = r.org_id JOIN countries c ON c.code = r.country_code
-WHERE ` + flaggedToday + ` AND o.slug IN (SELECT value FROM json_each(:keys))
+WHERE ` + flaggedToday + ` AND ` + publicRecord + ` AND o.slug IN (SELECT value FROM json_each(:keys))
   AND (:statuses = '' OR r.status IN (SELECT value FROM json_each(:statuses)))
   AND (:region = '' OR c.region = :region)
 GROUP BY o.slug, r.status`

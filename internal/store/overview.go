@@ -36,8 +36,8 @@ func (s *Store) Headline(ctx context.Context, recentSince access.Date) (access.H
 	(SELECT COUNT(*) FROM records WHERE `+currentlyFlagged+`),
 	(SELECT COUNT(DISTINCT country_code) FROM records WHERE `+currentlyFlagged+`),
 	(SELECT COALESCE(SUM(reach_lost), 0) FROM records),
-	(SELECT COUNT(*) FROM events WHERE status_after <> '' AND record_id IS NOT NULL AND type <> 'presence_recorded'
-		AND date >= :since AND id NOT IN (SELECT event_id FROM event_corrections))`,
+	(SELECT COUNT(*) FROM events e WHERE status_after <> '' AND record_id IS NOT NULL AND type <> 'presence_recorded'
+		AND date >= :since AND id NOT IN (SELECT event_id FROM event_corrections) AND `+publicEvent+`)`,
 		sql.Named("since", recentSince.ISO()), s.today()).
 		Scan(&h.FlaggedOrgs, &h.FlaggedRecords, &h.CountriesAffected, &h.PeopleLost, &h.RecentChanges)
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Store) Headline(ctx context.Context, recentSince access.Date) (access.H
 // how many there are in all.
 func (s *Store) UnflaggedRecords(ctx context.Context, limit int) ([]access.RecordView, int, error) {
 	rows, err := s.reader.QueryContext(ctx, recordSelect+`
-WHERE NOT `+flaggedToday+`
+WHERE NOT `+flaggedToday+` AND `+publicRecord+`
 ORDER BY c.name, r.severity DESC, r.reach_lost DESC, o.name, r.id
 LIMIT :limit`, sql.Named("limit", pageLimit(limit)), s.today())
 	if err != nil {
@@ -94,7 +94,7 @@ LIMIT :limit`, sql.Named("limit", pageLimit(limit)), s.today())
 	}
 	total := len(out)
 	if limit > 0 && total == limit {
-		if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE NOT (`+currentlyFlagged+`)`, s.today()).Scan(&total); err != nil {
+		if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE NOT (`+currentlyFlagged+`) AND private = 0`, s.today()).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count unflagged records: %w", err)
 		}
 	}

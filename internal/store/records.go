@@ -46,9 +46,12 @@ type RecordFilter struct {
 	Query        string
 	Match        access.TextMatch
 	UpdatedSince time.Time // records updated at or after
-	Sort         RecordSort
-	Limit        int // <= 0: no limit
-	Offset       int
+	// IncludePrivate also returns private records (every event awaits
+	// verification while it is required): for editors' reads only.
+	IncludePrivate bool
+	Sort           RecordSort
+	Limit          int // <= 0: no limit
+	Offset         int
 }
 
 const recordSelect = `SELECT r.id, r.country_code, c.name, c.region, o.slug, o.name, o.acronym, o.type, o.website,
@@ -70,7 +73,8 @@ WHERE (:country = '' OR r.country_code = :country)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:query = '' OR ` + orgTextMatch + ` OR ` + countryTextMatch + `
        OR EXISTS (SELECT 1 FROM events e WHERE e.record_id = r.id AND ` + eventTextMatch + `))
-  AND (:updated_since = '' OR r.updated_at >= :updated_since)`
+  AND (:updated_since = '' OR r.updated_at >= :updated_since)
+  AND (:include_private = 1 OR ` + publicRecord + `)`
 
 const recordPage = `
 LIMIT :limit OFFSET :offset`
@@ -113,6 +117,7 @@ func (f RecordFilter) args() []any {
 		sql.Named("region", f.Region),
 		sql.Named("org_type", string(f.OrgType)),
 		sql.Named("updated_since", since),
+		sql.Named("include_private", boolInt(f.IncludePrivate)),
 		sql.Named("limit", limit),
 		sql.Named("offset", max(f.Offset, 0)),
 	)
@@ -191,10 +196,21 @@ func (s *Store) Records(ctx context.Context, f RecordFilter) ([]access.RecordVie
 	return out, total, nil
 }
 
-// Record returns the record of an organisation in a country.
+// Record returns the record of an organisation in a country, as the public
+// sees it: a private record (see visibility.go) is ErrNotFound.
 func (s *Store) Record(ctx context.Context, country, slug string) (access.RecordView, error) {
+	return s.record(ctx, country, slug, false)
+}
+
+// EditorRecord returns the record of an organisation in a country, private
+// or not (for editors).
+func (s *Store) EditorRecord(ctx context.Context, country, slug string) (access.RecordView, error) {
+	return s.record(ctx, country, slug, true)
+}
+
+func (s *Store) record(ctx context.Context, country, slug string, includePrivate bool) (access.RecordView, error) {
 	v, err := scanRecord(s.reader.QueryRowContext(ctx, recordSelect+`
-WHERE r.country_code = ? AND o.slug = ?`, country, slug))
+WHERE r.country_code = ? AND o.slug = ? AND (? OR `+publicRecord+`)`, country, slug, includePrivate))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("record %s/%s: %w", country, slug, ErrNotFound)
 	}

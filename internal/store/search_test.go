@@ -11,92 +11,96 @@ import (
 
 // EventCountries are exactly the countries of the change log's events.
 func TestEventCountries(t *testing.T) {
-	s, _ := openSeeded(t)
-	ctx := context.Background()
-	events, _, err := s.Changes(ctx, ChangeFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []string
-	for _, e := range events {
-		if !slices.Contains(want, e.CountryCode) {
-			want = append(want, e.CountryCode)
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		s, _ := openSeededOn(t, eng)
+		ctx := context.Background()
+		events, _, err := s.Changes(ctx, ChangeFilter{})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	list, err := s.EventCountries(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, c := range list {
-		got = append(got, c.Code)
-	}
-	if !slices.IsSortedFunc(list, func(a, b access.Country) int { return strings.Compare(a.Name, b.Name) }) {
-		t.Errorf("not by name: %v", got)
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if len(want) == 0 || !slices.Equal(got, want) {
-		t.Errorf("event countries %v, the events' %v", got, want)
-	}
+		var want []string
+		for _, e := range events {
+			if !slices.Contains(want, e.CountryCode) {
+				want = append(want, e.CountryCode)
+			}
+		}
+		list, err := s.EventCountries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range list {
+			got = append(got, c.Code)
+		}
+		if !slices.IsSortedFunc(list, func(a, b access.Country) int { return strings.Compare(a.Name, b.Name) }) {
+			t.Errorf("not by name: %v", got)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("event countries %v, the events' %v", got, want)
+		}
+	})
 }
 
 // A search matches by what the text stands for (access.TextMatch), not
 // only by the text: a code list selects countries, an instrument or reason
 // category selects events, further words are looked for in free text.
 func TestSearchByWhatTheTextStandsFor(t *testing.T) {
-	s, _ := openSeeded(t)
-	ctx := context.Background()
-	// Text found nowhere, standing for Niger: Niger's events only.
-	got, _, err := s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Countries: []string{"NER"}}})
-	if err != nil || len(got) == 0 {
-		t.Fatalf("%d events, %v", len(got), err)
-	}
-	for _, e := range got {
-		if e.CountryCode != "NER" {
-			t.Errorf("event %d in %s", e.ID, e.CountryCode)
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		s, _ := openSeededOn(t, eng)
+		ctx := context.Background()
+		// Text found nowhere, standing for Niger: Niger's events only.
+		got, _, err := s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Countries: []string{"NER"}}})
+		if err != nil || len(got) == 0 {
+			t.Fatalf("%d events, %v", len(got), err)
 		}
-	}
-	// Standing for an instrument: the events with it.
-	got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Instruments: []access.Instrument{access.InstrumentNoteVerbale}}})
-	if len(got) == 0 {
-		t.Error("no note verbale found")
-	}
-	for _, e := range got {
-		if e.Instrument != access.InstrumentNoteVerbale {
-			t.Errorf("event %d: %s", e.ID, e.Instrument)
+		for _, e := range got {
+			if e.CountryCode != "NER" {
+				t.Errorf("event %d in %s", e.ID, e.CountryCode)
+			}
 		}
-	}
-	// A further word: the events whose reason or description holds it.
-	got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Terms: []string{"France"}}})
-	if len(got) == 0 {
-		t.Error("nothing mentions France")
-	}
-	for _, e := range got {
-		if !strings.Contains(strings.ToLower(e.Reason+" "+e.Description), "france") {
-			t.Errorf("event %d does not mention France: %q %q", e.ID, e.Reason, e.Description)
+		// Standing for an instrument: the events with it.
+		got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Instruments: []access.Instrument{access.InstrumentNoteVerbale}}})
+		if len(got) == 0 {
+			t.Error("no note verbale found")
 		}
-	}
-	// Countries and organisations follow their events.
-	countries, _, _ := s.CountrySummaries(ctx, CountryFilter{Query: "zzqx", Match: access.TextMatch{Reasons: []access.ReasonCategory{access.ReasonGenderPolicy}}})
-	if len(countries) != 1 || countries[0].Code != "AFG" {
-		t.Errorf("gender policy: countries %+v", countries)
-	}
-	orgs, _, _ := s.OrgSummaries(ctx, OrgFilter{Query: "zzqx", Match: access.TextMatch{Countries: []string{"NER"}}})
-	records, _, _ := s.Records(ctx, RecordFilter{Country: "NER"})
-	var inNiger []string
-	for _, r := range records {
-		if !slices.Contains(inNiger, r.OrgSlug) {
-			inNiger = append(inNiger, r.OrgSlug)
+		for _, e := range got {
+			if e.Instrument != access.InstrumentNoteVerbale {
+				t.Errorf("event %d: %s", e.ID, e.Instrument)
+			}
 		}
-	}
-	var found []string
-	for _, o := range orgs {
-		found = append(found, o.Slug)
-	}
-	slices.Sort(found)
-	slices.Sort(inNiger)
-	if !slices.Equal(found, inNiger) {
-		t.Errorf("organisations standing for Niger %v, with records there %v", found, inNiger)
-	}
+		// A further word: the events whose reason or description holds it.
+		got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Terms: []string{"France"}}})
+		if len(got) == 0 {
+			t.Error("nothing mentions France")
+		}
+		for _, e := range got {
+			if !strings.Contains(strings.ToLower(e.Reason+" "+e.Description), "france") {
+				t.Errorf("event %d does not mention France: %q %q", e.ID, e.Reason, e.Description)
+			}
+		}
+		// Countries and organisations follow their events.
+		countries, _, _ := s.CountrySummaries(ctx, CountryFilter{Query: "zzqx", Match: access.TextMatch{Reasons: []access.ReasonCategory{access.ReasonGenderPolicy}}})
+		if len(countries) != 1 || countries[0].Code != "AFG" {
+			t.Errorf("gender policy: countries %+v", countries)
+		}
+		orgs, _, _ := s.OrgSummaries(ctx, OrgFilter{Query: "zzqx", Match: access.TextMatch{Countries: []string{"NER"}}})
+		records, _, _ := s.Records(ctx, RecordFilter{Country: "NER"})
+		var inNiger []string
+		for _, r := range records {
+			if !slices.Contains(inNiger, r.OrgSlug) {
+				inNiger = append(inNiger, r.OrgSlug)
+			}
+		}
+		var found []string
+		for _, o := range orgs {
+			found = append(found, o.Slug)
+		}
+		slices.Sort(found)
+		slices.Sort(inNiger)
+		if !slices.Equal(found, inNiger) {
+			t.Errorf("organisations standing for Niger %v, with records there %v", found, inNiger)
+		}
+	})
 }

@@ -58,6 +58,9 @@ type Options struct {
 	// review or a dated event) before it is due for review; zero means
 	// access.DefaultReviewAfter.
 	ReviewAfter time.Duration
+	// Verification says whether unverified events stay private (see
+	// VerificationRule); the zero value keeps the database's setting.
+	Verification VerificationRule
 }
 
 // Store is the accesswatch database.
@@ -70,6 +73,8 @@ type Store struct {
 	now    func() time.Time
 	// reviewAfter: see Options.ReviewAfter.
 	reviewAfter time.Duration
+	// requireVerification: unverified events are private (visibility.go).
+	requireVerification bool
 
 	// version follows the domain-data version (dataversion.go), so caches
 	// keyed on it never serve data older than the last domain commit.
@@ -146,6 +151,10 @@ func Open(ctx context.Context, db string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open reader: %w", err)
 	}
 	s.version.raise(v)
+	if err := s.syncVisibility(ctx, opt.Verification); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

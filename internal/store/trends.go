@@ -17,11 +17,11 @@ import (
 // record's events itself, and reading 20,000 events in date order through
 // events_date costs several times the plain scan.
 // Retracted and superseded events are left out: they count for nothing.
-const trendEvents = `SELECT e.id, e.country_code, o.slug, e.date, e.type, e.status_after, e.initiated_by, e.verification, e.until
+const trendEvents = `SELECT e.id, e.country_code, o.slug, e.date, e.type, e.status_after, e.initiated_by, ` + effectiveVerification + `, e.until
 FROM events e
 JOIN records r ON r.id = e.record_id
 JOIN organisations o ON o.id = r.org_id
-WHERE e.id NOT IN (SELECT event_id FROM event_corrections)`
+WHERE e.id NOT IN (SELECT event_id FROM event_corrections) AND ` + publicEvent
 
 const trendEventsOfCountry = trendEvents + `
   AND e.country_code = :country`

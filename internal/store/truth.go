@@ -98,8 +98,8 @@ func (s *Store) ClassMeasureCounts(ctx context.Context) (map[string]int, error) 
 func (s *Store) DataAsOf(ctx context.Context) (access.DataAsOf, error) {
 	var newest, entered, corrected sql.NullString
 	err := s.reader.QueryRowContext(ctx, `SELECT
-	(SELECT MAX(date) FROM events WHERE id NOT IN (SELECT event_id FROM event_corrections)),
-	(SELECT MAX(entered_at) FROM events),
+	(SELECT MAX(date) FROM events e WHERE id NOT IN (SELECT event_id FROM event_corrections) AND `+publicEvent+`),
+	(SELECT MAX(entered_at) FROM events e WHERE `+publicEvent+`),
 	(SELECT MAX(at) FROM event_corrections)`).Scan(&newest, &entered, &corrected)
 	if err != nil {
 		return access.DataAsOf{}, fmt.Errorf("data as of: %w", err)

@@ -25,6 +25,15 @@ type NewEvent struct {
 	ExpectedVersion int64
 	// Actor is who is recording it (a username, "seed", "import").
 	Actor string
+	// SecondEditor: a pending event waits for a second editor's
+	// verification (the admin forms set it; bulk loads do not, so their
+	// events count as entered).
+	SecondEditor bool
+	// PublishAlone is the reason an admin gives for publishing a pending
+	// event without a second editor: the event is recorded verified by the
+	// actor, the reason audited (see VerifyEvent). The caller checks that
+	// the actor is an admin.
+	PublishAlone string
 }
 
 // Recorded is what RecordEvent wrote.
@@ -127,6 +136,12 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 		if err != nil {
 			return Recorded{}, err
 		}
+		if err := s.awaitSecondEditor(ctx, tx, id, ev, in); err != nil {
+			return Recorded{}, err
+		}
+		if err := s.publishAloneTx(ctx, tx, id, ev, in); err != nil {
+			return Recorded{}, err
+		}
 		return Recorded{EventID: id}, s.audit(ctx, tx, in.Actor, "event.create", "country", ev.CountryCode, nil, eventAudit(id, ev))
 	}
 
@@ -171,6 +186,15 @@ func (s *Store) recordEventTx(ctx context.Context, tx *sql.Tx, in NewEvent) (Rec
 	if err != nil {
 		return Recorded{}, err
 	}
+	if err := s.awaitSecondEditor(ctx, tx, id, ev, in); err != nil {
+		return Recorded{}, err
+	}
+	if err := s.publishAloneTx(ctx, tx, id, ev, in); err != nil {
+		return Recorded{}, err
+	}
+	if err := markPrivacyIf(ctx, tx, before.ID, s.requireVerification); err != nil {
+		return Recorded{}, err
+	}
 	events, err := foldInputs(ctx, tx, before.ID)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("read timeline: %w", err)
@@ -202,18 +226,18 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, re
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO events (country_code, record_id, record_version, date, type, status_after,
 		initiated_by, authority, instrument, reason, reason_category, constraint_category, people, people_basis,
-		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		ev.CountryCode, rid, version, ev.Date.ISO(), ev.Type, ev.StatusAfter, ev.InitiatedBy, ev.Authority,
 		ev.Instrument, ev.Reason, ev.ReasonCategory, ev.Constraint, people, basis, period, ev.PresenceSince,
 		ev.Description, ev.Verification, ev.EnteredBy, timestamp(ev.EnteredAt), countColumn(ev.PeopleAffected),
-		ev.Until.ISO(), ev.Supersedes).Scan(&id)
+		ev.Until.ISO(), ev.Supersedes, ev.Note).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert event: %w", err)
 	}
 	for i, src := range ev.Sources {
-		_, err := tx.ExecContext(ctx, `INSERT INTO event_sources (event_id, position, publisher, url, title, date, type)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, i, src.Publisher, src.URL, src.Title, src.Date.ISO(), src.Type)
+		_, err := tx.ExecContext(ctx, `INSERT INTO event_sources (event_id, position, publisher, url, title, date, type, archived_url)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, i, src.Publisher, src.URL, src.Title, src.Date.ISO(), src.Type, src.ArchivedURL)
 		if err != nil {
 			return 0, fmt.Errorf("insert source: %w", err)
 		}

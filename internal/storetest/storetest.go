@@ -44,8 +44,16 @@ var Start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // Open opens a new, empty (migrated, no countries) database.
 func Open(t testing.TB) (*store.Store, *Clock) {
 	t.Helper()
+	return OpenWith(t, store.Options{})
+}
+
+// OpenWith is Open with options (the verification rule, say); the clock
+// is the returned one.
+func OpenWith(t testing.TB, opt store.Options) (*store.Store, *Clock) {
+	t.Helper()
 	clock := NewClock(Start)
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "accesswatch.db"), store.Options{Now: clock.Now})
+	opt.Now = clock.Now
+	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "accesswatch.db"), opt)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -56,7 +64,13 @@ func Open(t testing.TB) (*store.Store, *Clock) {
 // OpenSeeded opens a new database loaded with the bundled countries and cases.
 func OpenSeeded(t testing.TB) (*store.Store, *Clock) {
 	t.Helper()
-	s, clock := Open(t)
+	return OpenSeededWith(t, store.Options{})
+}
+
+// OpenSeededWith is OpenSeeded with options (the verification rule, say).
+func OpenSeededWith(t testing.TB, opt store.Options) (*store.Store, *Clock) {
+	t.Helper()
+	s, clock := OpenWith(t, opt)
 	if _, err := s.Initialise(context.Background(), Countries(t), SeedEvents(t)); err != nil {
 		t.Fatalf("seed: %v", err)
 	}

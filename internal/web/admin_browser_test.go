@@ -162,7 +162,7 @@ func browserRecordEvent(t *testing.T, ctx context.Context, formURL string, field
 		_ = os.WriteFile(filepath.Join(e2e.ArtifactDir(t), "admin-event-form.png"), png, 0o644)
 	}
 	err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+		chromedp.Click(chromedp.CSS(`#submit-event`)), // the primary button: Publish (or Submit for verification)
 		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
 	)
 	if err != nil {

@@ -75,6 +75,7 @@ func (s *Admin) Routes() []Route {
 		{"POST /admin/countries/{iso3}/orgs/{slug}/events/{id}/retract", EditorsOnly, s.retractEvent, MaxFormBytes},
 		{"GET /admin/countries/{iso3}/orgs/{slug}/events/{id}/correct", EditorsOnly, s.showCorrectForm, MaxFormBytes},
 		{"POST /admin/countries/{iso3}/orgs/{slug}/events/{id}/correct", EditorsOnly, s.supersedeEvent, MaxFormBytes},
+		{"POST /admin/events/{id}/verify", EditorsOnly, s.verifyEvent, MaxFormBytes},
 		{"GET /admin/records/new", EditorsOnly, s.showNewRecordForm, MaxFormBytes},
 		{"POST /admin/records/new", EditorsOnly, s.createRecord, MaxFormBytes},
 		{"GET /admin/orgs", EditorsOnly, s.listOrgs, MaxFormBytes},
@@ -183,7 +184,8 @@ func (s *Admin) Guard(rt Route) http.Handler {
 
 // adminPage returns the admin layout values for a page.
 func (s *Admin) adminPage(a *adminRequest, title, section string, r *http.Request) templates.AdminPage {
-	p := templates.AdminPage{Page: s.kit.Page(title, section), User: a.session.User.Name, IsAdmin: a.session.User.Role == access.RoleAdmin}
+	p := templates.AdminPage{Page: s.kit.Page(title, section), User: a.session.User.Name, IsAdmin: a.session.User.Role == access.RoleAdmin,
+		Queues: s.queueCounts(r, a)}
 	if n := r.URL.Query().Get("done"); n != "" && s.l.Has("admin.done."+n) && isNoticeKey(n) {
 		p.Notice = s.l.T("admin.done." + n)
 	}

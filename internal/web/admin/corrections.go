@@ -153,8 +153,9 @@ func (s *Admin) renderCorrectForm(w http.ResponseWriter, r *http.Request, a *adm
 	rec access.RecordView, ev access.EventView, form templates.Form) error {
 	v := templates.EventFormView{Mode: access.EditEvent, Record: rec, Form: form, Correcting: &ev,
 		Action: templates.AdminCorrectURL(rec.CountryCode, rec.OrgSlug, ev.ID)}
+	s.sourceFormParts(a, &v)
 	var err error
-	if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: rec.CountryCode, Org: rec.OrgSlug}); err != nil {
+	if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: rec.CountryCode, Org: rec.OrgSlug, IncludePrivate: true}); err != nil {
 		return err
 	}
 	title := s.l.Tf("admin.correct.title", rec.Org.Label(), rec.CountryName)
@@ -176,15 +177,8 @@ func eventValues(e access.Event) map[string]string {
 		v["people"] = strconv.FormatInt(e.Reach.People, 10)
 		v["people_basis"] = string(e.Reach.Basis)
 	}
-	if len(e.Sources) > 0 {
-		src := e.Sources[0]
-		v["source_url"], v["source_publisher"], v["source_title"] = src.URL, src.Publisher, src.Title
-		if src.Type == access.SourceInternalReport && src.URL == "" {
-			v["internal_report"] = "1"
-		} else {
-			v["source_type"] = string(src.Type)
-		}
-	}
+	sourceValues(v, e.Sources)
+	v["note"] = e.Note
 	return v
 }
 
@@ -226,9 +220,15 @@ func (s *Admin) supersedeEvent(w http.ResponseWriter, r *http.Request, a *adminR
 	}
 	in.Event.CountryCode, in.Event.OrgSlug = rec.CountryCode, rec.OrgSlug
 	keepUnformed(&in.Event, old.Event)
+	if in.AddSource {
+		in.Fields["sources"] = strconv.Itoa(moreRows(in.Fields["sources"]))
+		return s.renderCorrectForm(w, r, a, http.StatusOK, rec, old, s.formView(in.Fields, nil))
+	}
 	problems = merge(problems, in.Event.Validate(s.now()))
+	problems = merge(problems, s.checkPublishAlone(a, in))
 	if len(problems) == 0 {
-		_, err = s.store.SupersedeEvent(r.Context(), old.ID, store.NewEvent{Event: in.Event, ExpectedVersion: in.Version, Actor: a.session.User.Name}, reason)
+		_, err = s.store.SupersedeEvent(r.Context(), old.ID, store.NewEvent{Event: in.Event, ExpectedVersion: in.Version,
+			Actor: a.session.User.Name, PublishAlone: in.PublishReason, SecondEditor: true}, reason)
 		var conflict *store.ConflictError
 		switch {
 		case errors.Is(err, store.ErrCorrected):
@@ -260,11 +260,11 @@ func (s *Admin) supersedeEvent(w http.ResponseWriter, r *http.Request, a *adminR
 
 // keepUnformed carries over from the old event what the event form does
 // not show (people affected, end date, constraint, presence, the reach's
-// period, verification), so a correction of the date or status loses
-// nothing else.
+// period), so a correction of the date or status loses nothing else. The
+// corrected event is a new entry: it awaits verification like any other.
 func keepUnformed(e *access.Event, old access.Event) {
-	e.PeopleAffected, e.Until, e.Constraint, e.PresenceSince, e.Verification =
-		old.PeopleAffected, old.Until, old.Constraint, old.PresenceSince, old.Verification
+	e.PeopleAffected, e.Until, e.Constraint, e.PresenceSince =
+		old.PeopleAffected, old.Until, old.Constraint, old.PresenceSince
 	if e.Reach != nil && old.Reach != nil && e.Reach.Basis == old.Reach.Basis {
 		e.Reach.Period = old.Reach.Period
 	}

@@ -34,7 +34,7 @@ func (s *Admin) showDashboard(w http.ResponseWriter, r *http.Request, a *adminRe
 	if err != nil {
 		return err
 	}
-	records, total, err := s.store.Records(r.Context(), store.RecordFilter{Query: q, Sort: store.SortCountry,
+	records, total, err := s.store.Records(r.Context(), store.RecordFilter{Query: q, Sort: store.SortCountry, IncludePrivate: true,
 		Limit: PageSize, Offset: (page - 1) * PageSize})
 	if err != nil {
 		return err
@@ -52,7 +52,24 @@ func (s *Admin) showDashboard(w http.ResponseWriter, r *http.Request, a *adminRe
 		}
 		return "/admin/?" + v.Encode()
 	}
-	v := templates.DashboardView{Query: q, Records: records, Pager: pager(page, PageSize, total, link)}
+	qf, err := s.queueFilter(r, a)
+	if err != nil {
+		return err
+	}
+	queues, err := s.store.WorkQueues(r.Context(), qf)
+	if err != nil {
+		return err
+	}
+	countries, err := s.store.Countries(r.Context())
+	if err != nil {
+		return err
+	}
+	orgs, err := s.store.Orgs(r.Context())
+	if err != nil {
+		return err
+	}
+	v := templates.DashboardView{Query: q, Records: records, Pager: pager(page, PageSize, total, link),
+		Queues: templates.WorkQueues(queues), QueueCountry: qf.Country, QueueOrg: qf.Org, Countries: countries, Orgs: orgs, User: qf.User}
 	s.kit.Render(w, r, http.StatusOK, templates.AdminDashboard(s.adminPage(a, s.l.T("admin.records.title"), "records", r), v))
 	return nil
 }
@@ -64,7 +81,7 @@ func (s *Admin) recordFromPath(r *http.Request) (access.RecordView, error) {
 	if !access.ValidCountryCode(iso3) || !access.ValidSlug(slug) {
 		return access.RecordView{}, s.kit.NotFound(nil)
 	}
-	return s.store.Record(r.Context(), iso3, slug)
+	return s.store.EditorRecord(r.Context(), iso3, slug)
 }
 
 // showEventForm shows the record-an-event form at the record's current version.
@@ -248,7 +265,11 @@ func (s *Admin) duplicates(ctx context.Context, mode access.RecordEdit, rec acce
 // version answers 409 with what changed; success redirects (303).
 func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminRequest, v templates.EventFormView,
 	in eventInput, problems access.Errors) error {
+	if in.AddSource {
+		return s.showMoreSources(w, r, a, v, in)
+	}
 	problems = merge(problems, in.Event.Validate(s.now()))
+	problems = merge(problems, s.checkPublishAlone(a, in))
 	if len(problems) == 0 {
 		var err error
 		if v.Duplicates, v.SimilarOrgs, err = s.duplicates(r.Context(), v.Mode, v.Record, in); err != nil {
@@ -263,7 +284,8 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 		}
 	}
 	if len(problems) == 0 {
-		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, Org: in.NewOrg, ExpectedVersion: in.Version, Actor: a.session.User.Name})
+		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, Org: in.NewOrg, ExpectedVersion: in.Version,
+			Actor: a.session.User.Name, PublishAlone: in.PublishReason, SecondEditor: true})
 		var conflict *store.ConflictError
 		switch {
 		case errors.As(err, &conflict) && conflict.Current != nil:
@@ -279,6 +301,9 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 		default:
 			done := map[access.RecordEdit]string{access.EditEvent: "event_recorded", access.EditReview: "reviewed",
 				access.EditCreate: "record_created"}[v.Mode]
+			if v.Mode != access.EditReview && s.store.RequiresVerification() && in.PublishReason == "" {
+				done = "event_submitted"
+			}
 			return redirectDone(w, r, "/admin/", done)
 		}
 	}
@@ -292,7 +317,7 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 func (s *Admin) renderConflict(w http.ResponseWriter, r *http.Request, a *adminRequest, mode access.RecordEdit,
 	in eventInput, cur access.RecordView) error {
 	changes, _, err := s.store.Events(r.Context(), store.EventFilter{Country: cur.CountryCode, Org: cur.OrgSlug,
-		AfterVersion: in.Version, OldestFirst: true})
+		AfterVersion: in.Version, OldestFirst: true, IncludePrivate: true})
 	if err != nil {
 		return err
 	}
@@ -307,6 +332,7 @@ func (s *Admin) renderConflict(w http.ResponseWriter, r *http.Request, a *adminR
 	}
 	values["version"] = strconv.FormatInt(cur.Version, 10)
 	form := templates.EventFormView{Mode: mode, Record: cur, Action: eventFormAction(mode, cur), Form: s.formView(values, nil)}
+	s.sourceFormParts(a, &form) // every source row typed comes back
 	p := s.adminPage(a, s.l.T("admin.conflict.title"), "records", r)
 	s.kit.Render(w, r, http.StatusConflict, templates.ConflictPage(p, templates.ConflictView{Record: cur, Changes: changes, Form: form}))
 	return nil
@@ -340,11 +366,12 @@ func (s *Admin) renderEventForm(w http.ResponseWriter, r *http.Request, a *admin
 	default:
 		title, section = s.l.Tf("admin.event.title", v.Record.Org.Label(), v.Record.CountryName), "records"
 		var err error
-		if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: v.Record.CountryCode, Org: v.Record.OrgSlug}); err != nil {
+		if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: v.Record.CountryCode, Org: v.Record.OrgSlug, IncludePrivate: true}); err != nil {
 			return err
 		}
 	}
 	v.Action = eventFormAction(v.Mode, v.Record)
+	s.sourceFormParts(a, &v)
 	s.kit.Render(w, r, status, templates.EventFormPage(s.adminPage(a, title, section, r), v))
 	return nil
 }

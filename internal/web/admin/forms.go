@@ -252,12 +252,9 @@ func formVersion(v string) (int64, error) {
 
 // textFields are the free-text fields of the event forms, with their limits.
 var eventTextFields = formSpec{
-	"authority":        {max: access.MaxShortText},
-	"reason":           {max: access.MaxReason},
-	"description":      {max: access.MaxLongText},
-	"source_url":       {max: access.MaxURL},
-	"source_publisher": {max: access.MaxShortText},
-	"source_title":     {max: access.MaxTitle},
+	"authority":   {max: access.MaxShortText},
+	"reason":      {max: access.MaxReason},
+	"description": {max: access.MaxLongText},
 }
 
 // eventSpec is the record-an-event form; reviewSpec the review form;
@@ -272,11 +269,10 @@ var (
 		"reason_category":   {max: maxCode},
 		"people":            {max: maxNumber},
 		"people_basis":      {max: maxCode},
-		"source_type":       {max: maxCode},
-		"internal_report":   {max: 2},
 		"version":           {max: maxNumber},
 		"confirm_duplicate": {max: 2},
-	})
+		"publish_reason":    {max: access.MaxLongText},
+	}, sourceRowsSpec())
 	reviewSpec = formSpec{
 		"date":             {max: maxDate, required: true},
 		"description":      {max: access.MaxLongText},
@@ -294,19 +290,18 @@ var (
 	})
 )
 
-func withFields(a, b formSpec) formSpec {
+func withFields(specs ...formSpec) formSpec {
 	out := formSpec{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
+	for _, spec := range specs {
+		for k, v := range spec {
+			out[k] = v
+		}
 	}
 	return out
 }
 
 func without(a formSpec, name string) formSpec {
-	out := withFields(a, nil)
+	out := withFields(a)
 	delete(out, name)
 	return out
 }
@@ -316,6 +311,12 @@ type eventInput struct {
 	Event   access.Event
 	Version int64 // the record version the form was loaded at (not for EditCreate)
 	Fields  map[string]string
+	// AddSource: the editor asked for one more source row; nothing is
+	// written, the form comes back with Fields and the row.
+	AddSource bool
+	// PublishReason is an admin's reason to publish without a second
+	// editor ("" for the usual verification).
+	PublishReason string
 	// NewOrg is the organisation the create-record form creates with the
 	// record (its "new organisation" fields); nil: an existing one.
 	NewOrg *access.Org
@@ -429,7 +430,15 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 			ev.Reach = &access.Reach{People: n, Basis: access.ReachBasis(f["people_basis"])}
 		}
 	}
-	ev.Sources = formSources(&problems, f)
+	rows, err := sourceRows(f["sources"])
+	if err != nil {
+		return eventInput{}, nil, err
+	}
+	ev.Sources = decodeSources(f, rows, &problems)
+	ev.Note = f["note"]
+	ev.Verification = access.Pending // a second editor verifies it (or an admin publishes it alone)
+	in.AddSource = f["add_source"] != ""
+	in.PublishReason = strings.TrimSpace(f["publish_reason"])
 	return in, problems, nil
 }
 

@@ -22,7 +22,7 @@ func (s *Admin) formView(values map[string]string, problems access.Errors) templ
 		}
 	}
 	for _, fe := range problems {
-		msg := s.l.Problem(fe)
+		msg := s.problemMessage(fe)
 		if _, dup := f.Errors[fe.Field]; !dup {
 			f.Errors[fe.Field] = msg
 		}

@@ -21,7 +21,7 @@ import (
 type Store interface {
 	auth.Store
 	opendata.Recorder // the import upload
-	Record(ctx context.Context, country, slug string) (access.RecordView, error)
+	EditorRecord(ctx context.Context, country, slug string) (access.RecordView, error)
 	Records(ctx context.Context, f store.RecordFilter) ([]access.RecordView, int, error)
 	Events(ctx context.Context, f store.EventFilter) ([]access.EventView, int, error)
 	Countries(ctx context.Context) ([]access.Country, error)
@@ -33,6 +33,9 @@ type Store interface {
 	Event(ctx context.Context, id int64) (access.EventView, error)
 	RetractEvent(ctx context.Context, eventID int64, reason, actor string) (store.Recorded, error)
 	SupersedeEvent(ctx context.Context, oldID int64, in store.NewEvent, reason string) (store.Recorded, error)
+	VerifyEvent(ctx context.Context, eventID int64, actor, alone string) (store.Recorded, error)
+	RequiresVerification() bool
+	WorkQueues(ctx context.Context, f store.QueueFilter) (store.Queues, error)
 	CreateOrg(ctx context.Context, o access.Org, actor string) error
 	OrgForEdit(ctx context.Context, slug string) (access.Org, int64, error)
 	UpdateOrg(ctx context.Context, o access.Org, expected int64, actor string) error

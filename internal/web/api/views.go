@@ -83,13 +83,15 @@ type sourceJSON struct {
 	Title     *string   `json:"title"`
 	Date      *dateJSON `json:"date"`
 	Type      *string   `json:"type"`
+	// ArchivedURL is an archived copy of the source; null when none.
+	ArchivedURL *string `json:"archived_url"`
 }
 
 func jsonSources(sources []access.Source) []sourceJSON {
 	out := make([]sourceJSON, len(sources))
 	for i, s := range sources {
 		out[i] = sourceJSON{Publisher: optional(s.Publisher), URL: optional(s.URL), Title: optional(s.Title),
-			Date: jsonDate(s.Date), Type: optional(s.Type)}
+			Date: jsonDate(s.Date), Type: optional(s.Type), ArchivedURL: optional(s.ArchivedURL)}
 	}
 	return out
 }

@@ -1,0 +1,270 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/accesswatch/accesswatch/internal/access"
+)
+
+// pendingEvent is an event editor "ana" enters on a new record (MSF in
+// Niger, which the bundled data does not hold) with three sources.
+func pendingEvent() access.Event {
+	return access.Event{CountryCode: "NER", OrgSlug: "verify-test-org", Date: access.MustParseDate("2026-02-20"),
+		Type: access.EventSuspensionOrdered, StatusAfter: access.StatusSuspended, InitiatedBy: access.InitiatedByAuthority,
+		Verification: access.Pending, Note: "called the office: not yet public",
+		Sources: []access.Source{
+			{Publisher: "One", URL: "https://example.org/one", Type: access.SourceNews, ArchivedURL: "https://web.archive.org/one"},
+			{Publisher: "Two", URL: "https://example.org/two", Type: access.SourceNews},
+			{Type: access.SourceInternalReport, Title: "field call"},
+		}}
+}
+
+// publicTrace says where the event or its record shows on public reads.
+func publicTrace(t *testing.T, s *Store, eventID int64) []string {
+	t.Helper()
+	ctx := context.Background()
+	var where []string
+	evs, _, err := s.Events(ctx, EventFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(evs, func(e access.EventView) bool { return e.ID == eventID }) {
+		where = append(where, "events")
+	}
+	ch, _, err := s.Changes(ctx, ChangeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(ch, func(e access.EventView) bool { return e.ID == eventID }) {
+		where = append(where, "changes")
+	}
+	if _, err := s.Record(ctx, "NER", "verify-test-org"); err == nil {
+		where = append(where, "record")
+	}
+	recs, _, err := s.Records(ctx, RecordFilter{Org: "verify-test-org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) > 0 {
+		where = append(where, "records")
+	}
+	m, err := s.MetricsData(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(m.Records, func(r MetricsRecord) bool { return r.Org == "verify-test-org" }) {
+		where = append(where, "metrics")
+	}
+	if slices.ContainsFunc(m.StatusEvents, func(c StatusEventCount) bool { return c.Country == "NER" && c.Status == access.StatusSuspended }) {
+		where = append(where, "metrics-counter")
+	}
+	trend, err := s.TrendEvents(ctx, "NER")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(trend, func(e access.Event) bool { return e.ID == eventID }) {
+		where = append(where, "trends")
+	}
+	return where
+}
+
+func TestRequireVerificationKeepsUnverifiedPrivate(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		ctx := context.Background()
+		clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+		path := testDB(t, eng)
+		s, err := Open(ctx, path, Options{Now: clock.Now, Verification: RequireVerification})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { s.Close() }()
+		if _, err := s.Initialise(ctx, bundledCountries(t), nil); err != nil {
+			t.Fatal(err)
+		}
+		org := access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}
+		rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "ana", SecondEditor: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if where := publicTrace(t, s, rec.EventID); len(where) != 0 {
+			t.Errorf("an unverified event under require-verification shows on %v", where)
+		}
+		// Editors still see it, with its three sources and note.
+		got, err := s.Event(ctx, rec.EventID)
+		if err != nil || !got.Private || got.Verification != access.Pending || len(got.Sources) != 3 || got.Note == "" ||
+			got.Sources[0].ArchivedURL != "https://web.archive.org/one" {
+			t.Errorf("editor's read: %+v, %v", got, err)
+		}
+		if n, err := s.AwaitingVerification(ctx); err != nil || n["NER"] != 1 {
+			t.Errorf("awaiting verification per country %v, %v", n, err)
+		}
+		q, err := s.WorkQueues(ctx, QueueFilter{User: "ben"})
+		if err != nil || q.AwaitingCount != 1 || q.Awaiting[0].ID != rec.EventID {
+			t.Errorf("ben's queue %+v, %v", q, err)
+		}
+		if q, _ := s.WorkQueues(ctx, QueueFilter{User: "ana"}); q.AwaitingCount != 0 {
+			t.Errorf("ana's own entry is in her verification queue")
+		}
+		if q, _ := s.WorkQueues(ctx, QueueFilter{User: "ben", Country: "MLI"}); q.AwaitingCount != 0 {
+			t.Errorf("country filter ignored")
+		}
+
+		// Ana cannot verify her own entry; nothing changes.
+		before := s.Generation()
+		if _, err := s.VerifyEvent(ctx, rec.EventID, "ana", ""); !errors.Is(err, ErrOwnEntry) {
+			t.Errorf("own verification: %v", err)
+		}
+		if after := s.Generation(); after != before {
+			t.Errorf("a refused verification moved the data version")
+		}
+		if where := publicTrace(t, s, rec.EventID); len(where) != 0 {
+			t.Errorf("after a refused verification the event shows on %v", where)
+		}
+
+		// Ben verifies it: it shows everywhere, the record folds it in.
+		if _, err := s.VerifyEvent(ctx, rec.EventID, "ben", ""); err != nil {
+			t.Fatal(err)
+		}
+		if where := publicTrace(t, s, rec.EventID); len(where) != 7 {
+			t.Errorf("a verified event shows on %v only", where)
+		}
+		r, err := s.Record(ctx, "NER", "verify-test-org")
+		if err != nil || r.Status != access.StatusSuspended {
+			t.Errorf("record after verification %+v, %v", r.RecordState, err)
+		}
+		got, _ = s.Event(ctx, rec.EventID)
+		if got.Verification != access.Verified || got.Confirmation == nil || got.Confirmation.By != "ben" || got.Private {
+			t.Errorf("verified event %+v", got)
+		}
+		if _, err := s.VerifyEvent(ctx, rec.EventID, "carla", ""); !errors.Is(err, ErrAlreadyVerified) {
+			t.Errorf("second verification: %v", err)
+		}
+		log, _, err := s.AuditLog(ctx, AuditFilter{})
+		if err != nil || !slices.ContainsFunc(log, func(e AuditEntry) bool { return e.Action == "event.verify" && e.Actor == "ben" }) {
+			t.Errorf("no audit row of ben's verification (%v)", err)
+		}
+	})
+}
+
+func TestVerificationRuleFollowsTheSetting(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		ctx := context.Background()
+		clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+		path := testDB(t, eng)
+		open := func(rule VerificationRule) *Store {
+			s, err := Open(ctx, path, Options{Now: clock.Now, Verification: rule})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		s := open(PublishUnverified)
+		if _, err := s.Initialise(ctx, bundledCountries(t), nil); err != nil {
+			t.Fatal(err)
+		}
+		org := access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}
+		rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "ana", SecondEditor: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Off: public at once, awaiting verification (the record is due for review).
+		if where := publicTrace(t, s, rec.EventID); len(where) != 7 {
+			t.Errorf("without require-verification the event shows on %v only", where)
+		}
+		if r, _ := s.Record(ctx, "NER", "verify-test-org"); !r.ReviewDue {
+			t.Errorf("an unverified status is not marked due for review")
+		}
+		s.Close()
+
+		// On: the same database hides it; a command that keeps the rule too.
+		for _, rule := range []VerificationRule{RequireVerification, KeepVerificationRule} {
+			s = open(rule)
+			if !s.RequiresVerification() {
+				t.Errorf("rule %d: verification not required", rule)
+			}
+			if where := publicTrace(t, s, rec.EventID); len(where) != 0 {
+				t.Errorf("rule %d: the unverified event shows on %v", rule, where)
+			}
+			s.Close()
+		}
+		// Off again: public again.
+		s = open(PublishUnverified)
+		defer s.Close()
+		if where := publicTrace(t, s, rec.EventID); len(where) != 7 {
+			t.Errorf("back to publish-at-once, the event shows on %v only", where)
+		}
+	})
+}
+
+func TestAdminPublishesAloneOnlyWithAReason(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		ctx := context.Background()
+		s, err := Open(ctx, testDB(t, eng), Options{Verification: RequireVerification})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.Initialise(ctx, bundledCountries(t), nil); err != nil {
+			t.Fatal(err)
+		}
+		org := access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}
+		rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "root", SecondEditor: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.VerifyEvent(ctx, rec.EventID, "root", "  "); !errors.Is(err, ErrOwnEntry) {
+			t.Errorf("publishing alone without a reason: %v", err)
+		}
+		if _, err := s.VerifyEvent(ctx, rec.EventID, "root", "the ministry's decree is public"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Event(ctx, rec.EventID)
+		if got.Confirmation == nil || got.Confirmation.Reason != "the ministry's decree is public" || got.Private {
+			t.Errorf("published alone: %+v", got.Confirmation)
+		}
+		log, _, _ := s.AuditLog(ctx, AuditFilter{})
+		if !slices.ContainsFunc(log, func(e AuditEntry) bool {
+			return e.Action == "event.publish_alone" && e.Actor == "root"
+		}) {
+			t.Errorf("no audit row of the publication without a second editor")
+		}
+	})
+}
+
+func TestWorkQueuesOrderAndFilters(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		ctx := context.Background()
+		s, _ := openSeededOn(t, eng)
+		q, err := s.WorkQueues(ctx, QueueFilter{User: "x", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.DueCount < 2 || q.PastEndCount < 1 {
+			t.Fatalf("the bundled data has %d records due and %d past their end; the test needs some", q.DueCount, q.PastEndCount)
+		}
+		for i := 1; i < len(q.DueForReview); i++ {
+			if lastConfirmed(q.DueForReview[i-1]).Compare(lastConfirmed(q.DueForReview[i])) > 0 {
+				t.Errorf("due for review not oldest first at %d: %s after %s", i,
+					lastConfirmed(q.DueForReview[i]).ISO(), lastConfirmed(q.DueForReview[i-1]).ISO())
+			}
+		}
+		now := s.Now()
+		for _, r := range q.PastEnd {
+			if !r.EndedUnconfirmed(now) {
+				t.Errorf("%s/%s is listed past its end but is not", r.CountryCode, r.OrgSlug)
+			}
+		}
+		one := q.DueForReview[0]
+		f, err := s.WorkQueues(ctx, QueueFilter{User: "x", Country: one.CountryCode, Org: one.OrgSlug})
+		if err != nil || f.DueCount != 1 || f.DueForReview[0].ID != one.ID {
+			t.Errorf("filtered by %s/%s: %d due (%v)", one.CountryCode, one.OrgSlug, f.DueCount, err)
+		}
+		if l, _ := s.WorkQueues(ctx, QueueFilter{User: "x", Limit: 1}); len(l.DueForReview) != 1 || l.DueCount != q.DueCount {
+			t.Errorf("a limit of 1 lists %d and counts %d (want 1 and %d)", len(l.DueForReview), l.DueCount, q.DueCount)
+		}
+	})
+}
