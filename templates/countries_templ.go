@@ -254,7 +254,7 @@ func CountryFigures(p Page, v CountryView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Figure("flagged", v.Summary.Flagged > 0, p.L.Number(int64(v.Summary.Flagged)), p.L.T("dash.country.flagged")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var11), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Figure("flagged", v.Summary.Flagged > 0, p.L.Number(int64(v.Summary.Flagged)), p.L.Plural("dash.country.flagged", int64(v.Summary.Flagged))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var11), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -327,7 +327,7 @@ func CountryFigures(p Page, v CountryView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Figure("class-measures", v.Summary.ClassMeasuresInForce > 0, p.L.Number(int64(v.Summary.ClassMeasuresInForce)), classMeasuresLabel(p.L, v.Summary.ClassMeasuresInForce)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Figure("class-measures", v.Summary.ClassMeasuresInForce > 0, p.L.Number(int64(v.Summary.ClassMeasuresInForce)), p.L.Plural("dash.country.class_measures", int64(v.Summary.ClassMeasuresInForce))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -356,7 +356,7 @@ func CountryFigures(p Page, v CountryView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Figure("records", false, p.L.Number(int64(v.Summary.Records)), p.L.T("dash.country.records")).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Figure("records", false, p.L.Number(int64(v.Summary.Records)), p.L.Plural("dash.country.records", int64(v.Summary.Records))).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -78,7 +78,7 @@ func (s *Admin) submitLogin(w http.ResponseWriter, r *http.Request, a *adminRequ
 		return nil
 	case errors.As(err, &throttled):
 		secs := retryAfter(w, throttled.RetryAfter)
-		s.renderLogin(w, r, http.StatusTooManyRequests, s.formView(f, nil), s.l.Tf("admin.login.throttled", secs))
+		s.renderLogin(w, r, http.StatusTooManyRequests, s.formView(f, nil), s.l.Plural("admin.login.throttled", int64(secs), secs))
 		return nil
 	case errors.Is(err, auth.ErrBusy):
 		retryAfter(w, time.Second)
