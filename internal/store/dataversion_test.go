@@ -23,7 +23,7 @@ var (
 	domainWrites = []string{"CreateOrg", "ImportEvents", "Initialise", "RecordEvent", "RecordEvents", "RetractEvent",
 		"SetSeverity", "SupersedeEvent", "UpdateOrg"}
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClearLoginFailures", "CreateSession", "CreateUser",
-		"DeleteSession", "DisableUser", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
+		"DeleteSession", "DisableUser", "SetUserPassword", "SetUserLang", "SetUserRole", "TouchSession", "UnlockUser"}
 	noWrites = []string{"AuditLog", "Backup", "Changes", "Checksum", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
 		"Countries", "Country", "CountrySummaries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",

@@ -201,12 +201,12 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, re
 	people, basis, period := reachColumns(ev.Reach)
 	res, err := tx.ExecContext(ctx, `INSERT INTO events (country_code, record_id, record_version, date, type, status_after,
 		initiated_by, authority, instrument, reason, reason_category, constraint_category, people, people_basis,
-		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes, text_lang)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ev.CountryCode, rid, version, ev.Date.ISO(), ev.Type, ev.StatusAfter, ev.InitiatedBy, ev.Authority,
 		ev.Instrument, ev.Reason, ev.ReasonCategory, ev.Constraint, people, basis, period, ev.PresenceSince,
 		ev.Description, ev.Verification, ev.EnteredBy, timestamp(ev.EnteredAt), countColumn(ev.PeopleAffected),
-		ev.Until.ISO(), ev.Supersedes)
+		ev.Until.ISO(), ev.Supersedes, ev.TextLang)
 	if err != nil {
 		return 0, fmt.Errorf("insert event: %w", err)
 	}

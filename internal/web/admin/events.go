@@ -140,6 +140,9 @@ func (s *Admin) createRecord(w http.ResponseWriter, r *http.Request, a *adminReq
 func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminRequest, v templates.EventFormView,
 	in eventInput, problems access.Errors) error {
 	problems = merge(problems, in.Event.Validate(s.now()))
+	if in.Event.TextLang == "" {
+		in.Event.TextLang = s.l.Tag // the text is taken to be in the editor's interface language
+	}
 	if len(problems) == 0 {
 		_, err := s.store.RecordEvent(r.Context(), store.NewEvent{Event: in.Event, ExpectedVersion: in.Version, Actor: a.session.User.Name})
 		var conflict *store.ConflictError

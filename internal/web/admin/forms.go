@@ -15,6 +15,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/web/httpkit"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/auth"
 	"github.com/accesswatch/accesswatch/internal/store"
 )
@@ -196,6 +197,7 @@ var eventTextFields = formSpec{
 	"authority":        {max: access.MaxShortText},
 	"reason":           {max: access.MaxReason},
 	"description":      {max: access.MaxLongText},
+	"text_lang":        {max: 8},
 	"source_url":       {max: access.MaxURL},
 	"source_publisher": {max: access.MaxShortText},
 	"source_title":     {max: access.MaxTitle},
@@ -275,6 +277,8 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 	ev.Date = formDate(&problems, "date", f["date"])
 	ev.Description = f["description"]
 	if mode == access.EditReview {
+		// a review's note is written in the editor's interface language:
+		// the caller sets TextLang
 		ev.Type = access.EventReviewed
 		src := access.Source{URL: strings.TrimSpace(f["source_url"]), Publisher: f["source_publisher"], Title: f["source_title"]}
 		if src.URL == "" {
@@ -284,6 +288,11 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 		return in, problems, nil
 	}
 
+	switch ev.TextLang = f["text_lang"]; {
+	case ev.TextLang == "":
+	case !slices.Contains(i18n.Tags, ev.TextLang):
+		problems.Add("text_lang", access.CodeUnknownValue)
+	}
 	if mode == access.EditCreate {
 		ev.CountryCode, ev.OrgSlug = strings.TrimSpace(f["country"]), strings.TrimSpace(f["org"])
 		if ev.CountryCode != "" && !access.ValidCountryCode(ev.CountryCode) {

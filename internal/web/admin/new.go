@@ -54,6 +54,16 @@ type Admin struct {
 	origin *http.CrossOriginProtection
 }
 
+// InLanguage returns the admin area written with kit (whose locale it
+// takes), sharing everything else — sessions, throttling, cross-origin
+// protection — with s: one per language, made once at start; Guard
+// picks one per request.
+func (s *Admin) InLanguage(kit *httpkit.Kit) *Admin {
+	c := *s
+	c.kit, c.l = kit, kit.L
+	return &c
+}
+
 // New returns the admin area over st, answering with kit, its sessions and
 // throttling on the clock now.
 func New(st Store, kit *httpkit.Kit, now func() time.Time) *Admin {
