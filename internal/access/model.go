@@ -92,11 +92,11 @@ type Event struct {
 	// TextLang is the BCP 47 language of the free text (description,
 	// stated reason, authority) as the editor wrote it ("fr"); "" when not
 	// recorded. Pages mark the text with it.
-	TextLang string
-	Sources       []Source
-	Verification  Verification
-	EnteredBy     string
-	EnteredAt     time.Time
+	TextLang     string
+	Sources      []Source
+	Verification Verification
+	EnteredBy    string
+	EnteredAt    time.Time
 	// Supersedes is the event this one corrects (0: none).
 	Supersedes int64
 	// Correction is set when the event was retracted or superseded: it then

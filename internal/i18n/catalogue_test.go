@@ -141,11 +141,11 @@ func TestPlaceholdersMatch(t *testing.T) {
 
 func TestVerbsParser(t *testing.T) {
 	for msg, want := range map[string][]string{
-		"%s: %d x":              {"1:s", "2:d"},
-		"%[1]s: 1 x — %[3]s":    {"1:s", "3:s"},
-		"100%% of %s":           {"1:s"},
-		"%[2]s then %[1]s %s":   {"1:s", "2:s"},
-		"no verbs":              nil,
+		"%s: %d x":               {"1:s", "2:d"},
+		"%[1]s: 1 x — %[3]s":     {"1:s", "3:s"},
+		"100%% of %s":            {"1:s"},
+		"%[2]s then %[1]s %s":    {"1:s", "2:s"},
+		"no verbs":               nil,
 		"%q and %[3]s and %[1]d": {"1:d", "1:q", "3:s"},
 	} {
 		if got := verbs(msg); !slices.Equal(got, want) {
@@ -272,19 +272,19 @@ func TestFrenchCollation(t *testing.T) {
 func TestFromHeader(t *testing.T) {
 	ls := MustLoadLanguages()
 	for h, want := range map[string]string{
-		"":                              "en",
-		"fr-FR,fr;q=0.9":                "fr",
-		"fr-CA":                         "fr",
-		"fr-BE, en;q=0.5":               "fr",
-		"en-GB,en;q=0.9,fr;q=0.8":       "en",
-		"en;q=0.1, fr;q=0.9":            "fr",
-		"de-DE, fr;q=0.5":               "fr",
-		"de-DE, es":                     "en",
-		"fr;q=0":                        "en",
-		";;;,,==q=fr":                   "en",
-		"fr-FR;q=abc":                   "en",
-		strings.Repeat("fr-FR,", 200):   "en",
-		"*":                             "en",
+		"":                            "en",
+		"fr-FR,fr;q=0.9":              "fr",
+		"fr-CA":                       "fr",
+		"fr-BE, en;q=0.5":             "fr",
+		"en-GB,en;q=0.9,fr;q=0.8":     "en",
+		"en;q=0.1, fr;q=0.9":          "fr",
+		"de-DE, fr;q=0.5":             "fr",
+		"de-DE, es":                   "en",
+		"fr;q=0":                      "en",
+		";;;,,==q=fr":                 "en",
+		"fr-FR;q=abc":                 "en",
+		strings.Repeat("fr-FR,", 200): "en",
+		"*":                           "en",
 	} {
 		if got := ls.FromHeader(h).Tag; got != want {
 			t.Errorf("FromHeader(%q) = %s, want %s", h, got, want)

@@ -139,4 +139,3 @@ func Fold(s string) string {
 	}
 	return strings.ToLower(out)
 }
-

@@ -116,11 +116,14 @@ func (s *Server) errorPages(mux *http.ServeMux) http.Handler {
 		if !iw.intercepted() {
 			return
 		}
+		l, _ := s.chooseLang(r)
+		kit := s.surfaces[l.Tag].kit
+		w.Header().Set("Vary", "Accept-Language")
 		switch iw.status {
 		case http.StatusNotFound:
-			s.kit.RenderError(w, r, http.StatusNotFound, s.l.T("error.404"), []string{s.l.T("error.404.detail")})
+			kit.RenderError(w, r, http.StatusNotFound, l.T("error.404"), []string{l.T("error.404.detail")})
 		case http.StatusMethodNotAllowed:
-			s.kit.RenderError(w, r, http.StatusMethodNotAllowed, s.l.T("error.405"), []string{s.l.T("error.405.detail")})
+			kit.RenderError(w, r, http.StatusMethodNotAllowed, l.T("error.405"), []string{l.T("error.405.detail")})
 		}
 	})
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/accesswatch/accesswatch/internal/web/httpkit"
 
 	"github.com/accesswatch/accesswatch/internal/access"
-	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/auth"
+	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
 )
 

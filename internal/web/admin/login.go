@@ -3,12 +3,14 @@ package admin
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
+	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -68,7 +70,7 @@ func (s *Admin) submitLogin(w http.ResponseWriter, r *http.Request, a *adminRequ
 		s.renderLogin(w, r, http.StatusUnprocessableEntity, s.formView(f, problems), "")
 		return nil
 	}
-	token, _, err := s.auth.Login(r.Context(), auth.LoginAttempt{
+	token, user, err := s.auth.Login(r.Context(), auth.LoginAttempt{
 		Name: f["username"], Password: f["password"], Address: s.kit.ClientKey(r), Previous: a.token,
 	})
 	var throttled *auth.ThrottledError
@@ -88,6 +90,12 @@ func (s *Admin) submitLogin(w http.ResponseWriter, r *http.Request, a *adminRequ
 		return err
 	}
 	s.setSessionCookie(w, r, token)
+	if lang := r.URL.Query().Get("lang"); slices.Contains(i18n.Tags, lang) && lang != user.Lang {
+		// logged in from a page read with ?lang=: the account remembers it
+		if err := s.store.SetUserLang(r.Context(), user.Name, lang); err != nil {
+			s.kit.Log.ErrorContext(r.Context(), "remembering the interface language failed", "user", user.Name, "err", err)
+		}
+	}
 	http.Redirect(w, r, f["next"], http.StatusSeeOther)
 	return nil
 }
