@@ -154,7 +154,7 @@ func CountryPage(p Page, v CountryView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = Breadcrumbs(p.L, []Crumb{{Label: p.L.T("nav.overview"), Href: "/"}, {Label: p.L.T("nav.countries"), Href: "/countries"}, {Label: v.Summary.Name}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Breadcrumbs(p.L, []Crumb{{Label: p.L.T("nav.overview"), Href: "/"}, {Label: p.L.T("nav.countries"), Href: "/countries"}, {Label: p.L.Country(v.Summary.Code, v.Summary.Name)}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -163,9 +163,9 @@ func CountryPage(p Page, v CountryView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
-			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(v.Summary.Name)
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(p.L.Country(v.Summary.Code, v.Summary.Name))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/countries.templ`, Line: 28, Col: 22}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/countries.templ`, Line: 28, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
@@ -544,9 +544,9 @@ func CountryFigures(p Page, v CountryView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var27 string
-		templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(p.L.Tf("dash.country.region", v.Summary.Region, v.Summary.Subregion))
+		templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(p.L.Tf("dash.country.region", p.L.Region(v.Summary.Region), p.L.Region(v.Summary.Subregion)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/countries.templ`, Line: 89, Col: 90}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/countries.templ`, Line: 89, Col: 114}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
 		if templ_7745c5c3_Err != nil {
@@ -637,7 +637,7 @@ func CountryOrgs(p Page, v CountryView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = RecordTable(p.L, "records", p.L.Tf("dash.country.orgs.caption", v.Summary.Name), v.Records, true, v.Ended).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = RecordTable(p.L, "records", p.L.Tf("dash.country.orgs.caption", p.L.Country(v.Summary.Code, v.Summary.Name)), v.Records, true, v.Ended).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -678,7 +678,7 @@ func CountryTimeline(p Page, v CountryView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = LatestEvents(p.L, "country-timeline", p.L.T("dash.country.timeline"), v.Timeline, v.TimelineTotal, v.ChangesURL, p.L.Tf("dash.timeline.all", v.Summary.Name)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = LatestEvents(p.L, "country-timeline", p.L.T("dash.country.timeline"), v.Timeline, v.TimelineTotal, v.ChangesURL, p.L.Tf("dash.timeline.all", p.L.Country(v.Summary.Code, v.Summary.Name))).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

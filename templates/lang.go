@@ -51,6 +51,16 @@ func LangHref(ctx context.Context, href string) string {
 	return href
 }
 
+// TextLang is the lang attribute of an event's free text: the language
+// it was recorded in, or "en" for text recorded before languages were
+// (migration 0008), when the only way to enter it was in English.
+func TextLang(tag string) string {
+	if tag == "" {
+		return "en"
+	}
+	return tag
+}
+
 // langLinksFrom returns the links WithLangLinks put in ctx (none outside
 // a request: a component rendered alone shows no switch).
 func langLinksFrom(ctx context.Context) LangLinks {

@@ -49,7 +49,7 @@ func RecordPage(p Page, v RecordPageView) templ.Component {
 			templ_7745c5c3_Err = Breadcrumbs(p.L, []Crumb{
 				{Label: p.L.T("nav.overview"), Href: "/"},
 				{Label: p.L.T("nav.countries"), Href: "/countries"},
-				{Label: v.Record.CountryName, Href: CountryURL(v.Record.CountryCode)},
+				{Label: p.L.Country(v.Record.CountryCode, v.Record.CountryName), Href: CountryURL(v.Record.CountryCode)},
 				{Label: v.Record.Org.Label()},
 			}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
@@ -60,9 +60,9 @@ func RecordPage(p Page, v RecordPageView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
-			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(p.L.Tf("dash.record.title", v.Record.Org.Name, v.Record.CountryName))
+			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(p.L.Tf("dash.record.title", v.Record.Org.Name, p.L.Country(v.Record.CountryCode, v.Record.CountryName)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/record.templ`, Line: 19, Col: 76}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/record.templ`, Line: 19, Col: 111}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
@@ -681,9 +681,9 @@ func RecordPage(p Page, v RecordPageView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var41 string
-			templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(v.Record.CountryName)
+			templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(p.L.Country(v.Record.CountryCode, v.Record.CountryName))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/record.templ`, Line: 112, Col: 89}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/record.templ`, Line: 112, Col: 124}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 			if templ_7745c5c3_Err != nil {

@@ -47,7 +47,7 @@ type Options struct {
 	// Languages are the languages pages are offered in (nil: every
 	// catalogue, i18n.MustLoadLanguages).
 	Languages *i18n.Languages
-	Assets Assets
+	Assets    Assets
 	// BehindTLS says the server is reached over HTTPS (directly or through
 	// a TLS-terminating proxy): HSTS is sent and cookies are Secure. It
 	// says nothing about client addresses: see TrustedProxies.

@@ -43,7 +43,7 @@ func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 	if v.Timeline, _, err = s.store.Changes(ctx, store.ChangeFilter{Country: code, Org: slug, OldestFirst: true}); err != nil {
 		return err
 	}
-	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
+	title := s.l.Tf("dash.record.title", rec.Org.Label(), s.l.Country(rec.CountryCode, rec.CountryName))
 	p, err := s.page(r.Context(), title, "countries")
 	if err != nil {
 		return err
