@@ -166,6 +166,16 @@ func (l *Locale) T(key string) string {
 	return key
 }
 
+// Keys lists the catalogue's keys, sorted (for tests that walk it).
+func (l *Locale) Keys() []string {
+	keys := make([]string, 0, len(l.messages))
+	for k := range l.messages {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // Has reports whether the catalogue has key.
 func (l *Locale) Has(key string) bool {
 	_, ok := l.messages[key]
