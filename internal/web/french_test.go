@@ -3,10 +3,13 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/accesswatch/accesswatch/internal/i18n"
 )
 
 // getLang performs a GET with an Accept-Language header.
@@ -153,5 +156,47 @@ func TestKeepLangRewrite(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %s in\n%s", want, got)
 		}
+	}
+}
+
+// TestFrenchCountryOrder: /countries?sort=name in French sorts by the
+// French names with French collation (Tchad under T, not C).
+func TestFrenchCountryOrder(t *testing.T) {
+	srv, _ := newTestServer(t)
+	doc := parse(t, getLang(t, srv, "/countries?sort=name&lang=fr", ""))
+	var names []string
+	doc.Find(`tr[data-country] th[scope="row"] > a`).Each(func(_ int, a *goquery.Selection) { names = append(names, a.Text()) })
+	if len(names) < 5 {
+		t.Fatalf("names: %v", names)
+	}
+	fr := i18n.MustLoadLanguages().Get("fr")
+	for i := 1; i < len(names); i++ {
+		if fr.Compare(names[i-1], names[i]) > 0 {
+			t.Errorf("%q before %q", names[i-1], names[i])
+		}
+	}
+	if !slices.Contains(names, "Tchad") && !slices.Contains(names, "Niger") {
+		t.Errorf("French names expected: %v", names)
+	}
+}
+
+// TestFeedAndBadgeInFrench: the Atom feed's titles and a badge's label
+// follow ?lang=fr; the JSON API stays English whatever the header.
+func TestFeedAndBadgeInFrench(t *testing.T) {
+	srv, _ := newTestServer(t)
+	feed := getLang(t, srv, "/changes.atom?lang=fr", "").Body.String()
+	if !strings.Contains(feed, "accesswatch\u00a0: évolution de l’accès humanitaire") || !strings.Contains(feed, "Expulsée") {
+		t.Errorf("French feed: %.400s", feed)
+	}
+	if en := getLang(t, srv, "/changes.atom", "").Body.String(); !strings.Contains(en, "accesswatch: changes in humanitarian access") {
+		t.Errorf("English feed after the French one: %.300s", en)
+	}
+	badge := getLang(t, srv, "/badge/NER/icrc.svg?lang=fr", "")
+	if badge.Code != http.StatusOK || !strings.Contains(strings.ToLower(badge.Body.String()), "expulsée") {
+		t.Errorf("French badge: %d %.300s", badge.Code, badge.Body.String())
+	}
+	api := getLang(t, srv, "/api/v1/countries/NER/orgs/icrc", "fr-FR,fr;q=0.9")
+	if !strings.Contains(api.Body.String(), `"expelled"`) || strings.Contains(api.Body.String(), "Expulsée") {
+		t.Errorf("API in French? %.300s", api.Body.String())
 	}
 }
