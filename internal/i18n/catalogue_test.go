@@ -322,3 +322,15 @@ func mustLoad(t *testing.T, tag string) *Locale {
 	}
 	return l
 }
+
+// TestFromHeaderFastPath: a header naming no other language is answered
+// without allocating (it runs on every cached page view).
+func TestFromHeaderFastPath(t *testing.T) {
+	ls := MustLoadLanguages()
+	if n := testing.AllocsPerRun(100, func() { _ = ls.FromHeader("en-US,en;q=0.9,de;q=0.5") }); n != 0 {
+		t.Errorf("%v allocations", n)
+	}
+	if ls.FromHeader("FR-fr").Tag != "fr" {
+		t.Error("upper-case French tag not recognised")
+	}
+}

@@ -90,12 +90,14 @@ func (ls *Languages) FromHeader(h string) *Locale {
 }
 
 // mentionsOther reports whether h could name a language other than the
-// default: whether it contains the tag of one, in any case.
+// default: whether it contains the tag of one, in any case. It allocates
+// nothing.
 func mentionsOther(h string, ls *Languages) bool {
-	lower := strings.ToLower(h)
 	for _, l := range ls.list[1:] {
-		if strings.Contains(lower, l.Tag) {
-			return true
+		for i := 0; i+len(l.Tag) <= len(h); i++ {
+			if strings.EqualFold(h[i:i+len(l.Tag)], l.Tag) {
+				return true
+			}
 		}
 	}
 	return false

@@ -178,11 +178,14 @@ type cacheOptions struct {
 	// kit answers the handler's errors (nil: the server's, in English).
 	kit *httpkit.Kit
 	// lang is the language the page is written in; byHeader says the
-	// Accept-Language header chose it (the key then carries it, and the
-	// answer says Vary: Accept-Language). A language chosen with ?lang= is
-	// in the key already.
-	lang     string
-	byHeader bool
+	// Accept-Language header chose it (the answer then says Vary:
+	// Accept-Language); keyPrefix sets such answers apart in the cache
+	// ("" for the default language, so that its key, the common case,
+	// costs nothing to make). A language chosen with ?lang= is in the key
+	// already.
+	lang      string
+	byHeader  bool
+	keyPrefix string
 	// request, if not nil, gives the request the handler renders with
 	// (on a miss only).
 	request func(*http.Request) *http.Request
@@ -204,8 +207,8 @@ func (s *Server) cachedWith(h httpkit.HandlerFunc, opt cacheOptions) http.Handle
 		gen := s.store.Generation()
 		day := s.now().Unix() / secondsPerDay
 		key := cacheKey(r)
-		if opt.byHeader {
-			key = opt.lang + "|" + key
+		if opt.keyPrefix != "" {
+			key = opt.keyPrefix + key
 		}
 		if opt.perOrigin {
 			key = s.kit.Origin(r) + key

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/accesswatch/accesswatch/internal/i18n"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -183,7 +184,8 @@ func TestImportUploadTakesFilesBeyondTheFormLimit(t *testing.T) {
 		fmt.Fprintf(&file, "NER,test-%d,Test organisation number %d,ingo,2025-01-02,authorisation_withdrawn,banned,AP,https://a.example.org/%d\r\n", rows, rows, rows)
 	}
 	rec, doc := f.upload(ada, "large.csv", file.Bytes(), true, nil)
-	want := fmt.Sprintf("%d rows read; %d events would be added", rows, rows)
+	n := i18n.English().Number(int64(rows)) // 1,101: counts are written with grouped digits
+	want := fmt.Sprintf("%s rows read; %s events would be added", n, n)
 	if rec.Code != http.StatusOK || !strings.Contains(doc.Find("#import-summary").Text(), want) {
 		t.Errorf("a %d-byte file: %d %q, want %q", file.Len(), rec.Code, doc.Find("#import-summary").Text(), want)
 	}

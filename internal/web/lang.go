@@ -55,21 +55,38 @@ func (s *Server) page(m sitePage) http.Handler { return s.pageBy(m, false) }
 // (the feed, /about, /data): see cachedPerOrigin.
 func (s *Server) pagePerOrigin(m sitePage) http.Handler { return s.pageBy(m, true) }
 
+// pageBy makes, once per route, a cached handler for each language and
+// way of choosing it, so that serving a cached page allocates nothing for
+// the language.
 func (s *Server) pageBy(m sitePage, perOrigin bool) http.Handler {
+	type choice struct {
+		tag      string
+		explicit bool
+	}
+	handlers := map[choice]http.Handler{}
+	for _, l := range s.langs.All() {
+		sf := s.surfaces[l.Tag]
+		h := func(w http.ResponseWriter, r *http.Request) error { return m(sf.site, w, r) }
+		for _, explicit := range []bool{false, true} {
+			opt := cacheOptions{perOrigin: perOrigin, kit: sf.kit, lang: l.Tag, byHeader: !explicit}
+			if !explicit && l != s.langs.Default() {
+				opt.keyPrefix = l.Tag + "|"
+			}
+			if explicit {
+				opt.rewrite = func(body []byte) []byte { return keepLang(body, l.Tag) }
+			}
+			// the language links are made only when the page is
+			// rendered, not on a cache hit
+			opt.request = func(r *http.Request) *http.Request {
+				r = r.WithContext(templates.WithLangLinks(r.Context(), s.langs, l.Tag, explicit, r.URL.Path, r.URL.Query()))
+				return withoutLang(r)
+			}
+			handlers[choice{l.Tag, explicit}] = s.cachedWith(h, opt)
+		}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		l, explicit := s.chooseLang(r)
-		sf := s.surfaces[l.Tag]
-		opt := cacheOptions{perOrigin: perOrigin, kit: sf.kit, lang: l.Tag, byHeader: !explicit}
-		if explicit {
-			opt.rewrite = func(body []byte) []byte { return keepLang(body, l.Tag) }
-		}
-		// the language links are made only when the page is rendered,
-		// not on a cache hit
-		opt.request = func(r *http.Request) *http.Request {
-			r = r.WithContext(templates.WithLangLinks(r.Context(), s.langs, l.Tag, explicit, r.URL.Path, r.URL.Query()))
-			return withoutLang(r)
-		}
-		s.cachedWith(func(w http.ResponseWriter, r *http.Request) error { return m(sf.site, w, r) }, opt).ServeHTTP(w, r)
+		handlers[choice{l.Tag, explicit}].ServeHTTP(w, r)
 	})
 }
 

@@ -97,7 +97,8 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			s.kit.RenderError(w, r, http.StatusInternalServerError, s.l.T("error.500"), []string{s.l.T("error.500.detail")})
+			l, _ := s.chooseLang(r)
+			s.surfaces[l.Tag].kit.RenderError(w, r, http.StatusInternalServerError, l.T("error.500"), []string{l.T("error.500.detail")})
 		}()
 		next.ServeHTTP(w, r)
 	})
