@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/storetest"
 )
 
 // getLang performs a GET with an Accept-Language header.
@@ -198,5 +199,41 @@ func TestFeedAndBadgeInFrench(t *testing.T) {
 	api := getLang(t, srv, "/api/v1/countries/NER/orgs/icrc", "fr-FR,fr;q=0.9")
 	if !strings.Contains(api.Body.String(), `"expelled"`) || strings.Contains(api.Body.String(), "Expulsée") {
 		t.Errorf("API in French? %.300s", api.Body.String())
+	}
+}
+
+// TestAdminRemembersLanguage: an editor who picks French with ?lang=fr gets
+// the admin area in French from then on without it, even from a browser
+// asking for English, until they pick English; the stored choice is in
+// their account.
+func TestAdminRemembersLanguage(t *testing.T) {
+	st, clock := storetest.OpenSeeded(t)
+	f := newAdminFixtureOver(t, st, clock, Options{})
+	c := f.login("ed")
+	htmlLang := func(rec *httptest.ResponseRecorder) string {
+		l, _ := parse(t, rec).Find("html").Attr("lang")
+		return l
+	}
+	if got := htmlLang(f.get("/admin/", c)); got != "en" {
+		t.Fatalf("before choosing: %s", got)
+	}
+	if got := htmlLang(f.get("/admin/?lang=fr", c)); got != "fr" {
+		t.Fatalf("?lang=fr: %s", got)
+	}
+	english := f.do(request{method: http.MethodGet, target: "/admin/orgs", cookie: c, header: map[string]string{"Accept-Language": "en-GB,en"}})
+	if got := htmlLang(english); got != "fr" || !strings.Contains(english.Body.String(), "Organisations") {
+		t.Errorf("after choosing French, an English browser gets %s", got)
+	}
+	if u, err := st.UserByName(t.Context(), "ed"); err != nil || u.Lang != "fr" {
+		t.Errorf("account language %q %v", u.Lang, err)
+	}
+	_ = f.get("/admin/?lang=en", c)
+	if got := htmlLang(f.get("/admin/", c)); got != "en" {
+		t.Errorf("after choosing English again: %s", got)
+	}
+	// the login page follows the header before anyone logs in
+	rec := f.do(request{method: http.MethodGet, target: "/admin/login", header: map[string]string{"Accept-Language": "fr-BE"}})
+	if got := htmlLang(rec); got != "fr" {
+		t.Errorf("login page with fr-BE: %s", got)
 	}
 }
