@@ -164,16 +164,12 @@ func (s *Server) cached(h httpkit.HandlerFunc) http.Handler {
 	return s.cachedWith(h, cacheOptions{})
 }
 
-// cachedPerOrigin is cached for handlers whose output holds absolute links
-// built from the request's scheme and host (the Atom feed): the origin is
-// part of the key, so links made for one Host header are never served to
-// a request that came with another.
-func (s *Server) cachedPerOrigin(h httpkit.HandlerFunc) http.Handler {
-	return s.cachedWith(h, cacheOptions{perOrigin: true})
-}
-
 // cacheOptions say how cachedWith keys, renders and labels an answer.
 type cacheOptions struct {
+	// perOrigin is for handlers whose output holds absolute links built
+	// from the request's scheme and host (the Atom feed): the origin is
+	// part of the key, so links made for one Host header are never served
+	// to a request that came with another (see pagePerOrigin).
 	perOrigin bool
 	// kit answers the handler's errors (nil: the server's, in English).
 	kit *httpkit.Kit
@@ -193,7 +189,7 @@ type cacheOptions struct {
 	rewrite func([]byte) []byte
 }
 
-// cachedWith implements cached, cachedPerOrigin and page. A miss counts against
+// cachedWith implements cached, page and pagePerOrigin. A miss counts against
 // the client's render limit (see allowRender); a hit is free. An entry is fresh while
 // the store generation and the store clock's day are those it was rendered
 // at: pages count "the last 90 days" and "years present" from today, so

@@ -52,7 +52,8 @@ type sitePage func(*site.Site, http.ResponseWriter, *http.Request) error
 func (s *Server) page(m sitePage) http.Handler { return s.pageBy(m, false) }
 
 // pagePerOrigin is page for pages whose output names the request's origin
-// (the feed, /about, /data): see cachedPerOrigin.
+// (the feed, /about, /data): the origin is part of the cache key
+// (cacheOptions.perOrigin).
 func (s *Server) pagePerOrigin(m sitePage) http.Handler { return s.pageBy(m, true) }
 
 // pageBy makes, once per route, a cached handler for each language and
