@@ -70,6 +70,18 @@ type Option struct {
 	Value, Label string
 }
 
+// textLangOptions lists the languages an event's free text may be
+// written in, the interface's own first so that a new form defaults to it.
+func textLangOptions(l *i18n.Locale) []Option {
+	out := []Option{{Value: l.Tag, Label: l.T("lang." + l.Tag)}}
+	for _, t := range i18n.Tags {
+		if t != l.Tag {
+			out = append(out, Option{Value: t, Label: l.T("lang." + t)})
+		}
+	}
+	return out
+}
+
 // vocabOptions lists a vocabulary as options, after a leading blank one
 // labelled blank (none when blank is "").
 func vocabOptions[T ~string](values []T, label func(T) string, blank string) []Option {

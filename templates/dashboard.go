@@ -365,14 +365,6 @@ func untilLabel(l *i18n.Locale, t access.EventType) string {
 	return l.T("dash.event.until.deadline")
 }
 
-// classMeasuresLabel is the label of the count of class measures in force.
-func classMeasuresLabel(l *i18n.Locale, n int) string {
-	if n == 1 {
-		return l.T("dash.country.class_measures.one")
-	}
-	return l.T("dash.country.class_measures")
-}
-
 // classMeasureText is one class measure in force: "Banned since 17 Nov
 // 2022: Measure against a class of organisations".
 func classMeasureText(l *i18n.Locale, m access.ClassMeasure) string {

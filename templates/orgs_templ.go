@@ -291,7 +291,7 @@ func OrgPage(p Page, v OrgView) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = Figure("flagged", true, p.L.Number(int64(v.Summary.Flagged)), p.L.T("dash.org.flagged")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var15), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Figure("flagged", true, p.L.Number(int64(v.Summary.Flagged)), p.L.Plural("dash.org.flagged", int64(v.Summary.Flagged))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var15), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -320,7 +320,7 @@ func OrgPage(p Page, v OrgView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Figure("countries", false, p.L.Number(int64(v.Summary.Countries)), p.L.T("dash.org.countries")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Figure("countries", false, p.L.Number(int64(v.Summary.Countries)), p.L.Plural("dash.org.countries", int64(v.Summary.Countries))).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -51,7 +51,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		for _, line := range opendata.ProblemLines(l, ie) {
 			fmt.Fprintln(env.stderr, line)
 		}
-		return errors.New(l.Tf("import.problems", len(ie.Errors)))
+		return errors.New(l.Count("import.problems", int64(len(ie.Errors))))
 	case errors.Is(err, opendata.ErrTooManyRows):
 		return errors.New(l.Tf("import.too_many_rows", *maxRows))
 	case err != nil:

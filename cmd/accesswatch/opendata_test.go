@@ -58,7 +58,7 @@ func TestExportImportExportThroughTheCommandsIsByteIdentical(t *testing.T) {
 	}
 	empty := filepath.Join(t.TempDir(), "empty.db") // created by import: countries only
 	summary := string(mustRun(t, "import", file, "--db", empty))
-	if !strings.Contains(summary, "event(s) added, 0 duplicate(s) skipped") {
+	if !strings.Contains(summary, "events added, 0 duplicates skipped") {
 		t.Errorf("summary %q", summary)
 	}
 	second := mustRun(t, "export", "--db", empty, "events")
@@ -66,7 +66,7 @@ func TestExportImportExportThroughTheCommandsIsByteIdentical(t *testing.T) {
 		t.Error("export → import → export differs")
 	}
 	again := string(mustRun(t, "import", "--db", empty, file))
-	if !strings.Contains(again, " 0 event(s) added") {
+	if !strings.Contains(again, " 0 events added") {
 		t.Errorf("second import: %q", again)
 	}
 	if third := mustRun(t, "export", "events", "--db", empty); !bytes.Equal(first, third) {
@@ -96,7 +96,7 @@ func TestImportCommandReportsEveryProblemAndChangesNothing(t *testing.T) {
 		"line 3, column G (status_after): New status: choose one of the listed values.",
 		"line 5, column C (org_name): Name: this is required.",
 		"line 5, column I (source_url): Source URL: use a full web address starting with http:// or https://.",
-		"accesswatch import: 5 problem(s) in the file; nothing was imported.",
+		"accesswatch import: 5 problems in the file; nothing was imported.",
 	}
 	if got := strings.TrimSpace(errOut.String()); got != strings.Join(want, "\n") {
 		t.Errorf("stderr:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
@@ -111,7 +111,7 @@ func TestImportCommandReportsEveryProblemAndChangesNothing(t *testing.T) {
 	// A dry run of a good file writes nothing either.
 	good := filepath.Join(t.TempDir(), "good.csv")
 	os.WriteFile(good, []byte("country_code,date,event_type,source_publisher,source_url\nMLI,2024-05,class_ban_announced,AP,https://a.example.org/9\n"), 0o600)
-	if got := string(mustRun(t, "import", good, "--dry-run", "--db", db)); !strings.Contains(got, "1 event(s) would be added") {
+	if got := string(mustRun(t, "import", good, "--dry-run", "--db", db)); !strings.Contains(got, "1 event would be added") {
 		t.Errorf("dry run: %q", got)
 	}
 	if checksumOf(t, db) != before {
@@ -120,7 +120,7 @@ func TestImportCommandReportsEveryProblemAndChangesNothing(t *testing.T) {
 	// From standard input, with an actor for the audit log.
 	env, out, errOut = testEnv(nil)
 	env.stdin = strings.NewReader("country_code,date,event_type,source_publisher,source_url\nMLI,2024-05,class_ban_announced,AP,https://a.example.org/9\n")
-	if code := run(context.Background(), env, []string{"import", "-", "--actor", "editor7", "--db", db}); code != 0 || !strings.Contains(out.String(), "1 event(s) added") {
+	if code := run(context.Background(), env, []string{"import", "-", "--actor", "editor7", "--db", db}); code != 0 || !strings.Contains(out.String(), "1 event added") {
 		t.Errorf("stdin: exit %d %q %q", code, out.String(), errOut.String())
 	}
 }

@@ -37,8 +37,11 @@ type User struct {
 	Role         Role
 	PasswordHash string // PHC string; never the password
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Lang is the interface language the editor chose ("fr"); "" when
+	// none: the browser's Accept-Language decides.
+	Lang      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // SecurityOutcome is what happened in one row of the login trail.

@@ -95,8 +95,12 @@ type Event struct {
 	Until         Date
 	PresenceSince int // year the organisation's presence began, when the event reports it
 	Description   string
-	Sources       []Source
-	Verification  Verification
+	// TextLang is the BCP 47 language of the free text (description,
+	// stated reason, authority) as the editor wrote it ("fr"); "" when not
+	// recorded. Pages mark the text with it.
+	TextLang     string
+	Sources      []Source
+	Verification Verification
 	// Confirmation is how a pending event became verified (nil: it was
 	// entered verified, or awaits verification).
 	Confirmation *Confirmation

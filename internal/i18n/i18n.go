@@ -1,6 +1,14 @@
 // Package i18n holds every word accesswatch shows to people, one catalogue
-// file per language (locales/en.txt), with the number and date formats that
-// go with them. A new language is a new file; nothing else changes.
+// file per language (locales/en.txt, locales/fr.txt), with the plural
+// rules, number and date formats, country names and collation that go with
+// them. A new language is a new file (and its tag in Languages); nothing
+// else changes.
+//
+// Plurals follow the CLDR rules of golang.org/x/text/feature/plural: a
+// message that depends on a count has one line per plural form, the key
+// followed by the form's name (key.one, key.other; French adds no form of
+// its own but puts 0 in "one"), and is read with Locale.Plural or
+// Locale.Count. Every family needs .other, the fallback.
 package i18n
 
 import (
@@ -8,8 +16,14 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 )
@@ -18,11 +32,20 @@ import (
 type Locale struct {
 	// Tag is the BCP 47 language tag, for <html lang>.
 	Tag string
-	// MonthAbbrev are the abbreviated month names, January first.
-	MonthAbbrev [12]string
-	// ThousandsSep separates groups of three digits in numbers.
+	// MonthNames are the month names dates are written with, January
+	// first: abbreviated in English ("Jun"), in full in French ("juin").
+	MonthNames [12]string
+	// ThousandsSep separates groups of three digits in numbers (","
+	// in English, a narrow no-break space U+202F in French).
 	ThousandsSep string
-	messages     map[string]string
+	// DecimalSep separates the integer part from the fraction ("." / ",").
+	DecimalSep string
+	// firstDay writes the first day of a month ("1er" in French); "" to
+	// write it as a number like any other.
+	firstDay string
+	lang     language.Tag
+	regions  display.Namer // country names in this language; nil: the data's own (English)
+	messages map[string]string
 }
 
 //go:embed locales/*.txt
@@ -47,10 +70,16 @@ func English() *Locale {
 }
 
 // parse reads "key = message" lines; blank lines and lines starting with #
-// are skipped. Two keys are special: meta.months (twelve space-separated
-// abbreviations) and meta.thousands (the digit-group separator).
+// are skipped. Keys starting with meta. are formats, not words:
+// meta.months (twelve space-separated names), meta.thousands and
+// meta.decimal (separators, in Go string quotes so that spaces show),
+// meta.first_day (optional: how the 1st of a month is written).
 func parse(tag string, raw []byte) (*Locale, error) {
-	l := &Locale{Tag: tag, messages: map[string]string{}}
+	lang, err := language.Parse(tag)
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %s is not a language tag: %w", tag, err)
+	}
+	l := &Locale{Tag: tag, lang: lang, messages: map[string]string{}}
 	sc := bufio.NewScanner(bytes.NewReader(raw))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -71,9 +100,60 @@ func parse(tag string, raw []byte) (*Locale, error) {
 	if len(months) != 12 {
 		return nil, fmt.Errorf("i18n: %s.txt: meta.months needs 12 names, has %d", tag, len(months))
 	}
-	copy(l.MonthAbbrev[:], months)
-	l.ThousandsSep = strings.Trim(l.messages["meta.thousands"], `"`)
+	copy(l.MonthNames[:], months)
+	if l.ThousandsSep, err = quoted(l.messages, "meta.thousands", ","); err != nil {
+		return nil, fmt.Errorf("i18n: %s.txt: %w", tag, err)
+	}
+	if l.DecimalSep, err = quoted(l.messages, "meta.decimal", "."); err != nil {
+		return nil, fmt.Errorf("i18n: %s.txt: %w", tag, err)
+	}
+	l.firstDay = l.messages["meta.first_day"]
+	for key := range l.messages {
+		if base, form, ok := pluralForm(key); ok && form != "other" {
+			if _, has := l.messages[base+".other"]; !has {
+				return nil, fmt.Errorf("i18n: %s.txt: %s has no %s.other", tag, key, base)
+			}
+		}
+	}
+	if lang != language.English {
+		l.regions = display.Regions(lang)
+	}
 	return l, nil
+}
+
+// quoted reads a meta value written in Go string quotes ("\u202f"); def
+// when the key is absent.
+func quoted(messages map[string]string, key, def string) (string, error) {
+	v, ok := messages[key]
+	if !ok {
+		return def, nil
+	}
+	s, err := strconv.Unquote(v)
+	if err != nil {
+		return "", fmt.Errorf("%s: want a quoted string, got %s", key, v)
+	}
+	return s, nil
+}
+
+// pluralForms are the CLDR plural categories, as keys end with them.
+var pluralForms = map[plural.Form]string{
+	plural.Other: "other", plural.Zero: "zero", plural.One: "one",
+	plural.Two: "two", plural.Few: "few", plural.Many: "many",
+}
+
+// pluralForm splits "x.one" into "x" and "one" when the key ends with a
+// CLDR plural category.
+func pluralForm(key string) (base, form string, ok bool) {
+	i := strings.LastIndexByte(key, '.')
+	if i < 0 {
+		return "", "", false
+	}
+	for _, f := range pluralForms {
+		if key[i+1:] == f {
+			return key[:i], f, true
+		}
+	}
+	return "", "", false
 }
 
 // T returns the message for key; a missing key is returned as itself so that
@@ -86,6 +166,16 @@ func (l *Locale) T(key string) string {
 	return key
 }
 
+// Keys lists the catalogue's keys, sorted (for tests that walk it).
+func (l *Locale) Keys() []string {
+	keys := make([]string, 0, len(l.messages))
+	for k := range l.messages {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // Has reports whether the catalogue has key.
 func (l *Locale) Has(key string) bool {
 	_, ok := l.messages[key]
@@ -95,17 +185,51 @@ func (l *Locale) Has(key string) bool {
 // Tf formats the message for key with fmt verbs.
 func (l *Locale) Tf(key string, args ...any) string { return fmt.Sprintf(l.T(key), args...) }
 
-// Date writes d at its precision: "5 Jun 2025", "Jun 2025", "1990"; "" for no date.
-func (l *Locale) Date(d access.Date) string { return d.Format(l.MonthAbbrev) }
+// Plural returns the form of the message family key that the language's
+// CLDR cardinal rules choose for the count n (key.one, key.other, ...),
+// formatted with args when there are any. A form the catalogue lacks falls
+// back to key.other. In English 1 is "one" and 0 "other"; in French 0 and
+// 1 are both "one" ("0 organisation signalée").
+func (l *Locale) Plural(key string, n int64, args ...any) string {
+	if n < 0 {
+		n = -n
+	}
+	form := plural.Cardinal.MatchPlural(l.lang, int(n%10_000_000), 0, 0, 0, 0)
+	msg, ok := l.messages[key+"."+pluralForms[form]]
+	if !ok {
+		msg = l.T(key + ".other")
+	}
+	if len(args) == 0 {
+		return msg
+	}
+	return fmt.Sprintf(msg, args...)
+}
 
-// Number writes n with grouped thousands: 2,000,000.
+// Count is Plural with the count, formatted for the language, as the
+// first argument: l.Count("dash.n_orgs", 2) with "dash.n_orgs.other = %s
+// organisations" gives "2 organisations".
+func (l *Locale) Count(key string, n int64, args ...any) string {
+	return l.Plural(key, n, append([]any{l.Number(n)}, args...)...)
+}
+
+// Date writes d at its precision: "5 Jun 2025", "Jun 2025", "1990" in
+// English, "5 juin 2025", "1er juin 2025", "juin 2025" in French; "" for no date.
+func (l *Locale) Date(d access.Date) string {
+	if d.Precision == access.PrecisionDay && d.Day == 1 && l.firstDay != "" {
+		return l.firstDay + " " + l.MonthNames[d.Month-1] + " " + strconv.Itoa(d.Year)
+	}
+	return d.Format(l.MonthNames)
+}
+
+// Number writes n with grouped thousands: 2,000,000 in English,
+// 2 000 000 (narrow no-break spaces) in French.
 func (l *Locale) Number(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	var b strings.Builder
 	if neg {
-		b.WriteByte('-')
+		b.WriteString("-")
 	}
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
@@ -115,6 +239,70 @@ func (l *Locale) Number(n int64) string {
 	}
 	return b.String()
 }
+
+// Decimal writes f rounded to digits fraction digits, with grouped
+// thousands and the language's decimal separator: 1,234.5 / 1 234,5.
+func (l *Locale) Decimal(f float64, digits int) string {
+	s := strconv.FormatFloat(f, 'f', digits, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	n, _ := strconv.ParseInt(strings.TrimPrefix(whole, "-"), 10, 64)
+	out := l.Number(n)
+	if neg {
+		out = "-" + out
+	}
+	if frac != "" {
+		out += l.DecimalSep + frac
+	}
+	return out
+}
+
+// Country names a country by its ISO 3166-1 alpha-3 code in the
+// language: the catalogue's country.<ISO3> if it has one (a name the
+// field uses that CLDR does not, e.g. "État de Palestine"), else CLDR's
+// name carried by golang.org/x/text/language/display, else name, the
+// data's own (English) name, which English always uses.
+func (l *Locale) Country(code, name string) string {
+	if m, ok := l.messages["country."+code]; ok {
+		return m
+	}
+	if l.regions == nil {
+		return name
+	}
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return name
+	}
+	if n := l.regions.Name(r); n != "" {
+		return n
+	}
+	return name
+}
+
+// Region names a world region or subregion as the data writes it in
+// English ("Western Africa"): the catalogue's region.<name with
+// underscores>, else the name itself.
+func (l *Locale) Region(name string) string {
+	if m, ok := l.messages["region."+strings.ReplaceAll(name, " ", "_")]; ok {
+		return m
+	}
+	return name
+}
+
+// Compare orders two names by the language's collation rules (French:
+// "Éthiopie" between "Érythrée" and "Fidji", case and accents second).
+// A collator is not safe for concurrent use, so each call makes its own;
+// sort many names with SortFunc instead.
+func (l *Locale) Compare(a, b string) int { return collate.New(l.lang).CompareString(a, b) }
+
+// SortFunc sorts items by the name key gives, in the language's collation.
+func SortFunc[T any](l *Locale, items []T, key func(T) string) {
+	c := collate.New(l.lang)
+	slices.SortStableFunc(items, func(a, b T) int { return c.CompareString(key(a), key(b)) })
+}
+
+// Lang is the language of the catalogue, for matching and display.
+func (l *Locale) Lang() language.Tag { return l.lang }
 
 // Status is the label of a status ("Ordered to leave").
 func (l *Locale) Status(s access.Status) string { return l.T("status." + string(s)) }
@@ -158,7 +346,7 @@ func (l *Locale) Problem(fe access.FieldError) string {
 	if strings.Contains(msg, "%d") {
 		msg = fmt.Sprintf(msg, fe.Limit)
 	}
-	return l.Field(fe.Field) + ": " + msg
+	return l.Tf("problem.line", l.Field(fe.Field), msg)
 }
 
 // Problems writes every problem of err, one per line; for an error that is

@@ -11,7 +11,9 @@ func Summary(l *i18n.Locale, res store.ImportResult, dryRun bool) string {
 	if dryRun {
 		key = "import.summary.dry_run"
 	}
-	return l.Tf(key, res.Rows, res.Added, res.Duplicates, res.OrgsCreated, res.RecordsCreated)
+	return l.Tf(key, l.Count("import.n.rows", int64(res.Rows)), l.Count("import.n.events", int64(res.Added)),
+		l.Count("import.n.duplicates", int64(res.Duplicates)), l.Count("import.n.orgs", int64(res.OrgsCreated)),
+		l.Count("import.n.records", int64(res.RecordsCreated)))
 }
 
 // ProblemLines lists every problem of a rejected file, one line each:

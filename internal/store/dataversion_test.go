@@ -24,7 +24,7 @@ var (
 	domainWrites = []string{"CreateOrg", "ImportEvents", "Initialise", "RecordEvent", "RecordEvents", "RetractEvent",
 		"MergeOrg", "SetSeverity", "SupersedeEvent", "UpdateOrg", "VerifyEvent"}
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClaimDraft", "ClearLoginFailures", "CreateSession", "CreateUser",
-		"DeleteSession", "DisableUser", "EnableUser", "SaveDraft", "TakeDraft", "SetUserPassword", "SetUserRole", "TouchSession", "UnlockUser"}
+		"DeleteSession", "DisableUser", "EnableUser", "SaveDraft", "TakeDraft", "SetUserPassword", "SetUserLang", "SetUserRole", "TouchSession", "UnlockUser"}
 	noWrites = []string{"AuditLog", "AwaitingVerification", "EditorRecord", "RequiresVerification", "WorkQueues", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
 		"Countries", "Country", "CountrySummaries", "EventCountries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",

@@ -35,7 +35,7 @@ const eventSelect = `SELECT e.id, e.country_code, c.name, COALESCE(e.record_id, 
 	e.date, e.type, e.status_after, e.initiated_by, e.authority, e.instrument, e.reason, e.reason_category,
 	e.constraint_category, e.people, e.people_basis, e.people_period, e.presence_since, e.description,
 	CASE WHEN v.event_id IS NULL THEN e.verification ELSE 'verified' END, e.entered_by, e.entered_at, e.people_affected,
-	e.until, e.supersedes,
+	e.until, e.supersedes, e.text_lang,
 	COALESCE(x.kind, ''), COALESCE(x.by_event, 0), COALESCE(x.reason, ''), COALESCE(x.actor, ''), COALESCE(x.at, ''),
 	e.note, COALESCE(v.actor, ''), COALESCE(v.at, ''), COALESCE(v.reason, ''), e.id IN ` + privateEvents + `
 FROM events e
@@ -125,7 +125,7 @@ func scanEvent(row interface{ Scan(...any) error }) (access.EventView, error) {
 		&v.Org.Slug, &v.Org.Name, &v.Org.Acronym, &v.Org.Type, &v.Org.Website,
 		&d, &v.Type, &v.StatusAfter, &v.InitiatedBy, &v.Authority, &v.Instrument, &v.Reason, &v.ReasonCategory,
 		&v.Constraint, &people, &basis, &period, &v.PresenceSince, &v.Description,
-		&v.Verification, &v.EnteredBy, &entered, &affected, &until, &v.Supersedes,
+		&v.Verification, &v.EnteredBy, &entered, &affected, &until, &v.Supersedes, &v.TextLang,
 		&c.Kind, &c.ByEvent, &c.Reason, &c.By, &correctedAt,
 		&v.Note, &conf.By, &confirmedAt, &conf.Reason, &v.Private)
 	if conf.By != "" {

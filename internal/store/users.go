@@ -20,14 +20,14 @@ type NewUser struct {
 // ErrUserExists: an account with that name exists already.
 var ErrUserExists = errors.New("an account with this name already exists")
 
-const userColumns = `u.id, u.name, u.role, u.password_hash, u.disabled, u.created_at, u.updated_at`
+const userColumns = `u.id, u.name, u.role, u.password_hash, u.disabled, u.lang, u.created_at, u.updated_at`
 
 // scanUser reads userColumns, after the destinations in lead if a query
 // selects other columns first.
 func scanUser(row interface{ Scan(...any) error }, lead ...any) (access.User, error) {
 	var u access.User
 	var created, updated string
-	err := row.Scan(append(lead, &u.ID, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &created, &updated)...)
+	err := row.Scan(append(lead, &u.ID, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.Lang, &created, &updated)...)
 	u.CreatedAt, u.UpdatedAt = parseTimestamp(created), parseTimestamp(updated)
 	return u, err
 }
@@ -90,6 +90,20 @@ func (s *Store) UserByName(ctx context.Context, name string) (access.User, error
 		return access.User{}, fmt.Errorf("user %q: %w", name, err)
 	}
 	return u, nil
+}
+
+// SetUserLang remembers an account's interface language (a tag the caller
+// has checked, or "" for none). It is a preference, not domain data: it
+// is not audited and moves no data version.
+func (s *Store) SetUserLang(ctx context.Context, name, lang string) error {
+	err := inTx(ctx, s.writer, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET lang = ? WHERE name = ?`, lang, name)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set language of %q: %w", name, err)
+	}
+	return nil
 }
 
 // DisableUser disables an account and ends all its sessions, in one

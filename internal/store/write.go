@@ -226,12 +226,12 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev access.Event, re
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO events (country_code, record_id, record_version, date, type, status_after,
 		initiated_by, authority, instrument, reason, reason_category, constraint_category, people, people_basis,
-		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		people_period, presence_since, description, verification, entered_by, entered_at, people_affected, until, supersedes, note, text_lang)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		ev.CountryCode, rid, version, ev.Date.ISO(), ev.Type, ev.StatusAfter, ev.InitiatedBy, ev.Authority,
 		ev.Instrument, ev.Reason, ev.ReasonCategory, ev.Constraint, people, basis, period, ev.PresenceSince,
 		ev.Description, ev.Verification, ev.EnteredBy, timestamp(ev.EnteredAt), countColumn(ev.PeopleAffected),
-		ev.Until.ISO(), ev.Supersedes, ev.Note).Scan(&id)
+		ev.Until.ISO(), ev.Supersedes, ev.Note, ev.TextLang).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert event: %w", err)
 	}

@@ -48,12 +48,14 @@ type cachedResponse struct {
 	// Header values, made once at fill time so that serving an entry
 	// allocates nothing for them. Each slice is only ever read.
 	etagValue, contentTypeValue, lengthValue, gzippedLengthValue []string
+	varyValue                                                    []string
 }
 
 // Header values every cached answer shares (read only).
 var (
 	cacheControlValue = []string{"public, no-cache"}
 	varyValue         = []string{"Accept-Encoding"}
+	varyLangValue     = []string{"Accept-Encoding, Accept-Language"}
 	gzipValue         = []string{"gzip"}
 )
 
@@ -158,25 +160,53 @@ func cacheKey(r *http.Request) string {
 // calling the handler; otherwise the handler renders into a buffer and a
 // 200 answer is kept. Non-200 answers pass through uncached. The handler's
 // output must not depend on who asks (no sessions on public pages).
-func (s *Server) cached(h httpkit.HandlerFunc) http.Handler { return s.cachedBy(h, false) }
+func (s *Server) cached(h httpkit.HandlerFunc) http.Handler {
+	return s.cachedWith(h, cacheOptions{})
+}
 
-// cachedPerOrigin is cached for handlers whose output holds absolute links
-// built from the request's scheme and host (the Atom feed): the origin is
-// part of the key, so links made for one Host header are never served to
-// a request that came with another.
-func (s *Server) cachedPerOrigin(h httpkit.HandlerFunc) http.Handler { return s.cachedBy(h, true) }
+// cacheOptions say how cachedWith keys, renders and labels an answer.
+type cacheOptions struct {
+	// perOrigin is for handlers whose output holds absolute links built
+	// from the request's scheme and host (the Atom feed): the origin is
+	// part of the key, so links made for one Host header are never served
+	// to a request that came with another (see pagePerOrigin).
+	perOrigin bool
+	// kit answers the handler's errors (nil: the server's, in English).
+	kit *httpkit.Kit
+	// lang is the language the page is written in; byHeader says the
+	// Accept-Language header chose it (the answer then says Vary:
+	// Accept-Language); keyPrefix sets such answers apart in the cache
+	// ("" for the default language, so that its key, the common case,
+	// costs nothing to make). A language chosen with ?lang= is in the key
+	// already.
+	lang      string
+	byHeader  bool
+	keyPrefix string
+	// request, if not nil, gives the request the handler renders with
+	// (on a miss only).
+	request func(*http.Request) *http.Request
+	// rewrite, if not nil, changes an HTML body once, before it is cached.
+	rewrite func([]byte) []byte
+}
 
-// cachedBy implements cached and cachedPerOrigin. A miss counts against
+// cachedWith implements cached, page and pagePerOrigin. A miss counts against
 // the client's render limit (see allowRender); a hit is free. An entry is fresh while
 // the store generation and the store clock's day are those it was rendered
 // at: pages count "the last 90 days" and "years present" from today, so
 // they go stale at midnight (UTC) even when nothing was committed.
-func (s *Server) cachedBy(h httpkit.HandlerFunc, perOrigin bool) http.Handler {
+func (s *Server) cachedWith(h httpkit.HandlerFunc, opt cacheOptions) http.Handler {
+	kit := opt.kit
+	if kit == nil {
+		kit = s.kit
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gen := s.store.Generation()
 		day := s.now().Unix() / secondsPerDay
 		key := cacheKey(r)
-		if perOrigin {
+		if opt.keyPrefix != "" {
+			key = opt.keyPrefix + key
+		}
+		if opt.perOrigin {
 			key = s.kit.Origin(r) + key
 		}
 		if e := s.cache.get(key, gen); e != nil && e.day == day {
@@ -186,16 +216,32 @@ func (s *Server) cachedBy(h httpkit.HandlerFunc, perOrigin bool) http.Handler {
 		if !s.allowRender(w, r) {
 			return
 		}
+		if opt.request != nil {
+			r = opt.request(r)
+		}
 		buf := &bufferedResponse{header: http.Header{}}
 		if err := h(buf, r); err != nil {
-			s.kit.ServeError(w, r, err)
+			if opt.byHeader {
+				w.Header().Set("Vary", "Accept-Language")
+			}
+			kit.ServeError(w, r, err)
 			return
 		}
 		if buf.status != 0 && buf.status != http.StatusOK {
+			if opt.byHeader {
+				buf.header.Set("Vary", "Accept-Language")
+			}
 			buf.copyTo(w)
 			return
 		}
 		e := &cachedResponse{key: key, generation: gen, day: day, contentType: buf.header.Get("Content-Type"), body: buf.body.Bytes()}
+		if opt.rewrite != nil && strings.HasPrefix(e.contentType, "text/html") {
+			e.body = opt.rewrite(e.body)
+		}
+		e.varyValue = varyValue
+		if opt.byHeader {
+			e.varyValue = varyLangValue
+		}
 		sum := sha256.Sum256(e.body)
 		e.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
 		e.gzipped = compress(e.body)
@@ -215,7 +261,7 @@ func serveCached(w http.ResponseWriter, r *http.Request, e *cachedResponse) {
 	h := w.Header()
 	h["Etag"] = e.etagValue
 	h["Cache-Control"] = cacheControlValue
-	h["Vary"] = varyValue
+	h["Vary"] = e.varyValue
 	if etagMatch(r.Header.Get("If-None-Match"), e.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return

@@ -222,7 +222,7 @@ func TestPaginationEdges(t *testing.T) {
 		t.Errorf("last page link %q", last)
 	}
 	beyond := get(t, srv, "/changes?page=4")
-	if beyond.Code != http.StatusNotFound || !strings.Contains(beyond.Body.String(), "There is no page 4: this list has 3 page(s).") {
+	if beyond.Code != http.StatusNotFound || !strings.Contains(beyond.Body.String(), "There is no page 4: this list has 3 pages.") {
 		t.Errorf("page 4: %d %s", beyond.Code, beyond.Body.String())
 	}
 	// A filtered list keeps its filters on every page link.

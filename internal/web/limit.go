@@ -120,7 +120,7 @@ func (s *Server) allowRender(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	s.log.DebugContext(r.Context(), "render limited", "client", key, "path", r.URL.Path)
-	s.busy(w, r, http.StatusTooManyRequests, retryAfterSeconds(wait), s.l.T("error.429.detail"))
+	s.busy(w, r, http.StatusTooManyRequests, retryAfterSeconds(wait), "error.429.detail")
 	return false
 }
 
@@ -140,26 +140,28 @@ func (s *Server) acquireExport(w http.ResponseWriter, r *http.Request) (release 
 		return func() { <-s.exports }, true
 	case <-ctx.Done():
 		s.log.WarnContext(r.Context(), "export refused: others are rendering", "path", r.URL.Path, "slots", cap(s.exports))
-		s.busy(w, r, http.StatusServiceUnavailable, retryAfterSeconds(s.exportWait), s.l.T("error.503.export"))
+		s.busy(w, r, http.StatusServiceUnavailable, retryAfterSeconds(s.exportWait), "error.503.export")
 		return nil, false
 	}
 }
 
 // busy answers a request the server will not do now: 429 or 503 with
-// Retry-After, as a problem for the API and exports, else as a page.
-func (s *Server) busy(w http.ResponseWriter, r *http.Request, status int, retryAfter, detail string) {
+// Retry-After, as a problem for the API and exports (in English), else as
+// a page in the reader's language; detailKey names the explanation.
+func (s *Server) busy(w http.ResponseWriter, r *http.Request, status int, retryAfter, detailKey string) {
 	w.Header().Set("Retry-After", retryAfter)
 	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/export/") {
 		kind := "too-many-requests"
 		if status == http.StatusServiceUnavailable {
 			kind = "busy"
 		}
-		s.kit.WriteProblem(w, r, &httpkit.APIError{Status: status, Kind: kind, Detail: detail})
+		s.kit.WriteProblem(w, r, &httpkit.APIError{Status: status, Kind: kind, Detail: s.l.T(detailKey)})
 		return
 	}
-	heading := s.l.T("error.429")
+	l, _ := s.chooseLang(r)
+	heading := l.T("error.429")
 	if status == http.StatusServiceUnavailable {
-		heading = s.l.T("error.503.busy")
+		heading = l.T("error.503.busy")
 	}
-	s.kit.RenderError(w, r, status, heading, []string{detail})
+	s.surfaces[l.Tag].kit.RenderError(w, r, status, heading, []string{l.T(detailKey)})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/internal/web/httpkit"
+	"github.com/accesswatch/accesswatch/internal/web/site"
 )
 
 // followMerged wraps a handler of a path with an organisation's {slug}:
@@ -39,5 +40,13 @@ func (s *Server) followMerged(h httpkit.HandlerFunc) httpkit.HandlerFunc {
 		u.RawPath = ""
 		http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
 		return nil
+	}
+}
+
+// mergedPage is followMerged for a public page served in the reader's
+// language (see sitePage).
+func (s *Server) mergedPage(m sitePage) sitePage {
+	return func(sf *site.Site, w http.ResponseWriter, r *http.Request) error {
+		return s.followMerged(func(w http.ResponseWriter, r *http.Request) error { return m(sf, w, r) })(w, r)
 	}
 }

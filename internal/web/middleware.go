@@ -97,7 +97,8 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			s.kit.RenderError(w, r, http.StatusInternalServerError, s.l.T("error.500"), []string{s.l.T("error.500.detail")})
+			l, _ := s.chooseLang(r)
+			s.surfaces[l.Tag].kit.RenderError(w, r, http.StatusInternalServerError, l.T("error.500"), []string{l.T("error.500.detail")})
 		}()
 		next.ServeHTTP(w, r)
 	})
@@ -116,11 +117,14 @@ func (s *Server) errorPages(mux *http.ServeMux) http.Handler {
 		if !iw.intercepted() {
 			return
 		}
+		l, _ := s.chooseLang(r)
+		kit := s.surfaces[l.Tag].kit
+		w.Header().Set("Vary", "Accept-Language")
 		switch iw.status {
 		case http.StatusNotFound:
-			s.kit.RenderError(w, r, http.StatusNotFound, s.l.T("error.404"), []string{s.l.T("error.404.detail")})
+			kit.RenderError(w, r, http.StatusNotFound, l.T("error.404"), []string{l.T("error.404.detail")})
 		case http.StatusMethodNotAllowed:
-			s.kit.RenderError(w, r, http.StatusMethodNotAllowed, s.l.T("error.405"), []string{s.l.T("error.405.detail")})
+			kit.RenderError(w, r, http.StatusMethodNotAllowed, l.T("error.405"), []string{l.T("error.405.detail")})
 		}
 	})
 }

@@ -21,19 +21,20 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	// ---- public pages (package site)
-	pages := s.site
-	mux.Handle("GET /{$}", s.cached(pages.ShowOverview))
-	mux.Handle("GET /map", s.cached(pages.ShowMap))
-	mux.Handle("GET /badge/{country}/{file}", withCacheControl(site.BadgeCacheControl, s.cached(pages.ShowBadge)))
-	mux.Handle("GET /countries", s.cached(pages.ListCountries))
-	mux.Handle("GET /countries/{iso3}", s.cached(pages.ShowCountry))
-	mux.Handle("GET /countries/{iso3}/orgs/{slug}", s.cached(s.followMerged(pages.ShowRecord)))
-	mux.Handle("GET /orgs", s.cached(pages.ListOrgs))
-	mux.Handle("GET /orgs/{slug}", s.cached(s.followMerged(pages.ShowOrg))) // a merged organisation's old slug: 301
-	mux.Handle("GET /changes", s.cached(pages.ListChanges))
-	mux.Handle("GET /changes.atom", s.cachedPerOrigin(pages.ShowFeed))
-	mux.Handle("GET /about", s.cachedPerOrigin(pages.ShowAbout)) // per origin: the citation names the address
-	mux.Handle("GET /data", s.cachedPerOrigin(pages.ShowData))   // per origin: the examples do
+	// each in the reader's language (lang.go): the method expressions
+	// are called on the Site of that language
+	mux.Handle("GET /{$}", s.page((*site.Site).ShowOverview))
+	mux.Handle("GET /map", s.page((*site.Site).ShowMap))
+	mux.Handle("GET /badge/{country}/{file}", withCacheControl(site.BadgeCacheControl, s.page((*site.Site).ShowBadge)))
+	mux.Handle("GET /countries", s.page((*site.Site).ListCountries))
+	mux.Handle("GET /countries/{iso3}", s.page((*site.Site).ShowCountry))
+	mux.Handle("GET /countries/{iso3}/orgs/{slug}", s.page(s.mergedPage((*site.Site).ShowRecord)))
+	mux.Handle("GET /orgs", s.page((*site.Site).ListOrgs))
+	mux.Handle("GET /orgs/{slug}", s.page(s.mergedPage((*site.Site).ShowOrg))) // a merged organisation's old slug: 301
+	mux.Handle("GET /changes", s.page((*site.Site).ListChanges))
+	mux.Handle("GET /changes.atom", s.pagePerOrigin((*site.Site).ShowFeed))
+	mux.Handle("GET /about", s.pagePerOrigin((*site.Site).ShowAbout)) // per origin: the citation names the address
+	mux.Handle("GET /data", s.pagePerOrigin((*site.Site).ShowData))   // per origin: the examples do
 	// ---- end public pages
 
 	// ---- open data: API and exports (package api)

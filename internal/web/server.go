@@ -43,8 +43,13 @@ type Assets interface {
 // Options configure a Server.
 type Options struct {
 	Logger *slog.Logger
+	// Locale is the language of the API's words and of anything not
+	// asked for in a language (nil: English).
 	Locale *i18n.Locale
-	Assets Assets
+	// Languages are the languages pages are offered in (nil: every
+	// catalogue, i18n.MustLoadLanguages).
+	Languages *i18n.Languages
+	Assets    Assets
 	// BehindTLS says the server is reached over HTTPS (directly or through
 	// a TLS-terminating proxy): HSTS is sent and cookies are Secure. It
 	// says nothing about client addresses: see TrustedProxies.
@@ -92,6 +97,10 @@ type Server struct {
 	handler http.Handler
 	now     func() time.Time
 	limiter *clientLimiter // nil: no per-client limit
+	// langs are the languages pages are offered in; surfaces what answers
+	// in each, by tag (see lang.go).
+	langs    *i18n.Languages
+	surfaces map[string]*surface
 	// exports holds a token per CSV export being rendered (at most
 	// exportSlots); exportWait is how long another waits for a slot.
 	exports    chan struct{}
@@ -116,6 +125,9 @@ func New(st Store, opt Options) *Server {
 	if opt.Now == nil {
 		opt.Now = st.Now
 	}
+	if opt.Languages == nil {
+		opt.Languages = i18n.MustLoadLanguages()
+	}
 	kit := httpkit.New(opt.Logger, opt.Locale, opt.Assets, opt.BehindTLS, opt.TrustedProxies)
 	s := &Server{store: st, log: opt.Logger, l: opt.Locale, kit: kit, assets: opt.Assets, tls: opt.BehindTLS,
 		cache: newPageCache(cacheEntries, cacheBytes), now: opt.Now, metrics: opt.Metrics}
@@ -130,6 +142,12 @@ func New(st Store, opt Options) *Server {
 	s.site = site.New(st, kit, opt.Now, site.Info{Contact: opt.Contact, OpenAPI: api.OpenAPIDocument()})
 	s.api = api.New(st, kit, s.acquireExport)
 	s.admin = admin.New(st, kit, opt.Now)
+	s.langs, s.surfaces = opt.Languages, map[string]*surface{}
+	for _, l := range opt.Languages.All() {
+		lk := kit.InLanguage(l)
+		s.surfaces[l.Tag] = &surface{kit: lk, site: s.site.InLanguage(lk)}
+	}
+	s.admin.WithLanguages(opt.Languages)
 	s.handler = s.routes()
 	return s
 }

@@ -122,6 +122,44 @@ func (s *Admin) redirectRoot(w http.ResponseWriter, r *http.Request, _ *adminReq
 // looked up here, per route, rather than in middleware around the mux.
 func (s *Admin) Guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.byLang == nil {
+			s.guard(rt, rt.handle, w, r)
+			return
+		}
+		explicit := s.langs.Explicit(r.URL.Query().Get("lang"))
+		l := explicit
+		if l == nil {
+			l = s.langs.FromHeader(r.Header.Get("Accept-Language"))
+		}
+		// the account's remembered language, once the session is known,
+		// may still change l: the handler is looked up then (pick)
+		pick := func(r *http.Request, u access.User) (*Admin, adminHandler, *http.Request) {
+			lang := l
+			if explicit != nil && u.Name != "" && u.Lang != explicit.Tag {
+				if err := s.store.SetUserLang(r.Context(), u.Name, explicit.Tag); err != nil {
+					s.kit.Log.ErrorContext(r.Context(), "remembering the interface language failed", "user", u.Name, "err", err)
+				}
+			} else if pref := s.langs.Get(u.Lang); explicit == nil && pref != nil {
+				lang = pref
+			}
+			in := s.byLang[lang.Tag]
+			r = r.WithContext(templates.WithLangLinks(r.Context(), s.langs, lang.Tag, explicit != nil, r.URL.Path, r.URL.Query()))
+			return in.admin, in.handlers[rt.Pattern], r
+		}
+		in := s.byLang[l.Tag]
+		in.admin.guardIn(rt, pick, w, r)
+	})
+}
+
+// guard is Guard in one language, with the handler given.
+func (s *Admin) guard(rt Route, h adminHandler, w http.ResponseWriter, r *http.Request) {
+	s.guardIn(rt, func(r *http.Request, _ access.User) (*Admin, adminHandler, *http.Request) { return s, h, r }, w, r)
+}
+
+// guardIn does what Guard says; pick names the admin area (language) and
+// handler that answer, once the account (if any) is known.
+func (s *Admin) guardIn(rt Route, pick func(*http.Request, access.User) (*Admin, adminHandler, *http.Request), w http.ResponseWriter, r *http.Request) {
+	{
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Robots-Tag", "noindex")
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -176,10 +214,11 @@ func (s *Admin) Guard(rt Route) http.Handler {
 				}
 			}
 		}
-		if err := rt.handle(w, r, a); err != nil {
-			s.kit.ServeError(w, r, err)
+		la, h, r := pick(r, a.session.User)
+		if err := h(w, r, a); err != nil {
+			la.kit.ServeError(w, r, err)
 		}
-	})
+	}
 }
 
 // adminPage returns the admin layout values for a page.

@@ -211,6 +211,9 @@ func (s *Admin) supersedeEvent(w http.ResponseWriter, r *http.Request, a *adminR
 	if err != nil {
 		return s.refused(err)
 	}
+	if in.Event.TextLang == "" {
+		in.Event.TextLang = s.l.Tag
+	}
 	if fe, ok := rproblems.Field(correctionField); ok {
 		problems = append(problems, fe)
 	}

@@ -270,6 +270,9 @@ func (s *Admin) writeEvent(w http.ResponseWriter, r *http.Request, a *adminReque
 	}
 	problems = merge(problems, in.Event.Validate(s.now()))
 	problems = merge(problems, s.checkPublishAlone(a, in))
+	if in.Event.TextLang == "" {
+		in.Event.TextLang = s.l.Tag // the text is taken to be in the editor's interface language
+	}
 	if len(problems) == 0 {
 		var err error
 		if v.Duplicates, v.SimilarOrgs, err = s.duplicates(r.Context(), v.Mode, v.Record, in); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
+	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/store"
 )
 
@@ -255,6 +256,7 @@ var eventTextFields = formSpec{
 	"authority":   {max: access.MaxShortText},
 	"reason":      {max: access.MaxReason},
 	"description": {max: access.MaxLongText},
+	"text_lang":   {max: 8},
 }
 
 // eventSpec is the record-an-event form; reviewSpec the review form;
@@ -376,6 +378,8 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 	ev.Date = formDate(&problems, "date", f["date"])
 	ev.Description = f["description"]
 	if mode == access.EditReview {
+		// a review's note is written in the editor's interface language:
+		// the caller sets TextLang
 		ev.Type = access.EventReviewed
 		src := access.Source{URL: strings.TrimSpace(f["source_url"]), Publisher: f["source_publisher"], Title: f["source_title"]}
 		if src.URL == "" {
@@ -385,6 +389,11 @@ func decodeEvent(values url.Values, mode access.RecordEdit) (eventInput, access.
 		return in, problems, nil
 	}
 
+	switch ev.TextLang = f["text_lang"]; {
+	case ev.TextLang == "":
+	case !slices.Contains(i18n.Tags, ev.TextLang):
+		problems.Add("text_lang", access.CodeUnknownValue)
+	}
 	if mode == access.EditCreate {
 		ev.CountryCode, ev.OrgSlug = strings.TrimSpace(f["country"]), strings.TrimSpace(f["org"])
 		if ev.CountryCode != "" && !access.ValidCountryCode(ev.CountryCode) {
@@ -464,17 +473,20 @@ func formSources(p *access.Errors, f map[string]string) []access.Source {
 // description says which class, with the people it affected and its
 // stated end or deadline, and no reach.
 var classSpec = withFields(eventTextFields, formSpec{
-	"event_type":      {max: maxCode, required: true},
-	"status":          {max: maxCode},
-	"date":            {max: maxDate, required: true},
-	"until":           {max: maxDate},
-	"initiated_by":    {max: maxCode},
-	"instrument":      {max: maxCode},
-	"reason_category": {max: maxCode},
-	"people_affected": {max: maxNumber},
-	"source_type":     {max: maxCode},
-	"internal_report": {max: 2},
-	"description":     {max: access.MaxLongText, required: true},
+	"event_type":       {max: maxCode, required: true},
+	"status":           {max: maxCode},
+	"date":             {max: maxDate, required: true},
+	"until":            {max: maxDate},
+	"initiated_by":     {max: maxCode},
+	"instrument":       {max: maxCode},
+	"reason_category":  {max: maxCode},
+	"people_affected":  {max: maxNumber},
+	"source_url":       {max: access.MaxURL},
+	"source_publisher": {max: access.MaxShortText},
+	"source_title":     {max: access.MaxTitle},
+	"source_type":      {max: maxCode},
+	"internal_report":  {max: 2},
+	"description":      {max: access.MaxLongText, required: true},
 })
 
 // decodeClassMeasure decodes the class-measure form of country.

@@ -3,12 +3,14 @@ package admin
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/auth"
+	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/templates"
 )
 
@@ -78,7 +80,7 @@ func (s *Admin) submitLogin(w http.ResponseWriter, r *http.Request, a *adminRequ
 		return nil
 	case errors.As(err, &throttled):
 		secs := retryAfter(w, throttled.RetryAfter)
-		s.renderLogin(w, r, http.StatusTooManyRequests, s.formView(f, nil), s.l.Tf("admin.login.throttled", secs))
+		s.renderLogin(w, r, http.StatusTooManyRequests, s.formView(f, nil), s.l.Plural("admin.login.throttled", int64(secs), secs))
 		return nil
 	case errors.Is(err, auth.ErrBusy):
 		retryAfter(w, time.Second)
@@ -90,6 +92,12 @@ func (s *Admin) submitLogin(w http.ResponseWriter, r *http.Request, a *adminRequ
 	s.setSessionCookie(w, r, token)
 	if err := s.claimDraft(r, user.Name); err != nil {
 		return err
+	}
+	if lang := r.URL.Query().Get("lang"); slices.Contains(i18n.Tags, lang) && lang != user.Lang {
+		// logged in from a page read with ?lang=: the account remembers it
+		if err := s.store.SetUserLang(r.Context(), user.Name, lang); err != nil {
+			s.kit.Log.ErrorContext(r.Context(), "remembering the interface language failed", "user", user.Name, "err", err)
+		}
 	}
 	http.Redirect(w, r, f["next"], http.StatusSeeOther)
 	return nil

@@ -417,7 +417,7 @@ func (s *Admin) passwordError(w http.ResponseWriter, err error) error {
 	case errors.As(err, &throttled):
 		secs := retryAfter(w, throttled.RetryAfter)
 		return &httpkit.HTTPError{Status: http.StatusTooManyRequests, Heading: s.l.T("error.429"),
-			Details: []string{s.l.Tf("admin.confirm.throttled", secs)}, Err: err}
+			Details: []string{s.l.Plural("admin.confirm.throttled", int64(secs), secs)}, Err: err}
 	case errors.Is(err, auth.ErrBusy):
 		retryAfter(w, time.Second)
 		return &httpkit.HTTPError{Status: http.StatusServiceUnavailable, Heading: s.l.T("error.503"),

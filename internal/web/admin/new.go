@@ -53,6 +53,7 @@ type Store interface {
 	SetUserPassword(ctx context.Context, name, hash, actor string) error
 	SetUserRole(ctx context.Context, name string, role access.Role, actor string) error
 	SecurityLog(ctx context.Context, f store.SecurityFilter) ([]access.SecurityEvent, int, error)
+	SetUserLang(ctx context.Context, name, lang string) error
 }
 
 // Admin serves the admin area.
@@ -63,6 +64,44 @@ type Admin struct {
 	now    func() time.Time // the site's one clock, shared with sessions and throttling
 	auth   *auth.Service
 	origin *http.CrossOriginProtection
+	// langs and byLang: the admin area in every language (WithLanguages);
+	// nil: English only.
+	langs  *i18n.Languages
+	byLang map[string]*inLanguage
+}
+
+// inLanguage is the admin area written in one language, with its route
+// handlers bound to it.
+type inLanguage struct {
+	admin    *Admin
+	handlers map[string]adminHandler
+}
+
+// WithLanguages makes Guard answer in the language of each request: the
+// one chosen with ?lang= (remembered in the editor's account), else the
+// one the account remembers, else the browser's Accept-Language. Call it
+// once, before serving.
+func (s *Admin) WithLanguages(ls *i18n.Languages) {
+	byLang := map[string]*inLanguage{}
+	for _, l := range ls.All() {
+		c := s.InLanguage(s.kit.InLanguage(l))
+		in := &inLanguage{admin: c, handlers: map[string]adminHandler{}}
+		for _, rt := range c.Routes() {
+			in.handlers[rt.Pattern] = rt.handle
+		}
+		byLang[l.Tag] = in
+	}
+	s.langs, s.byLang = ls, byLang
+}
+
+// InLanguage returns the admin area written with kit (whose locale it
+// takes), sharing everything else — sessions, throttling, cross-origin
+// protection — with s: one per language, made once at start; Guard
+// picks one per request.
+func (s *Admin) InLanguage(kit *httpkit.Kit) *Admin {
+	c := *s
+	c.kit, c.l = kit, kit.L
+	return &c
 }
 
 // New returns the admin area over st, answering with kit, its sessions and

@@ -42,6 +42,14 @@ func New(log *slog.Logger, l *i18n.Locale, assets AssetNamer, tls bool, trusted 
 	return &Kit{Log: log, L: l, TLS: tls, assets: assets, clients: clientResolver{trusted: trusted}}
 }
 
+// InLanguage returns a Kit like k that writes in l: one per language,
+// made once at start; they share the logger, assets and client resolver.
+func (k *Kit) InLanguage(l *i18n.Locale) *Kit {
+	c := *k
+	c.L = l
+	return &c
+}
+
 // HandlerFunc is a handler that may fail; ServeError turns the error into
 // a response and logs it, once, at the edge.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error

@@ -36,9 +36,9 @@ func (s *Site) ShowBadge(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	label := rec.Org.Label() + " · " + rec.CountryName
+	label := rec.Org.Label() + " · " + s.l.Country(rec.CountryCode, rec.CountryName)
 	status := s.l.Status(rec.Status)
-	title := s.l.Tf("badge.title", rec.Org.Label(), rec.CountryName, status)
+	title := s.l.Tf("badge.title", rec.Org.Label(), s.l.Country(rec.CountryCode, rec.CountryName), status)
 	return s.renderSVG(w, r, http.StatusOK, templates.NewBadge(label, status, title, rec.Status))
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/accesswatch/accesswatch/internal/access"
+	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/opendata"
 	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
@@ -19,12 +20,26 @@ func (s *Site) ListCountries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.store.CountrySummaries(r.Context(), store.CountryFilter{
+	f := store.CountryFilter{
 		Statuses: q.Statuses, FlaggedOnly: q.Flagged, Region: q.Region, OrgType: q.OrgType, Query: q.Text, Match: q.Match,
 		Sort: store.CountrySort(q.Sort), Limit: ListPageSize, Offset: q.PageOffset(ListPageSize),
-	})
+	}
+	// By name in another language than the data's: the names (and their
+	// order, by the language's collation: "Éthiopie" under E) are not the
+	// database's, so the whole list — a few hundred countries at most — is
+	// sorted here and the page cut from it.
+	byLocalName := f.Sort == store.CountryByName && s.l.Tag != "en"
+	if byLocalName {
+		f.Limit, f.Offset = 0, 0
+	}
+	list, total, err := s.store.CountrySummaries(r.Context(), f)
 	if err != nil {
 		return err
+	}
+	if byLocalName {
+		i18n.SortFunc(s.l, list, func(c access.CountrySummary) string { return s.l.Country(c.Code, c.Name) })
+		from := min(q.PageOffset(ListPageSize), len(list))
+		list = list[from:min(from+ListPageSize, len(list))]
 	}
 	const path = "/countries"
 	v := templates.CountriesView{Filters: filters(q, spec, path), Countries: list}

@@ -134,7 +134,7 @@ func (s *Site) pager(q query.Query, spec query.Spec, path string, total, size in
 	pages := max(1, (total+size-1)/size)
 	if q.Page > pages {
 		return templates.Pager{}, &httpkit.HTTPError{Status: http.StatusNotFound, Heading: s.l.T("error.404"),
-			Details: []string{s.l.Tf("dash.pager.beyond", q.Page, pages), s.l.T("dash.pager.beyond.hint")}}
+			Details: []string{s.l.Plural("dash.pager.beyond", int64(pages), q.Page, pages), s.l.T("dash.pager.beyond.hint")}}
 	}
 	p := templates.Pager{Page: q.Page, Pages: pages, Total: total}
 	if total > 0 {

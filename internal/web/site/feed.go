@@ -138,9 +138,9 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 // feedEntry is one event as an Atom entry, linked to its place in the
 // record's (or, for a class-level measure, the country's) timeline.
 func (s *Site) feedEntry(origin, tag string, e access.EventView) atomEntry {
-	subject := s.l.Tf("dash.event.class_level_in", e.CountryName)
+	subject := s.l.Tf("dash.event.class_level_in", s.l.Country(e.CountryCode, e.CountryName))
 	if !e.ClassLevel() {
-		subject = s.l.Tf("dash.event.org_in", e.Org.Label(), e.CountryName)
+		subject = s.l.Tf("dash.event.org_in", e.Org.Label(), s.l.Country(e.CountryCode, e.CountryName))
 	}
 	title := s.l.Tf("dash.feed.entry", s.l.Date(e.Date), subject, s.l.EventType(e.Type))
 	if e.StatusAfter != "" {

@@ -26,12 +26,16 @@ func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.Co
 		byCode[c.Code] = c
 	}
 	for _, s := range w.Shapes {
-		mc := templates.MapCountry{D: s.D, Class: "map--none", Title: s.Name}
+		name := s.Name
+		if s.Code != "" {
+			name = l.Country(s.Code, s.Name)
+		}
+		mc := templates.MapCountry{D: s.D, Class: "map--none", Title: name}
 		if c, ok := byCode[s.Code]; ok && s.Code != "" {
 			mc.Class = templates.MapClass(c.Worst.Status)
 			mc.Pattern = templates.MapPatternKey(c.Worst.Status, c.Worst.Flagged())
 			mc.Href = templates.CountryURL(c.Code)
-			mc.Title = countryTitle(l, s.Name, c)
+			mc.Title = countryTitle(l, name, c)
 		}
 		if n := classes[s.Code]; n > 0 && s.Code != "" {
 			mc.ClassMeasures, mc.Href = n, templates.CountryURL(s.Code)
@@ -54,7 +58,7 @@ func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.Co
 	v.Legend = append(v.Legend, templates.MapLegendItem{Class: "map--none", Label: l.T("map.legend.none")},
 		templates.MapLegendItem{Class: "map-class-measure", Label: l.T("map.legend.class_measure"), ClassMeasure: true})
 	for _, c := range countries {
-		v.Rows = append(v.Rows, templates.MapRow{Name: c.Name, Href: templates.CountryURL(c.Code), Status: c.Worst.Status,
+		v.Rows = append(v.Rows, templates.MapRow{Name: l.Country(c.Code, c.Name), Href: templates.CountryURL(c.Code), Status: c.Worst.Status,
 			StatusFlagged: c.Worst.Flagged(), Flagged: c.Flagged, Records: c.Records, ClassMeasures: classes[c.Code], Trend: trends[c.Code]})
 	}
 	if len(w.Unmapped) > 0 {

@@ -54,7 +54,7 @@ func (s *Site) ShowRecord(w http.ResponseWriter, r *http.Request) error {
 		events[i] = e.Event
 	}
 	v.Figures = access.FigureSources(events)
-	title := s.l.Tf("dash.record.title", rec.Org.Label(), rec.CountryName)
+	title := s.l.Tf("dash.record.title", rec.Org.Label(), s.l.Country(rec.CountryCode, rec.CountryName))
 	p, err := s.page(r.Context(), title, "countries")
 	if err != nil {
 		return err

@@ -72,6 +72,16 @@ func New(st Store, kit *httpkit.Kit, now func() time.Time, info Info) *Site {
 	return s
 }
 
+// InLanguage returns the public pages written with kit (whose locale
+// they take): one Site per language, made once at start, sharing the
+// store, clock, map and API description. The router picks one per
+// request, so handlers keep writing s.l and s.kit.
+func (s *Site) InLanguage(kit *httpkit.Kit) *Site {
+	c := *s
+	c.kit, c.l = kit, kit.L
+	return &c
+}
+
 // page is the layout's values for a public page: the kit's, with how
 // current the data is (the footer's "Data as of" line).
 func (s *Site) page(ctx context.Context, title, section string) (templates.Page, error) {

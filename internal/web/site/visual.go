@@ -29,11 +29,8 @@ func embeddedWorld() (*geo.World, error) {
 	return w, nil
 }
 
-// countOf formats a counted message, using the key's ".one" variant for
-// one when the catalogue has it (its verbs may use explicit indexes).
+// countOf formats a counted message in the plural form the language's
+// rules choose for n (its verbs may use explicit indexes).
 func countOf(l *i18n.Locale, key string, n int, args ...any) string {
-	if n == 1 && l.Has(key+".one") {
-		key += ".one"
-	}
-	return l.Tf(key, args...)
+	return l.Plural(key, int64(n), args...)
 }

@@ -1,0 +1,143 @@
+package i18n
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Tags are the languages accesswatch speaks, the default first.
+var Tags = []string{"en", "fr"}
+
+// Languages is every catalogue, loaded once, with the matcher that picks
+// one for a reader. It is read only and safe for concurrent use.
+type Languages struct {
+	byTag   map[string]*Locale
+	list    []*Locale
+	matcher language.Matcher
+}
+
+// LoadLanguages loads the catalogue of every tag in Tags.
+func LoadLanguages() (*Languages, error) {
+	ls := &Languages{byTag: map[string]*Locale{}}
+	var tags []language.Tag
+	for _, t := range Tags {
+		l, err := Load(t)
+		if err != nil {
+			return nil, err
+		}
+		ls.byTag[t] = l
+		ls.list = append(ls.list, l)
+		tags = append(tags, l.lang)
+	}
+	ls.matcher = language.NewMatcher(tags)
+	return ls, nil
+}
+
+// MustLoadLanguages is LoadLanguages for the embedded catalogues, which a
+// test loads: it panics on error.
+func MustLoadLanguages() *Languages {
+	ls, err := LoadLanguages()
+	if err != nil {
+		panic(fmt.Sprintf("i18n: %v", err))
+	}
+	return ls
+}
+
+// Default is the catalogue used when nothing else decides: English.
+func (ls *Languages) Default() *Locale { return ls.list[0] }
+
+// All lists the catalogues in the order of Tags.
+func (ls *Languages) All() []*Locale { return ls.list }
+
+// Get returns the catalogue of tag ("en", "fr"), or nil.
+func (ls *Languages) Get(tag string) *Locale { return ls.byTag[tag] }
+
+// Explicit returns the catalogue a ?lang= value names exactly ("fr",
+// "en"; case-insensitive), or nil for anything else.
+func (ls *Languages) Explicit(v string) *Locale {
+	if len(v) > 8 {
+		return nil
+	}
+	return ls.byTag[strings.ToLower(v)]
+}
+
+// FromHeader picks the catalogue for an Accept-Language header, honouring
+// q-values: "fr-FR,fr;q=0.9" and "fr-CA" give French, "de, fr;q=0.5"
+// French (the only one of ours the reader accepts), "en;q=0.1, fr;q=0.9"
+// French. An empty or malformed header, or one naming none of our
+// languages, gives the default. Headers without the letters "fr" are
+// answered without parsing: this runs on every cached page view.
+func (ls *Languages) FromHeader(h string) *Locale {
+	if h == "" || len(h) > 512 || !mentionsOther(h, ls) {
+		return ls.Default()
+	}
+	tags, _, err := language.ParseAcceptLanguage(h)
+	if err != nil || len(tags) == 0 {
+		return ls.Default()
+	}
+	_, i, conf := ls.matcher.Match(tags...)
+	if conf == language.No {
+		return ls.Default()
+	}
+	return ls.list[i]
+}
+
+// mentionsOther reports whether h could name a language other than the
+// default: whether it contains the tag of one, in any case. It allocates
+// nothing.
+func mentionsOther(h string, ls *Languages) bool {
+	for _, l := range ls.list[1:] {
+		for i := 0; i+len(l.Tag) <= len(h); i++ {
+			if strings.EqualFold(h[i:i+len(l.Tag)], l.Tag) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MatchLabels returns the codes of the vocabulary under prefix (e.g.
+// "status", "event", "reason") whose label in any catalogue contains q,
+// compared without regard to case or accents: "expulsé", "EXPULSEE" and
+// "expelled" all give "expelled" for prefix "status". It is how a search
+// finds a record by a label in either language.
+func (ls *Languages) MatchLabels(prefix, q string) []string {
+	q = Fold(strings.TrimSpace(q))
+	if q == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	var codes []string
+	for _, l := range ls.list {
+		for key, msg := range l.messages {
+			code, ok := strings.CutPrefix(key, prefix+".")
+			if !ok || seen[code] || strings.Contains(code, ".") {
+				continue
+			}
+			if strings.Contains(Fold(msg), q) {
+				seen[code] = true
+				codes = append(codes, code)
+			}
+		}
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+// Fold lower-cases s and removes its accents ("Expulsée" → "expulsee"),
+// for comparisons that a reader typing without accents expects to match.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}

@@ -1,0 +1,69 @@
+package templates
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/accesswatch/accesswatch/internal/i18n"
+)
+
+// LangLink is the address of the current page in one language.
+type LangLink struct {
+	Tag, Label, Href string
+}
+
+// LangLinks are the current page's addresses in every language, for the
+// layout's <link rel="alternate" hreflang> and its English / Français switch.
+type LangLinks struct {
+	Current string // the tag the page is written in
+	// Explicit says the reader chose it with ?lang= (links must keep it).
+	Explicit bool
+	Links    []LangLink
+}
+
+type langLinksKey struct{}
+
+// WithLangLinks returns ctx carrying the language links of the page at
+// path?query (its lang parameter replaced in each link): the router puts
+// them there, and the layout, rendered with that context, shows them.
+func WithLangLinks(ctx context.Context, ls *i18n.Languages, current string, explicit bool, path string, query url.Values) context.Context {
+	v := LangLinks{Current: current, Explicit: explicit}
+	q := url.Values{}
+	for k, vs := range query {
+		if k != "lang" {
+			q[k] = vs
+		}
+	}
+	for _, l := range ls.All() {
+		q.Set("lang", l.Tag)
+		v.Links = append(v.Links, LangLink{Tag: l.Tag, Label: l.T("lang.self"), Href: path + "?" + q.Encode()})
+	}
+	return context.WithValue(ctx, langLinksKey{}, v)
+}
+
+// LangHref returns href with the page's language added when the reader
+// chose it with ?lang= (for the admin area's forms, which the public
+// pages' link rewriting does not reach).
+func LangHref(ctx context.Context, href string) string {
+	if v := langLinksFrom(ctx); v.Explicit {
+		return href + "?lang=" + url.QueryEscape(v.Current)
+	}
+	return href
+}
+
+// TextLang is the lang attribute of an event's free text: the language
+// it was recorded in, or "en" for text recorded before languages were
+// (migration 0008), when the only way to enter it was in English.
+func TextLang(tag string) string {
+	if tag == "" {
+		return "en"
+	}
+	return tag
+}
+
+// langLinksFrom returns the links WithLangLinks put in ctx (none outside
+// a request: a component rendered alone shows no switch).
+func langLinksFrom(ctx context.Context) LangLinks {
+	v, _ := ctx.Value(langLinksKey{}).(LangLinks)
+	return v
+}
