@@ -63,6 +63,10 @@ func openPostgres(ctx context.Context, url string, opt Options) (*Store, error) 
 		return nil, fmt.Errorf("open reader: %w", err)
 	}
 	s.version.raise(v)
+	if err := s.syncVisibility(ctx, opt.Verification); err != nil {
+		s.Close()
+		return nil, err
+	}
 
 	lcfg := cfg.Copy()
 	lcfg.RuntimeParams["application_name"] = listenerName

@@ -210,7 +210,7 @@ func (s *Store) EditorRecord(ctx context.Context, country, slug string) (access.
 
 func (s *Store) record(ctx context.Context, country, slug string, includePrivate bool) (access.RecordView, error) {
 	v, err := scanRecord(s.reader.QueryRowContext(ctx, recordSelect+`
-WHERE r.country_code = ? AND o.slug = ? AND (? OR `+publicRecord+`)`, country, slug, includePrivate))
+WHERE r.country_code = ? AND o.slug = ? AND (? = 1 OR `+publicRecord+`)`, country, slug, boolInt(includePrivate)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("record %s/%s: %w", country, slug, ErrNotFound)
 	}

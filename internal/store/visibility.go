@@ -158,9 +158,10 @@ func markPrivacyIf(ctx context.Context, tx *sql.Tx, recordID int64, needed bool)
 	if !needed {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE records SET private = (
+	_, err := tx.ExecContext(ctx, `UPDATE records SET private = CASE WHEN
 		EXISTS (SELECT 1 FROM events WHERE record_id = records.id)
-		AND NOT EXISTS (SELECT 1 FROM events e WHERE e.record_id = records.id AND `+publicEvent+`))
+		AND NOT EXISTS (SELECT 1 FROM events e WHERE e.record_id = records.id AND `+publicEvent+`)
+		THEN 1 ELSE 0 END
 		WHERE id = ?`, recordID)
 	if err != nil {
 		return fmt.Errorf("mark record privacy: %w", err)
