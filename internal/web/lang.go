@@ -152,6 +152,16 @@ func keepLang(body []byte, tag string) []byte {
 					continue
 				}
 			}
+		case "link":
+			// a feed advertised for autodiscovery: a reader subscribing from
+			// a French page gets the French feed, as its Download block does
+			if i, t := attrIndex(tok, "href"), attrIndex(tok, "type"); i >= 0 && t >= 0 && tok.Attr[t].Val == "application/atom+xml" {
+				if href, ok := withLang(tok.Attr[i].Val, tag); ok {
+					tok.Attr[i].Val = href
+					out.WriteString(tok.String())
+					continue
+				}
+			}
 		case "form":
 			if i := attrIndex(tok, "method"); i < 0 || strings.EqualFold(tok.Attr[i].Val, "get") {
 				// a GET form replaces the query with its fields: carry
