@@ -121,7 +121,7 @@ func New(src Source, opt Options) (*Exporter, error) {
 	site.Set(1)
 	e := &Exporter{
 		reg:         prometheus.NewRegistry(),
-		snaps:       newSnapshots(src, opt.PerRecord, rebuilds),
+		snaps:       newSnapshots(src, opt.PerRecord, opt.Token != "", rebuilds),
 		http:        newHTTPMetrics(),
 		log:         opt.Logger,
 		token:       opt.Token,

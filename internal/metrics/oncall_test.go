@@ -93,3 +93,26 @@ func TestSiteInfoAndDatabaseReady(t *testing.T) {
 		t.Error("readiness reported for a source without Ping")
 	}
 }
+
+// Under --require-verification the events awaiting a second editor are
+// private: a public /metrics does not tell how many there are, a
+// token-protected one does.
+func TestAwaitingVerificationPrivateNeedsAToken(t *testing.T) {
+	data := store.MetricsData{
+		Records:              []store.MetricsRecord{record("NER", "icrc", access.StatusExpelled, 0)},
+		AwaitingVerification: []store.CountryCount{{Country: "NER", Count: 2}},
+		AwaitingArePrivate:   true,
+	}
+	const series = `accesswatch_events_awaiting_verification{country="NER"} 2`
+	src := &fakeSource{}
+	src.set(data, nil)
+	public := newExporter(t, src, Options{})
+	if body := scrape(t, public.Handler()).Body.String(); strings.Contains(body, "accesswatch_events_awaiting_verification") {
+		t.Error("a public /metrics counts private entries")
+	}
+	const token = "a-long-enough-metrics-token-for-tests"
+	protected := newExporter(t, src, Options{Token: token})
+	if body := scrape(t, protected.Handler(), "Authorization", "Bearer "+token).Body.String(); !strings.Contains(body, series) {
+		t.Errorf("a token-protected /metrics lacks %q", series)
+	}
+}

@@ -65,6 +65,9 @@ func sourceDay(src Source) string {
 type snapshots struct {
 	src       Source
 	perRecord bool
+	// protected: /metrics requires a token, so counts of private entries
+	// (events awaiting verification while it is required) may be shown.
+	protected bool
 	// rebuilds counts the snapshots made (accesswatch_collector_snapshots_total).
 	rebuilds prometheus.Counter
 	// current is the latest snapshot; refreshing admits one database read
@@ -73,8 +76,8 @@ type snapshots struct {
 	refreshing chan *snapshot
 }
 
-func newSnapshots(src Source, perRecord bool, rebuilds prometheus.Counter) *snapshots {
-	s := &snapshots{src: src, perRecord: perRecord, rebuilds: rebuilds, refreshing: make(chan *snapshot, 1)}
+func newSnapshots(src Source, perRecord, protected bool, rebuilds prometheus.Counter) *snapshots {
+	s := &snapshots{src: src, perRecord: perRecord, protected: protected, rebuilds: rebuilds, refreshing: make(chan *snapshot, 1)}
 	s.refreshing <- nil // no snapshot yet
 	return s
 }
@@ -111,6 +114,11 @@ func (s *snapshots) build(ctx context.Context, gen uint64, day string) (*snapsho
 	data, err := s.src.MetricsData(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if data.AwaitingArePrivate && !s.protected {
+		// Private entries stay off a public /metrics, their number too:
+		// the gauge is left out (not reported as 0).
+		data.AwaitingVerification = nil
 	}
 	reg := prometheus.NewRegistry()
 	if err := reg.Register(dataCollector{data: &data, perRecord: s.perRecord}); err != nil {

@@ -93,12 +93,15 @@ type MetricsData struct {
 	// the status-change counters have a zero series for each, so that a
 	// country's first change is an increase Prometheus can see.
 	Countries []MetricsCountry
-	// AwaitingVerification counts, per country, the events awaiting an
-	// editor's verification. It stays nil until the store can count them
-	// (the verification work of issue 17 fills it); nil means "not
-	// counted", and the exporter then leaves its gauge out rather than
-	// report a false 0.
+	// AwaitingVerification counts, per country, the events awaiting a
+	// second editor's verification (countries with none are absent). nil
+	// means "not counted": an exporter then leaves its gauge out rather
+	// than report a false 0; MetricsData always counts them.
 	AwaitingVerification []CountryCount
+	// AwaitingArePrivate: verification is required, so the events counted
+	// in AwaitingVerification are private; a public /metrics must not tell
+	// that they exist (see metrics.Options.Token).
+	AwaitingArePrivate bool
 	// Now is the store's clock reading the time-dependent values were
 	// worked out at.
 	Now time.Time
@@ -193,6 +196,17 @@ func (s *Store) MetricsData(ctx context.Context) (MetricsData, error) {
 		return nil
 	}); err != nil {
 		return MetricsData{}, fmt.Errorf("metrics data: countries: %w", err)
+	}
+	out.AwaitingVerification, out.AwaitingArePrivate = []CountryCount{}, s.requireVerification
+	if err := queryEach(ctx, tx, awaitingVerificationQuery, func(rows *sql.Rows) error {
+		var c CountryCount
+		if err := rows.Scan(&c.Country, &c.Count); err != nil {
+			return err
+		}
+		out.AwaitingVerification = append(out.AwaitingVerification, c)
+		return nil
+	}); err != nil {
+		return MetricsData{}, fmt.Errorf("metrics data: awaiting verification: %w", err)
 	}
 	if err := queryEach(ctx, tx, metricsStatusEventsQuery, func(rows *sql.Rows) error {
 		var c StatusEventCount

@@ -289,9 +289,7 @@ func publishTx(ctx context.Context, tx *sql.Tx, id int64) error {
 // a second editor and were not corrected since, for the work-queue gauge.
 // Countries with none are absent.
 func (s *Store) AwaitingVerification(ctx context.Context) (map[string]int, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT e.country_code, COUNT(*) FROM events e
-		WHERE `+unverified+` AND e.id NOT IN (SELECT event_id FROM event_corrections)
-		GROUP BY e.country_code`)
+	rows, err := s.reader.QueryContext(ctx, awaitingVerificationQuery)
 	if err != nil {
 		return nil, fmt.Errorf("awaiting verification: %w", err)
 	}
@@ -307,6 +305,12 @@ func (s *Store) AwaitingVerification(ctx context.Context) (map[string]int, error
 	}
 	return out, rows.Err()
 }
+
+// awaitingVerificationQuery counts, per country, the events waiting for a
+// second editor that no correction has replaced.
+const awaitingVerificationQuery = `SELECT e.country_code, COUNT(*) FROM events e
+	WHERE ` + unverified + ` AND e.id NOT IN (SELECT event_id FROM event_corrections)
+	GROUP BY e.country_code ORDER BY e.country_code`
 
 // awaitSecondEditor queues a pending event an editor entered for a second
 // editor's verification, private meanwhile when verification is required.

@@ -102,6 +102,11 @@ func TestRequireVerificationKeepsUnverifiedPrivate(t *testing.T) {
 		if n, err := s.AwaitingVerification(ctx); err != nil || n["NER"] != 1 {
 			t.Errorf("awaiting verification per country %v, %v", n, err)
 		}
+		// The metrics read counts it too (the work-queue gauge), though the
+		// event itself is private.
+		if md, err := s.MetricsData(ctx); err != nil || !slices.Equal(md.AwaitingVerification, []CountryCount{{Country: "NER", Count: 1}}) {
+			t.Errorf("metrics: awaiting verification %+v, %v", md.AwaitingVerification, err)
+		}
 		q, err := s.WorkQueues(ctx, QueueFilter{User: "ben"})
 		if err != nil || q.AwaitingCount != 1 || q.Awaiting[0].ID != rec.EventID {
 			t.Errorf("ben's queue %+v, %v", q, err)
@@ -139,6 +144,9 @@ func TestRequireVerificationKeepsUnverifiedPrivate(t *testing.T) {
 		got, _ = s.Event(ctx, rec.EventID)
 		if got.Verification != access.Verified || got.Confirmation == nil || got.Confirmation.By != "ben" || got.Private {
 			t.Errorf("verified event %+v", got)
+		}
+		if md, err := s.MetricsData(ctx); err != nil || md.AwaitingVerification == nil || len(md.AwaitingVerification) != 0 {
+			t.Errorf("metrics after verification: awaiting %+v (want counted, none), %v", md.AwaitingVerification, err)
 		}
 		if _, err := s.VerifyEvent(ctx, rec.EventID, "carla", ""); !errors.Is(err, ErrAlreadyVerified) {
 			t.Errorf("second verification: %v", err)
