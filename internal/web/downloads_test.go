@@ -39,8 +39,9 @@ import (
 //     selection, reviews that change nothing left out; on a list of
 //     countries or organisations, each entry belongs to a listed item.
 
-// crawlLimit bounds the crawl: far above the pages the bundled data has.
-const crawlLimit = 600
+// crawlLimit bounds the crawl: far above the pages the bundled data has,
+// each reached in English and, through the language switch, in French.
+const crawlLimit = 1500
 
 // extraStarts are filtered views the crawl also visits: the pages link
 // to few filtered addresses, and a filter is where a download could
