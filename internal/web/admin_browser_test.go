@@ -241,7 +241,7 @@ func TestBrowserFormSurvivesAnExpiredSession(t *testing.T) {
 	}
 	// Sent as it came back, it is recorded.
 	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+		chromedp.Click(chromedp.CSS(`#submit-event`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
 	)
 	if notice, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.notice`))); err != nil || !strings.Contains(notice, "Event recorded") {

@@ -71,7 +71,7 @@ func TestBrowserFrenchEditor(t *testing.T) {
 		_ = os.WriteFile(filepath.Join(dir, "event-form-fr.png"), png, 0o644)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+		chromedp.Click(chromedp.CSS(`#submit-event`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
 	)
 	if err != nil {
