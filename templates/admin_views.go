@@ -146,8 +146,9 @@ func orgLabel(o access.Org) string {
 func countryOptions(l *i18n.Locale, cs []access.Country) []Option {
 	out := []Option{{"", l.T("admin.choose")}}
 	for _, c := range cs {
-		out = append(out, Option{c.Code, c.Name + " (" + c.Code + ")"})
+		out = append(out, Option{c.Code, l.Country(c.Code, c.Name) + " (" + c.Code + ")"})
 	}
+	i18n.SortFunc(l, out[1:], func(o Option) string { return o.Label })
 	return out
 }
 

@@ -39,6 +39,7 @@ var sameInFrench = map[string]bool{
 	"Type": true, "Source": true, "Sources": true, "Version": true, "Pages": true, "Actions": true,
 	"Note verbale": true, "Licence": true, "Corrections": true, "Stable": true, "Instruments": true,
 	"%s organisation": true, "%s organisations": true, "%s — page %d": true,
+	"Source %s — %s": true, "Source %d": true, "public": true, "CSV": true, "JSON": true,
 }
 
 // TestCataloguesHaveTheSameKeys fails when a key exists in one catalogue

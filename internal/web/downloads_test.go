@@ -39,7 +39,8 @@ import (
 //     selection, reviews that change nothing left out; on a list of
 //     countries or organisations, each entry belongs to a listed item.
 
-// crawlLimit bounds the crawl: far above the pages the bundled data has.
+// crawlLimit bounds the crawl: far above the pages the bundled data has,
+// each reached in English and, through the language switch, in French.
 const crawlLimit = 600
 
 // extraStarts are filtered views the crawl also visits: the pages link

@@ -123,7 +123,8 @@ func withoutLang(r *http.Request) *http.Request {
 // cached), and is only done for pages asked for with ?lang= (a reader
 // whose language comes from the header keeps it without help). It works
 // on tokens from golang.org/x/net/html, never on text with regular
-// expressions: only the href of <a> and the action of <form> change, and
+// expressions: only the href of <a>, of the Atom feed's <link> and the
+// action of <form> change, and
 // every other byte is copied as it came.
 func keepLang(body []byte, tag string) []byte {
 	z := html.NewTokenizer(bytes.NewReader(body))
@@ -138,7 +139,7 @@ func keepLang(body []byte, tag string) []byte {
 			return body // not HTML we can read: leave it as it is
 		}
 		raw := z.Raw()
-		if tt != html.StartTagToken {
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			out.Write(raw)
 			continue
 		}
