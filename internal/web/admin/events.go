@@ -257,6 +257,19 @@ func (s *Admin) duplicates(ctx context.Context, mode access.RecordEdit, rec acce
 			same = append(same, e)
 		}
 	}
+	if len(same) > 0 {
+		// rec was read before the events: another editor's save may have
+		// come between (two editors sending the same event at once). Read
+		// the version again, after the events: if it moved, the save is a
+		// conflict (409, with what changed) rather than a duplicate.
+		now, err := s.store.EditorRecord(ctx, ev.CountryCode, ev.OrgSlug)
+		if err != nil {
+			return nil, nil, err
+		}
+		if now.Version != in.Version {
+			return nil, nil, nil
+		}
+	}
 	return same, nil, nil
 }
 
