@@ -542,30 +542,7 @@ func (s *Admin) showDisableForm(w http.ResponseWriter, r *http.Request, a *admin
 // confirmed with their current password. Admins cannot disable themselves,
 // so there is always someone left who can log in.
 func (s *Admin) disableUser(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
-	u, err := s.otherUserFromPath(r, a, "admin.users.disable_self")
-	if err != nil {
-		return err
-	}
-	values, err := s.readForm(r)
-	if err != nil {
-		return err
-	}
-	f, problems, err := decodeFields(values, confirmSpec)
-	if err != nil {
-		return s.refused(err)
-	}
-	if len(problems) == 0 {
-		if problems, err = s.confirmCurrent(w, r, a, f["current_password"]); err != nil {
-			return err
-		}
-	}
-	if len(problems) > 0 {
-		return s.renderConfirm(w, r, a, http.StatusUnprocessableEntity, templates.ConfirmView{Name: u.Name, Form: s.formView(nil, problems)})
-	}
-	if err := s.store.DisableUser(r.Context(), u.Name, a.session.User.Name); err != nil {
-		return err
-	}
-	return redirectDone(w, r, "/admin/users", "user_disabled")
+	return s.setUserEnabled(w, r, a, false)
 }
 
 // showEnableForm asks to confirm enabling a disabled account again.
@@ -580,6 +557,13 @@ func (s *Admin) showEnableForm(w http.ResponseWriter, r *http.Request, a *adminR
 // enableUser enables a disabled account again, once the admin confirmed
 // with their current password; its owner logs in anew.
 func (s *Admin) enableUser(w http.ResponseWriter, r *http.Request, a *adminRequest) error {
+	return s.setUserEnabled(w, r, a, true)
+}
+
+// setUserEnabled disables or enables the account of the path once the
+// admin confirmed with their current password; a wrong or missing password
+// shows the confirmation page again (422).
+func (s *Admin) setUserEnabled(w http.ResponseWriter, r *http.Request, a *adminRequest, enable bool) error {
 	u, err := s.otherUserFromPath(r, a, "admin.users.disable_self")
 	if err != nil {
 		return err
@@ -598,12 +582,16 @@ func (s *Admin) enableUser(w http.ResponseWriter, r *http.Request, a *adminReque
 		}
 	}
 	if len(problems) > 0 {
-		return s.renderConfirm(w, r, a, http.StatusUnprocessableEntity, templates.ConfirmView{Name: u.Name, Enable: true, Form: s.formView(nil, problems)})
+		return s.renderConfirm(w, r, a, http.StatusUnprocessableEntity, templates.ConfirmView{Name: u.Name, Enable: enable, Form: s.formView(nil, problems)})
 	}
-	if err := s.store.EnableUser(r.Context(), u.Name, a.session.User.Name); err != nil {
+	change, done := s.store.DisableUser, "user_disabled"
+	if enable {
+		change, done = s.store.EnableUser, "user_enabled"
+	}
+	if err := change(r.Context(), u.Name, a.session.User.Name); err != nil {
 		return err
 	}
-	return redirectDone(w, r, "/admin/users", "user_enabled")
+	return redirectDone(w, r, "/admin/users", done)
 }
 
 // showRoleForm shows an account's role for changing.
