@@ -25,7 +25,7 @@ var (
 		"MergeOrg", "SetSeverity", "SupersedeEvent", "UpdateOrg", "VerifyEvent"}
 	otherWrites = []string{"AddLoginFailure", "AddSecurityEvent", "ClaimDraft", "ClearLoginFailures", "CreateSession", "CreateUser",
 		"DeleteSession", "DisableUser", "EnableUser", "SaveDraft", "TakeDraft", "SetUserPassword", "SetUserLang", "SetUserRole", "TouchSession", "UnlockUser"}
-	noWrites = []string{"AuditLog", "AwaitingVerification", "EditorRecord", "RequiresVerification", "WorkQueues", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
+	noWrites = []string{"AuditLog", "EditorRecord", "RequiresVerification", "WorkQueues", "Backup", "Changes", "Checksum", "CopyTo", "Engine", "ClassMeasureCounts", "ClassMeasuresInForce", "Close",
 		"Countries", "Country", "CountrySummaries", "EventCountries", "DataAsOf", "DueForReview", "LostReach", "ReviewAfter",
 		"CountrySummary", "Event", "Events", "Generation", "Headline", "LoginFailures", "LoginThrottleState", "MetricsData",
 		"Now", "Org", "OrgAlias", "OrgForEdit", "OrgSummaries", "OrgSummary", "Orgs", "Path", "Ping", "Pools", "Record", "Records", "Regions",

@@ -119,27 +119,33 @@ func (p *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx,
 }
 
 func (p *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	t, err := translate(query)
+	q, a, err := bind(query, args)
 	if err != nil {
 		return nil, err
+	}
+	return p.in().ExecContext(ctx, q, a)
+}
+
+// bind translates query to PostgreSQL's dialect (cached) and orders args
+// for its $n parameters.
+func bind(query string, args []driver.NamedValue) (string, []driver.NamedValue, error) {
+	t, err := translate(query)
+	if err != nil {
+		return "", nil, err
 	}
 	a, err := t.args(args)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return p.in().ExecContext(ctx, t.sql, a)
+	return t.sql, a, nil
 }
 
 func (p *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	t, err := translate(query)
+	q, a, err := bind(query, args)
 	if err != nil {
 		return nil, err
 	}
-	a, err := t.args(args)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := p.in().QueryContext(ctx, t.sql, a)
+	rows, err := p.in().QueryContext(ctx, q, a)
 	if err != nil {
 		return nil, err
 	}

@@ -57,13 +57,7 @@ func openPostgres(ctx context.Context, url string, opt Options) (*Store, error) 
 	s.reader.SetMaxOpenConns(opt.ReadConns)
 	s.reader.SetMaxIdleConns(opt.ReadConns)
 	s.reader.SetConnMaxIdleTime(5 * time.Minute)
-	v, err := readDataVersion(ctx, s.reader)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open reader: %w", err)
-	}
-	s.version.raise(v)
-	if err := s.syncVisibility(ctx, opt.Verification); err != nil {
+	if err := s.finishOpen(ctx, opt); err != nil {
 		s.Close()
 		return nil, err
 	}

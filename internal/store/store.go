@@ -145,17 +145,24 @@ func Open(ctx context.Context, db string, opt Options) (*Store, error) {
 	}
 	s.reader.SetMaxOpenConns(opt.ReadConns)
 	s.reader.SetMaxIdleConns(opt.ReadConns)
-	v, err := readDataVersion(ctx, s.reader)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open reader: %w", err)
-	}
-	s.version.raise(v)
-	if err := s.syncVisibility(ctx, opt.Verification); err != nil {
+	if err := s.finishOpen(ctx, opt); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// finishOpen is the last step of opening either engine, once both pools
+// are there: the data version as it stands, and the verification rule
+// applied (see syncVisibility). One step for both, so that neither engine
+// can skip part of it.
+func (s *Store) finishOpen(ctx context.Context, opt Options) error {
+	v, err := readDataVersion(ctx, s.reader)
+	if err != nil {
+		return fmt.Errorf("open reader: %w", err)
+	}
+	s.version.raise(v)
+	return s.syncVisibility(ctx, opt.Verification)
 }
 
 // createPrivate creates the database file, if it does not exist yet, with

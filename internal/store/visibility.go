@@ -285,27 +285,6 @@ func publishTx(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// AwaitingVerification counts, per country (ISO3), the events that wait for
-// a second editor and were not corrected since, for the work-queue gauge.
-// Countries with none are absent.
-func (s *Store) AwaitingVerification(ctx context.Context) (map[string]int, error) {
-	rows, err := s.reader.QueryContext(ctx, awaitingVerificationQuery)
-	if err != nil {
-		return nil, fmt.Errorf("awaiting verification: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var c string
-		var n int
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, fmt.Errorf("awaiting verification: %w", err)
-		}
-		out[c] = n
-	}
-	return out, rows.Err()
-}
-
 // awaitingVerificationQuery counts, per country, the events waiting for a
 // second editor that no correction has replaced.
 const awaitingVerificationQuery = `SELECT e.country_code, COUNT(*) FROM events e
