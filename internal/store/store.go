@@ -223,11 +223,30 @@ func escapePath(path string) string {
 	return (&url.URL{Path: path}).EscapedPath()
 }
 
-// check verifies that the file is a sound SQLite database.
+// check verifies that the file is a sound SQLite database. Its query is
+// the writer's first, which opens the connection and so switches a new
+// file to WAL. That switch needs an exclusive lock, and when several
+// processes open one new file at once SQLite answers the ones that would
+// deadlock SQLITE_BUSY at once, without waiting out the busy timeout; so a
+// busy answer is tried again, for up to busyTimeout.
 func (s *Store) check(ctx context.Context) error {
 	var result string
-	if err := s.writer.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
-		return classify(fmt.Errorf("check %s: %w", s.path, err))
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := s.writer.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result)
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.Code == sqlite3.ErrBusy && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("check %s: %w", s.path, ctx.Err())
+			case <-time.After(10 * time.Millisecond):
+			}
+			continue
+		}
+		if err != nil {
+			return classify(fmt.Errorf("check %s: %w", s.path, err))
+		}
+		break
 	}
 	if result != "ok" {
 		return fmt.Errorf("%w: %s: quick_check says %q", ErrCorrupt, s.path, result)
