@@ -87,8 +87,8 @@ WHERE (a.code IS NOT NULL OR (m.code IS NOT NULL AND :statuses = '' AND :org_typ
   AND (:flagged = 0 OR a.flagged > 0)
   AND (:region = '' OR c.region = :region)
   AND (:query = '' OR ` + countryTextMatch + `
-       OR EXISTS (SELECT 1 FROM records r JOIN organisations o ON o.id = r.org_id WHERE r.country_code = c.code AND ` + orgTextMatch + `)
-       OR EXISTS (SELECT 1 FROM events e WHERE e.country_code = c.code AND ` + eventTextMatch + `))`
+       OR EXISTS (SELECT 1 FROM records r JOIN organisations o ON o.id = r.org_id WHERE r.country_code = c.code AND ` + publicRecord + ` AND ` + orgTextMatch + `)
+       OR EXISTS (SELECT 1 FROM events e WHERE e.country_code = c.code AND ` + publicEvent + ` AND ` + eventTextMatch + `))`
 
 const countrySummarySelect = countryAggAll + countrySummaryColumns + countrySummaryJoin
 

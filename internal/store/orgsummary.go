@@ -61,8 +61,9 @@ WHERE (:slug = '' OR o.slug = :slug)
   AND (:flagged = 0 OR a.flagged > 0)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:query = '' OR ` + orgTextMatch + `
-       OR EXISTS (SELECT 1 FROM records r JOIN countries c ON c.code = r.country_code WHERE r.org_id = o.id AND ` + countryTextMatch + `)
-       OR EXISTS (SELECT 1 FROM events e JOIN records r ON r.id = e.record_id WHERE r.org_id = o.id AND ` + eventTextMatch + `))`
+       OR EXISTS (SELECT 1 FROM records r JOIN countries c ON c.code = r.country_code WHERE r.org_id = o.id AND ` + publicRecord + ` AND ` + countryTextMatch + `)
+       OR EXISTS (SELECT 1 FROM events e JOIN records r ON r.id = e.record_id WHERE r.org_id = o.id AND ` + publicEvent + `
+                  AND ` + eventTextMatch + `))`
 
 const orgSummarySelect = orgSummaryFrom + `
 SELECT o.slug, o.name, o.acronym, o.type, o.website, a.countries, a.flagged, a.lost, COUNT(*) OVER ()` + orgSummaryJoin

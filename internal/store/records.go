@@ -72,7 +72,8 @@ WHERE (:country = '' OR r.country_code = :country)
   AND (:region = '' OR c.region = :region)
   AND (:org_type = '' OR o.type = :org_type)
   AND (:query = '' OR ` + orgTextMatch + ` OR ` + countryTextMatch + `
-       OR EXISTS (SELECT 1 FROM events e WHERE e.record_id = r.id AND ` + eventTextMatch + `))
+       OR EXISTS (SELECT 1 FROM events e WHERE e.record_id = r.id AND (:include_private = 1 OR ` + publicEvent + `)
+                  AND ` + eventTextMatch + `))
   AND (:updated_since = '' OR r.updated_at >= :updated_since)
   AND (:include_private = 1 OR ` + publicRecord + `)`
 

@@ -273,3 +273,85 @@ func TestWorkQueuesOrderAndFilters(t *testing.T) {
 		}
 	})
 }
+
+// Search reads public events and records only: while verification is
+// required, words, labels and names found only in what awaits
+// verification select nothing on public lists (a result would reveal the
+// event), and the editors' record list still finds them.
+func TestSearchIgnoresWhatAwaitsVerification(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, eng Engine) {
+		ctx := context.Background()
+		clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+		s, err := Open(ctx, testDB(t, eng), Options{Now: clock.Now, Verification: RequireVerification})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { s.Close() }()
+		if _, err := s.Initialise(ctx, bundledCountries(t), nil); err != nil {
+			t.Fatal(err)
+		}
+		// record enters ev as ana; verified, ben verifies it.
+		record := func(ev access.Event, org *access.Org, verified bool) {
+			t.Helper()
+			rec, err := s.RecordEvent(ctx, NewEvent{Event: ev, Org: org, Actor: "ana", SecondEditor: true, ExpectedVersion: AnyVersion})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if verified {
+				if _, err := s.VerifyEvent(ctx, rec.EventID, "ben", ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// Public: Verify Test suspended in Niger, Other Relief in Mali.
+		record(pendingEvent(), &access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}, true)
+		other := pendingEvent()
+		other.CountryCode, other.OrgSlug = "MLI", "other-relief"
+		record(other, &access.Org{Slug: "other-relief", Name: "Other Relief", Type: access.OrgType("ingo")}, true)
+		// Private: Verify Test expelled from Niger, with a word found
+		// nowhere else, and a first record of Verify Test in Mali.
+		secret := pendingEvent()
+		secret.Date, secret.Type, secret.StatusAfter = access.MustParseDate("2026-02-25"), access.EventOrderToLeaveIssued, access.StatusExpelled
+		secret.Description = "zzsecretword"
+		record(secret, nil, false)
+		inMali := pendingEvent()
+		inMali.CountryCode = "MLI"
+		record(inMali, nil, false)
+
+		for _, tc := range []struct {
+			name  string
+			query string
+			match access.TextMatch
+		}{
+			{"a word", "zzsecretword", access.TextMatch{}},
+			{"a status label", "zzqx", access.TextMatch{Statuses: []access.Status{access.StatusExpelled}}},
+			{"an event-type label", "zzqx", access.TextMatch{Events: []access.EventType{access.EventOrderToLeaveIssued}}},
+		} {
+			records, _, err := s.Records(ctx, RecordFilter{Query: tc.query, Match: tc.match})
+			if err != nil {
+				t.Fatal(err)
+			}
+			changes, _, _ := s.Changes(ctx, ChangeFilter{Query: tc.query, Match: tc.match})
+			countries, _, _ := s.CountrySummaries(ctx, CountryFilter{Query: tc.query, Match: tc.match})
+			orgs, _, _ := s.OrgSummaries(ctx, OrgFilter{Query: tc.query, Match: tc.match})
+			if len(records)+len(changes)+len(countries)+len(orgs) != 0 {
+				t.Errorf("%s of a private event finds %d records, %d changes, %d countries, %d organisations",
+					tc.name, len(records), len(changes), len(countries), len(orgs))
+			}
+			editors, _, err := s.Records(ctx, RecordFilter{Query: tc.query, Match: tc.match, IncludePrivate: true})
+			if err != nil || len(editors) != 1 || editors[0].OrgSlug != "verify-test-org" || editors[0].CountryCode != "NER" {
+				t.Errorf("%s: the editors' list finds %+v, %v", tc.name, editors, err)
+			}
+		}
+		// The private record links Verify Test to Mali: neither name
+		// leads to the other.
+		countries, _, _ := s.CountrySummaries(ctx, CountryFilter{Query: "Verify Test"})
+		if len(countries) != 1 || countries[0].Code != "NER" {
+			t.Errorf("countries for Verify Test: %+v", countries)
+		}
+		orgs, _, _ := s.OrgSummaries(ctx, OrgFilter{Query: "zzqx", Match: access.TextMatch{Countries: []string{"MLI"}}})
+		if len(orgs) != 1 || orgs[0].Slug != "other-relief" {
+			t.Errorf("organisations for Mali: %+v", orgs)
+		}
+	})
+}
