@@ -96,7 +96,12 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	if len(qe.Problems) > 0 {
 		return usageError("%s", strings.Join(flagProblems(l, kind, spec, qe), " "))
 	}
-	if err := opendata.MatchText(ctx, st, l, &q); err != nil {
+	// Search text matches labels in every language, as on the site.
+	langs, err := i18n.LoadLanguages()
+	if err != nil {
+		return err
+	}
+	if err := opendata.MatchText(ctx, st, langs, &q); err != nil {
 		return err
 	}
 	for _, d := range q.Deprecated {

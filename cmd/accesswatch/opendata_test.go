@@ -220,6 +220,9 @@ func TestExportCommandWritesWhatTheServerServes(t *testing.T) {
 		{"events", "since=2025-06-05", []string{"--since", "2025-06-05"}, false},
 		{"events", "until=2020", []string{"--until", "2020"}, false},
 		{"events", "q=toumba", []string{"--q", "toumba"}, false},
+		// A label in French selects what the site selects (issue 18).
+		{"records", "q=expuls%C3%A9", []string{"--q", "expulsé"}, false},
+		{"events", "q=fermeture", []string{"--q", "fermeture"}, false},
 		{"events", "country=NER&org=icrc&region=africa&type=red_cross_red_crescent&since=2025&until=2025-12&q=icrc",
 			[]string{"--country", "NER", "--org", "icrc", "--region", "africa", "--type", "red_cross_red_crescent",
 				"--since", "2025", "--until", "2025-12", "--q", "icrc"}, false},

@@ -7,10 +7,13 @@ import (
 )
 
 // Search: what a reader's search text q matches beyond the free text the
-// store compares it with. Words that exist only in a message catalogue (the
-// labels of instruments and reason categories) and the other names readers
+// store compares it with. Words that exist only in the message catalogues
+// (the labels of statuses, event types, instruments and reason categories,
+// the names of countries in each language) and the other names readers
 // use for countries are not in the database; MatchText turns q into the
-// codes they stand for, so the store can select by code.
+// codes they stand for, so the store can select by code. Every language's
+// words count, whatever the reader's: a French reader pasting an English
+// label, or an English page asked "expulsé", finds the same records.
 
 // CountryAlternative lists other names readers type for a country (short
 // forms, former names, the adjective of its people) besides the name and
@@ -49,11 +52,17 @@ var CountryAlternatives = []CountryAlternative{
 	{Code: "YEM", Names: []string{"Yemeni"}},
 }
 
-// SearchLabels gives the words a catalogue shows for the coded values
-// search text may name (package i18n's Locale has them).
+// SearchLabels gives the words the catalogues of every language show for
+// what search text may name (package i18n's Languages has them).
 type SearchLabels interface {
-	Instrument(Instrument) string
-	ReasonCategory(ReasonCategory) string
+	// MatchLabels returns the codes of a vocabulary ("status", "event",
+	// "instrument" or "reason") whose label in any language holds q,
+	// whatever the case and accents.
+	MatchLabels(vocabulary, q string) []string
+	// CountryNames are a country's names in every language, given its
+	// code and its name in the data, which comes first. The list may be
+	// shared: callers do not change it.
+	CountryNames(code, name string) []string
 }
 
 // TextMatch is what search text stands for besides itself. Zero fields
@@ -68,7 +77,11 @@ type TextMatch struct {
 	// France" and "DRC" finds "DR Congo" (none when there would be more
 	// than a handful).
 	Terms []string
-	// Instruments and Reasons are those whose label holds the text.
+	// Statuses, Events, Instruments and Reasons are the statuses, event
+	// types, instruments and reason categories whose label, in any
+	// language, holds the text.
+	Statuses    []Status
+	Events      []EventType
 	Instruments []Instrument
 	Reasons     []ReasonCategory
 }
@@ -83,10 +96,11 @@ const minMatchRunes = 2
 const maxTerms = 8
 
 // MatchText works out what q stands for: the countries of the list it
-// names (by name, official name or alternative name), and the instruments
-// and reason categories whose labels (in the reader's language) hold it.
-// Matching ignores case and accents. Text shorter than two letters stands
-// for nothing but itself.
+// names (by name, official name, alternative name or name in another
+// language), and the statuses, event types, instruments and reason
+// categories whose labels in any language hold it. Matching ignores case
+// and accents. Text shorter than two letters stands for nothing but
+// itself. With labels nil, only the data's own names count.
 func MatchText(q string, countries []Country, labels SearchLabels) TextMatch {
 	needle := SearchFold(q)
 	var m TextMatch
@@ -94,10 +108,17 @@ func MatchText(q string, countries []Country, labels SearchLabels) TextMatch {
 		return m
 	}
 	has := func(s string) bool { return s != "" && strings.Contains(SearchFold(s), needle) }
+	names := func(c Country) []string {
+		list := []string{c.Name, c.OfficialName}
+		if labels != nil {
+			list = append(list, labels.CountryNames(c.Code, c.Name)[1:]...)
+		}
+		return list
+	}
 	byCode := make(map[string]Country, len(countries))
 	for _, c := range countries {
 		byCode[c.Code] = c
-		if has(c.Name) || has(c.OfficialName) {
+		if slices.ContainsFunc(names(c), has) {
 			m.Countries = appendNew(m.Countries, c.Code)
 		}
 	}
@@ -110,8 +131,7 @@ func MatchText(q string, countries []Country, labels SearchLabels) TextMatch {
 	// hold the text as typed: free text that holds them holds the text.
 	lower := strings.ToLower(strings.TrimSpace(q))
 	for _, code := range m.Countries {
-		c := byCode[code]
-		for _, name := range []string{c.Name, c.OfficialName} {
+		for _, name := range names(byCode[code]) {
 			if name != "" && !strings.Contains(strings.ToLower(name), lower) {
 				m.Terms = appendNew(m.Terms, name)
 			}
@@ -121,18 +141,25 @@ func MatchText(q string, countries []Country, labels SearchLabels) TextMatch {
 		m.Terms = nil
 	}
 	if labels != nil {
-		for _, i := range Instruments {
-			if has(labels.Instrument(i)) {
-				m.Instruments = append(m.Instruments, i)
-			}
-		}
-		for _, r := range ReasonCategories {
-			if has(labels.ReasonCategory(r)) {
-				m.Reasons = append(m.Reasons, r)
-			}
-		}
+		m.Statuses = matchLabels(labels, "status", q, Statuses)
+		m.Events = matchLabels(labels, "event", q, EventTypes)
+		m.Instruments = matchLabels(labels, "instrument", q, Instruments)
+		m.Reasons = matchLabels(labels, "reason", q, ReasonCategories)
 	}
 	return m
+}
+
+// matchLabels is the values of known whose label in vocabulary holds q, in
+// the order of known (a catalogue key that names no value is ignored).
+func matchLabels[T ~string](labels SearchLabels, vocabulary, q string, known []T) []T {
+	codes := labels.MatchLabels(vocabulary, q)
+	var out []T
+	for _, v := range known {
+		if slices.Contains(codes, string(v)) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // SearchFold is s as search compares it: lower case, without the accents

@@ -6,10 +6,27 @@ import (
 	"testing"
 )
 
+// testLabels is a second language's catalogue: labels by key, and
+// country names by code ("country.TCD").
 type testLabels map[string]string
 
-func (l testLabels) Instrument(i Instrument) string         { return l["instrument."+string(i)] }
-func (l testLabels) ReasonCategory(r ReasonCategory) string { return l["reason."+string(r)] }
+func (l testLabels) MatchLabels(vocabulary, q string) []string {
+	var codes []string
+	for key, label := range l {
+		if code, ok := strings.CutPrefix(key, vocabulary+"."); ok && strings.Contains(SearchFold(label), SearchFold(q)) {
+			codes = append(codes, code)
+		}
+	}
+	// A key that names no value must be ignored.
+	return append(codes, "no_such_value")
+}
+
+func (l testLabels) CountryNames(code, name string) []string {
+	if n, ok := l["country."+code]; ok {
+		return []string{name, n}
+	}
+	return []string{name}
+}
 
 func TestMatchText(t *testing.T) {
 	countries := []Country{
@@ -19,16 +36,22 @@ func TestMatchText(t *testing.T) {
 		{Code: "CIV", Name: "Ivory Coast", OfficialName: "Republic of Côte d'Ivoire"},
 		{Code: "FRA", Name: "France", OfficialName: "French Republic"},
 		{Code: "PSE", Name: "Palestine", OfficialName: "State of Palestine"},
+		{Code: "TCD", Name: "Chad", OfficialName: "Republic of Chad"},
 	}
 	// A catalogue in another language: matching follows its words.
 	fr := testLabels{"instrument.decree": "Décret", "instrument.note_verbale": "Note verbale",
-		"reason.gender_policy": "Politique de genre", "reason.security": "Sécurité"}
+		"reason.gender_policy": "Politique de genre", "reason.security": "Sécurité",
+		"status.expelled": "Expulsée", "status.ordered_to_leave": "Sommée de partir",
+		"event.offices_closed": "Fermeture des bureaux", "event.staff_detained": "Personnel détenu",
+		"country.TCD": "Tchad"}
 	for _, tc := range []struct {
 		q           string
 		countries   []string
 		terms       []string
 		instruments []Instrument
 		reasons     []ReasonCategory
+		statuses    []Status
+		events      []EventType
 	}{
 		{q: "burkina", countries: []string{"BFA"}},
 		{q: "Burkinabè", countries: []string{"BFA"}, terms: []string{"Burkina Faso"}},
@@ -40,12 +63,20 @@ func TestMatchText(t *testing.T) {
 		{q: "decret", instruments: []Instrument{InstrumentDecree}},
 		{q: "securite", reasons: []ReasonCategory{ReasonSecurity}},
 		{q: "genre", reasons: []ReasonCategory{ReasonGenderPolicy}},
+		{q: "expulsé", statuses: []Status{StatusExpelled}},
+		{q: "EXPULSEE", statuses: []Status{StatusExpelled}},
+		{q: "fermeture", events: []EventType{EventOfficesClosed}},
+		{q: "detenu", events: []EventType{EventStaffDetained}},
+		// A country named in the other language; its data name becomes a
+		// further word.
+		{q: "Tchad", countries: []string{"TCD"}, terms: []string{"Chad", "Republic of Chad"}},
 		{q: "e"}, // too short to stand for anything
 		{q: "atlantis"},
 	} {
 		m := MatchText(tc.q, countries, fr)
 		if !slices.Equal(m.Countries, tc.countries) || !slices.Equal(m.Terms, tc.terms) ||
-			!slices.Equal(m.Instruments, tc.instruments) || !slices.Equal(m.Reasons, tc.reasons) {
+			!slices.Equal(m.Instruments, tc.instruments) || !slices.Equal(m.Reasons, tc.reasons) ||
+			!slices.Equal(m.Statuses, tc.statuses) || !slices.Equal(m.Events, tc.events) {
 			t.Errorf("%q: %+v", tc.q, m)
 		}
 	}

@@ -313,6 +313,29 @@ func TestMatchLabels(t *testing.T) {
 	if got := ls.MatchLabels("event", "fermeture"); !slices.Equal(got, []string{"offices_closed"}) {
 		t.Errorf("event fermeture: %v", got)
 	}
+	// A keyboard's apostrophe finds the typographic one the catalogue
+	// writes ("Retrait de l’autorisation").
+	if got := ls.MatchLabels("event", "retrait de l'autorisation"); !slices.Equal(got, []string{"authorisation_withdrawn"}) {
+		t.Errorf("event with an apostrophe: %v", got)
+	}
+	// Labels of other keys do not count: "meta" and countries are not
+	// vocabularies search selects by.
+	if got := ls.MatchLabels("meta", "janvier"); got != nil {
+		t.Errorf("meta: %v", got)
+	}
+}
+
+func TestCountryNamesInEveryLanguage(t *testing.T) {
+	ls := MustLoadLanguages()
+	if got := ls.CountryNames("TCD", "Chad"); !slices.Equal(got, []string{"Chad", "Tchad"}) {
+		t.Errorf("Chad: %v", got)
+	}
+	if got := ls.CountryNames("NER", "Niger"); !slices.Equal(got, []string{"Niger"}) {
+		t.Errorf("Niger: %v", got)
+	}
+	if got := ls.CountryNames("PSE", "Palestine"); !slices.Contains(got, "État de Palestine") {
+		t.Errorf("Palestine: %v", got)
+	}
 }
 
 func mustLoad(t *testing.T, tag string) *Locale {

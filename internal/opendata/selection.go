@@ -62,9 +62,11 @@ func EventSelection(q query.Query) store.ChangeFilter {
 
 // MatchText fills in q.Match, what q's search text stands for besides
 // itself (see access.MatchText): the countries it names by any of their
-// names, and the instruments and reason categories whose labels in the
-// reader's catalogue hold it. Every surface that takes q calls it, so that
-// one q selects the same items on pages, in the API and in the exports.
+// names, and the statuses, event types, instruments and reason categories
+// whose labels in any language hold it. Every surface that takes q calls
+// it with the same labels (package i18n's Languages), so that one q selects
+// the same items on pages in either language, in the API and in the
+// exports.
 func MatchText(ctx context.Context, st RefStore, labels access.SearchLabels, q *query.Query) error {
 	if q.Text == "" {
 		q.Match = access.TextMatch{}

@@ -9,17 +9,19 @@ import (
 
 // Search: the conditions shared by every list that takes search text. The
 // text is a LIKE pattern in :query (see likePattern); what it stands for
-// (access.TextMatch: countries by name or other name, instruments and
-// reason categories by label, further words) comes in :q_countries,
-// :q_instruments, :q_reasons and :q_terms as JSON lists of codes or LIKE
-// patterns.
+// (access.TextMatch: countries by name or other name, statuses, event
+// types, instruments and reason categories by label, further words) comes
+// in :q_countries, :q_statuses, :q_events, :q_instruments, :q_reasons and
+// :q_terms as JSON lists of codes or LIKE patterns.
 
 // eventTextMatch holds when event e's own words match: its authority,
 // stated reason, description or source publisher hold the text (or a
-// further word), or its instrument or reason category is one the text
-// names.
+// further word), or the status it set, its type, instrument or reason
+// category is one the text names.
 const eventTextMatch = `(e.authority LIKE :query ESCAPE '\' OR e.reason LIKE :query ESCAPE '\'
        OR e.description LIKE :query ESCAPE '\'
+       OR e.status_after IN (SELECT value FROM json_each(:q_statuses))
+       OR e.type IN (SELECT value FROM json_each(:q_events))
        OR e.instrument IN (SELECT value FROM json_each(:q_instruments))
        OR e.reason_category IN (SELECT value FROM json_each(:q_reasons))
        OR EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = e.id AND es.publisher LIKE :query ESCAPE '\')
@@ -44,6 +46,8 @@ func searchArgs(text string, m access.TextMatch) []any {
 	return []any{
 		sql.Named("query", likePattern(text)),
 		sql.Named("q_countries", jsonArray(m.Countries)),
+		sql.Named("q_statuses", jsonArray(m.Statuses)),
+		sql.Named("q_events", jsonArray(m.Events)),
 		sql.Named("q_instruments", jsonArray(m.Instruments)),
 		sql.Named("q_reasons", jsonArray(m.Reasons)),
 		sql.Named("q_terms", jsonArray(terms)),

@@ -70,6 +70,30 @@ func TestSearchByWhatTheTextStandsFor(t *testing.T) {
 				t.Errorf("event %d: %s", e.ID, e.Instrument)
 			}
 		}
+		// Standing for a status or an event type (a label, in any
+		// language): the events that set it, or of that type.
+		got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Statuses: []access.Status{access.StatusExpelled}}})
+		if len(got) == 0 {
+			t.Error("no expulsion found")
+		}
+		for _, e := range got {
+			if e.StatusAfter != access.StatusExpelled {
+				t.Errorf("event %d set %q", e.ID, e.StatusAfter)
+			}
+		}
+		got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Events: []access.EventType{access.EventOfficesClosed}}})
+		if len(got) == 0 {
+			t.Error("no office closure found")
+		}
+		for _, e := range got {
+			if e.Type != access.EventOfficesClosed {
+				t.Errorf("event %d is %s", e.ID, e.Type)
+			}
+		}
+		expelled, _, _ := s.Records(ctx, RecordFilter{Query: "zzqx", Match: access.TextMatch{Statuses: []access.Status{access.StatusExpelled}}})
+		if !slices.ContainsFunc(expelled, func(r access.RecordView) bool { return r.CountryCode == "NER" && r.OrgSlug == "icrc" }) {
+			t.Errorf("the ICRC's expulsion from Niger is not among %d records", len(expelled))
+		}
 		// A further word: the events whose reason or description holds it.
 		got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Terms: []string{"France"}}})
 		if len(got) == 0 {

@@ -36,11 +36,12 @@ func csvRecords(t *testing.T, raw []byte) []map[string]string {
 }
 
 // What readers type finds what the bundled data says, on the change log,
-// the country list and the organisation list. The expected items are
-// worked out here from the bundled CSV itself (a row matches when one of
-// the words a reader sees holds the text, labels in the English
-// catalogue), not from the store's queries; and a few items a reader
-// would look for are named outright.
+// the country list and the organisation list, in English and in French
+// alike. The expected items are worked out here from the bundled CSV
+// itself (a row matches when one of the words a reader sees holds the
+// text: its free text as typed, its labels and country names in every
+// catalogue, whatever the case and accents), not from the store's
+// queries; and a few items a reader would look for are named outright.
 func TestSearchFindsWhatReadersType(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
 	srv := newServerWith(t, st, Options{ClientRate: -1})
@@ -53,24 +54,31 @@ func TestSearchFindsWhatReadersType(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := csvRecords(t, rawEvents)
+	catalogues := i18n.MustLoadLanguages()
 	countryNames := map[string][]string{}
 	for _, c := range csvRecords(t, rawCountries) {
-		countryNames[c["iso3"]] = []string{c["name"], c["official_name"]}
+		countryNames[c["iso3"]] = append(catalogues.CountryNames(c["iso3"], c["name"]), c["official_name"])
 	}
-	en := i18n.English()
 
-	// Each row's words, as the pages show them.
-	words := func(r map[string]string) []string {
-		w := []string{r["org_name"], r["org_acronym"], r["org_slug"], r["country_code"], r["authority"],
+	// Each row's words, as the pages show them: its free text, and the
+	// labels of its coded values in every catalogue.
+	words := func(r map[string]string) (free, labels []string) {
+		free = []string{r["org_name"], r["org_acronym"], r["org_slug"], r["country_code"], r["authority"],
 			r["reason_stated"], r["description"], r["source_publisher"]}
-		w = append(w, countryNames[r["country_code"]]...)
-		if r["instrument"] != "" {
-			w = append(w, en.Instrument(access.Instrument(r["instrument"])))
+		labels = countryNames[r["country_code"]]
+		for _, l := range catalogues.All() {
+			labels = append(labels, l.EventType(access.EventType(r["event_type"])))
+			if r["status_after"] != "" {
+				labels = append(labels, l.Status(access.Status(r["status_after"])))
+			}
+			if r["instrument"] != "" {
+				labels = append(labels, l.Instrument(access.Instrument(r["instrument"])))
+			}
+			if r["reason_category"] != "" {
+				labels = append(labels, l.ReasonCategory(access.ReasonCategory(r["reason_category"])))
+			}
 		}
-		if r["reason_category"] != "" {
-			w = append(w, en.ReasonCategory(access.ReasonCategory(r["reason_category"])))
-		}
-		return w
+		return free, labels
 	}
 	eventKey := func(date, country, org, typ string) string {
 		return strings.Join([]string{date, country, org, typ}, "|")
@@ -110,6 +118,14 @@ func TestSearchFindsWhatReadersType(t *testing.T) {
 		{q: "DRC", also: []string{"DR Congo", "Democratic Republic of the Congo"}, countries: []string{"COD"}},
 		{q: "gender policy", countries: []string{"AFG"}}, // a reason category's label
 		{q: "note verbale", countries: []string{"NER"}},  // an instrument's label
+		// Labels and names in French find what their English ones do, on
+		// English and French pages alike.
+		{q: "expulsé", countries: []string{"AZE", "NER", "SDN"}, orgs: []string{"icrc", "world-vision"},
+			event: eventKey("2025-06-05", "NER", "icrc", "offices_closed")},
+		{q: "Expelled", countries: []string{"AZE", "NER", "SDN"}, orgs: []string{"icrc", "world-vision"}},
+		{q: "fermeture des bureaux", countries: []string{"NER"}, orgs: []string{"icrc"},
+			event: eventKey("2025-06-05", "NER", "icrc", "offices_closed")},
+		{q: "Éthiopie", also: []string{"Ethiopia"}, countries: []string{"ETH"}},
 	} {
 		t.Run(tc.q, func(t *testing.T) {
 			needles := []string{strings.ToLower(tc.q)}
@@ -119,9 +135,13 @@ func TestSearchFindsWhatReadersType(t *testing.T) {
 			var wantEvents, wantCountries, wantOrgs []string
 			for _, r := range events {
 				hit := false
-				for _, w := range words(r) {
-					for _, n := range needles {
+				free, labels := words(r)
+				for _, n := range needles {
+					for _, w := range free {
 						hit = hit || strings.Contains(strings.ToLower(w), n)
+					}
+					for _, w := range labels {
+						hit = hit || strings.Contains(i18n.Fold(w), i18n.Fold(n))
 					}
 				}
 				if !hit {
@@ -152,43 +172,92 @@ func TestSearchFindsWhatReadersType(t *testing.T) {
 				}
 			}
 			t.Logf("%d events, countries %v, organisations %v", len(wantEvents), wantCountries, wantOrgs)
-			q := url.QueryEscape(tc.q)
+			for _, lang := range []string{"", "&lang=fr"} {
+				q := url.QueryEscape(tc.q) + lang
 
-			changes := get(t, srv, "/changes?q="+q)
-			var gotEvents []string
-			for _, m := range eventAnchor.FindAllStringSubmatch(changes.Body.String(), -1) {
-				id, _ := strconv.ParseInt(m[1], 10, 64)
-				gotEvents = append(gotEvents, keyOf[id])
-			}
-			slices.Sort(gotEvents)
-			if !slices.Equal(gotEvents, wantEvents) {
-				t.Errorf("/changes?q=%s lists\n%v\nwant\n%v", q, gotEvents, wantEvents)
-			}
-			if tc.event != "" && !slices.Contains(gotEvents, tc.event) {
-				t.Errorf("/changes?q=%s misses %s", q, tc.event)
-			}
+				changes := get(t, srv, "/changes?q="+q)
+				var gotEvents []string
+				for _, m := range eventAnchor.FindAllStringSubmatch(changes.Body.String(), -1) {
+					id, _ := strconv.ParseInt(m[1], 10, 64)
+					gotEvents = append(gotEvents, keyOf[id])
+				}
+				slices.Sort(gotEvents)
+				if !slices.Equal(gotEvents, wantEvents) {
+					t.Errorf("/changes?q=%s lists\n%v\nwant\n%v", q, gotEvents, wantEvents)
+				}
+				if tc.event != "" && !slices.Contains(gotEvents, tc.event) {
+					t.Errorf("/changes?q=%s misses %s", q, tc.event)
+				}
 
-			gotCountries := attrs(page(t, srv, "/countries?q="+q).Find("#countries tbody tr"), "data-country")
-			slices.Sort(gotCountries)
-			if !slices.Equal(gotCountries, wantCountries) {
-				t.Errorf("/countries?q=%s lists %v, want %v", q, gotCountries, wantCountries)
-			}
-			gotOrgs := attrs(page(t, srv, "/orgs?q="+q).Find("#orgs tbody tr"), "data-org")
-			slices.Sort(gotOrgs)
-			if !slices.Equal(gotOrgs, wantOrgs) {
-				t.Errorf("/orgs?q=%s lists %v, want %v", q, gotOrgs, wantOrgs)
-			}
+				gotCountries := attrs(page(t, srv, "/countries?q="+q).Find("#countries tbody tr"), "data-country")
+				slices.Sort(gotCountries)
+				if !slices.Equal(gotCountries, wantCountries) {
+					t.Errorf("/countries?q=%s lists %v, want %v", q, gotCountries, wantCountries)
+				}
+				gotOrgs := attrs(page(t, srv, "/orgs?q="+q).Find("#orgs tbody tr"), "data-org")
+				slices.Sort(gotOrgs)
+				if !slices.Equal(gotOrgs, wantOrgs) {
+					t.Errorf("/orgs?q=%s lists %v, want %v", q, gotOrgs, wantOrgs)
+				}
 
-			// The API and the export select what the page does.
-			api := getJSON[apiPage[apiEvent]](t, srv, "/api/v1/events?limit=1000&q="+q)
-			var inAPI []string
-			for _, e := range api.Items {
-				inAPI = append(inAPI, keyOf[e.ID])
-			}
-			slices.Sort(inAPI)
-			if !slices.Equal(inAPI, wantEvents) {
-				t.Errorf("/api/v1/events?q=%s selects %v, want %v", q, inAPI, wantEvents)
+				// The API (one language: its own) selects what the page does.
+				if lang != "" {
+					continue
+				}
+				api := getJSON[apiPage[apiEvent]](t, srv, "/api/v1/events?limit=1000&q="+q)
+				var inAPI []string
+				for _, e := range api.Items {
+					inAPI = append(inAPI, keyOf[e.ID])
+				}
+				slices.Sort(inAPI)
+				if !slices.Equal(inAPI, wantEvents) {
+					t.Errorf("/api/v1/events?q=%s selects %v, want %v", q, inAPI, wantEvents)
+				}
 			}
 		})
+	}
+}
+
+// q=expulsé finds the expelled records (issue 18): in the records API and
+// export every record now Expelled is found, spelled with or without
+// accents, in any case, in French or in English; and every record found
+// has had an event that expelled it.
+func TestStatusLabelFindsRecordsInEitherLanguage(t *testing.T) {
+	st, _ := storetest.OpenSeeded(t)
+	srv := newServerWith(t, st, Options{ClientRate: -1})
+	key := func(r apiRecord) string { return r.Country.Code + "/" + r.Org.Slug }
+	var now []string
+	for _, r := range getJSON[apiPage[apiRecord]](t, srv, "/api/v1/records?status=expelled&limit=1000").Items {
+		now = append(now, key(r))
+	}
+	var ever []string
+	for _, e := range getJSON[apiPage[apiEvent]](t, srv, "/api/v1/events?status=expelled&limit=1000").Items {
+		if e.Org != nil {
+			ever = append(ever, e.Country.Code+"/"+e.Org.Slug)
+		}
+	}
+	if len(now) == 0 || !slices.Contains(now, "NER/icrc") {
+		t.Fatalf("the bundled data's expelled records: %v", now)
+	}
+	for _, q := range []string{"expulsé", "Expulsée", "EXPULSEE", "expulse", "Expelled"} {
+		found := getJSON[apiPage[apiRecord]](t, srv, "/api/v1/records?limit=1000&q="+url.QueryEscape(q))
+		var got []string
+		for _, r := range found.Items {
+			got = append(got, key(r))
+			// "Expelled" is also free text (a description's "were
+			// expelled"), so only the labels' own finds are checked.
+			if q != "Expelled" && !slices.Contains(ever, key(r)) {
+				t.Errorf("q=%s finds %s, which no event expelled", q, key(r))
+			}
+		}
+		for _, k := range now {
+			if !slices.Contains(got, k) {
+				t.Errorf("q=%s misses the expelled record %s", q, k)
+			}
+		}
+		csvRows := csvRecords(t, get(t, srv, "/export/records.csv?q="+url.QueryEscape(q)).Body.Bytes())
+		if len(csvRows) != len(found.Items) {
+			t.Errorf("q=%s: the export has %d rows, the API %d records", q, len(csvRows), len(found.Items))
+		}
 	}
 }

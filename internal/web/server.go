@@ -139,8 +139,8 @@ func New(st Store, opt Options) *Server {
 	}
 	s.limiter = newClientLimiter(opt.ClientRate, opt.ClientBurst)
 	s.exports, s.exportWait = make(chan struct{}, exportSlots), exportWait
-	s.site = site.New(st, kit, opt.Now, site.Info{Contact: opt.Contact, OpenAPI: api.OpenAPIDocument()})
-	s.api = api.New(st, kit, s.acquireExport)
+	s.site = site.New(st, kit, opt.Now, opt.Languages, site.Info{Contact: opt.Contact, OpenAPI: api.OpenAPIDocument()})
+	s.api = api.New(st, kit, opt.Languages, s.acquireExport)
 	s.admin = admin.New(st, kit, opt.Now)
 	s.langs, s.surfaces = opt.Languages, map[string]*surface{}
 	for _, l := range opt.Languages.All() {

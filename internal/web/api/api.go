@@ -10,7 +10,6 @@ import (
 	"github.com/accesswatch/accesswatch/internal/web/httpkit"
 
 	"github.com/accesswatch/accesswatch/internal/access"
-	"github.com/accesswatch/accesswatch/internal/i18n"
 	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
 )
@@ -42,7 +41,7 @@ func (s *API) ServeFallback(w http.ResponseWriter, r *http.Request) {
 // query parses the request's query for spec and checks what it names
 // exists; every problem becomes one 400 answer.
 func (s *API) query(r *http.Request, spec query.Spec) (query.Query, error) {
-	q, err := parseChecked(r.Context(), s.store, s.l, spec, r.URL.RawQuery)
+	q, err := s.parseChecked(r.Context(), spec, r.URL.RawQuery)
 	var qe *QueryError
 	if errors.As(err, &qe) {
 		return query.Query{}, s.invalidParams(qe)
@@ -52,23 +51,23 @@ func (s *API) query(r *http.Request, spec query.Spec) (query.Query, error) {
 
 // parseChecked parses a raw query string for spec and checks that what it
 // names exists. Problems are returned together as a *QueryError.
-func parseChecked(ctx context.Context, st opendata.RefStore, l *i18n.Locale, spec query.Spec, raw string) (query.Query, error) {
+func (s *API) parseChecked(ctx context.Context, spec query.Spec, raw string) (query.Query, error) {
 	q, qe := query.Parse(raw, spec)
 	if qe == nil {
 		qe = &query.Error{}
 	}
 	if !qe.Has(query.CodeMalformed) {
-		if err := opendata.CheckRefs(ctx, st, &q, qe); err != nil {
+		if err := opendata.CheckRefs(ctx, s.store, &q, qe); err != nil {
 			return query.Query{}, err
 		}
 	}
 	if len(qe.Problems) == 0 {
-		if err := opendata.MatchText(ctx, st, l, &q); err != nil {
+		if err := opendata.MatchText(ctx, s.store, s.labels, &q); err != nil {
 			return query.Query{}, err
 		}
 		return q, nil
 	}
-	return query.Query{}, apiQueryError(l, spec, qe)
+	return query.Query{}, apiQueryError(s.l, spec, qe)
 }
 
 // deprecationDate is when the old spellings of parameters were deprecated

@@ -40,11 +40,13 @@ type API struct {
 	store      Store
 	kit        *httpkit.Kit
 	l          *i18n.Locale
+	labels     access.SearchLabels // every language's words, for q
 	exportSlot ExportSlot
 }
 
-// New returns the API over st, answering with kit; exports render only
-// once exportSlot grants them a slot.
-func New(st Store, kit *httpkit.Kit, exportSlot ExportSlot) *API {
-	return &API{store: st, kit: kit, l: kit.L, exportSlot: exportSlot}
+// New returns the API over st, answering with kit, matching search text
+// against labels (every language's: q=expulsé selects expelled records);
+// exports render only once exportSlot grants them a slot.
+func New(st Store, kit *httpkit.Kit, labels access.SearchLabels, exportSlot ExportSlot) *API {
+	return &API{store: st, kit: kit, l: kit.L, labels: labels, exportSlot: exportSlot}
 }

@@ -83,8 +83,8 @@ func (s *Site) parseQuery(r *http.Request, spec query.Spec) (query.Query, error)
 	if len(q.Ignored) > 0 {
 		return q, &httpkit.Redirect{To: q.URL(r.URL.Path, spec), Status: http.StatusMovedPermanently}
 	}
-	// What the search text stands for in this catalogue's words.
-	if err := opendata.MatchText(r.Context(), s.store, s.l, &q); err != nil {
+	// What the search text stands for in every language's words.
+	if err := opendata.MatchText(r.Context(), s.store, s.labels, &q); err != nil {
 		return q, err
 	}
 	return q, nil

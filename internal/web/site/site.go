@@ -46,9 +46,13 @@ type Site struct {
 	store Store
 	kit   *httpkit.Kit
 	l     *i18n.Locale
-	now   func() time.Time           // the site's one clock: "today", "the last 90 days"
-	world func() (*geo.World, error) // the projected map, built once on first use
-	info  Info
+	// labels are the words of every language search text may name
+	// (statuses, event types, countries...): a search finds them whatever
+	// the page's language.
+	labels access.SearchLabels
+	now    func() time.Time           // the site's one clock: "today", "the last 90 days"
+	world  func() (*geo.World, error) // the projected map, built once on first use
+	info   Info
 	// contactHref links to info.Contact ("" when none or not valid); api
 	// is info.OpenAPI as /data lists it, apiErr why it could not be read.
 	contactHref string
@@ -57,11 +61,11 @@ type Site struct {
 }
 
 // New returns the public pages over st, rendered with kit, dated by now
-// (the same clock as the store's), told info. The OpenAPI document is read
+// (the same clock as the store's), searching labels, told info. The OpenAPI document is read
 // here, once; a contact or document that cannot be read is logged and
 // left out of the pages (cmd/accesswatch rejects a bad contact at start).
-func New(st Store, kit *httpkit.Kit, now func() time.Time, info Info) *Site {
-	s := &Site{store: st, kit: kit, l: kit.L, now: now, world: sync.OnceValues(embeddedWorld), info: info}
+func New(st Store, kit *httpkit.Kit, now func() time.Time, labels access.SearchLabels, info Info) *Site {
+	s := &Site{store: st, kit: kit, l: kit.L, labels: labels, now: now, world: sync.OnceValues(embeddedWorld), info: info}
 	var err error
 	if s.contactHref, err = ParseContact(info.Contact); err != nil {
 		kit.Log.Error("corrections contact ignored", "err", err)

@@ -152,7 +152,7 @@ func TestWorldMapComponentMarksNigerExpelled(t *testing.T) {
 
 func TestCountryTrendFollowsNewEvents(t *testing.T) {
 	st, _ := storetest.OpenSeeded(t)
-	srv := New(st, httpkit.New(slog.New(slog.DiscardHandler), i18n.English(), nil, false, nil), func() time.Time { return storetest.Start }, Info{})
+	srv := New(st, httpkit.New(slog.New(slog.DiscardHandler), i18n.English(), nil, false, nil), func() time.Time { return storetest.Start }, i18n.MustLoadLanguages(), Info{})
 	ctx := context.Background()
 	trend := func(country string) access.Direction {
 		h, err := srv.history(ctx, country)
