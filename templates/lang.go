@@ -51,6 +51,34 @@ func LangHref(ctx context.Context, href string) string {
 	return href
 }
 
+// AddLang returns href, an address of this site with or without a query
+// and fragment, with lang=tag added to its query; one that names a lang
+// already, or cannot be read, is returned as it is.
+func AddLang(href, tag string) string {
+	u, err := url.Parse(href)
+	if err != nil || u.Query().Has("lang") {
+		return href
+	}
+	if u.RawQuery != "" {
+		u.RawQuery += "&"
+	}
+	u.RawQuery += "lang=" + url.QueryEscape(tag)
+	return u.String()
+}
+
+// FeedLang is the language a feed's links name with lang=, "" for none:
+// the feed's language when the reader chose it with ?lang= or when it is
+// not the default. Feed readers send no Accept-Language, so a French
+// feed's bare links would open English pages (and its self link, fetched
+// again, an English feed).
+func FeedLang(ctx context.Context) string {
+	v := langLinksFrom(ctx)
+	if v.Explicit || (v.Current != "" && v.Current != i18n.Tags[0]) {
+		return v.Current
+	}
+	return ""
+}
+
 // TextLang is the lang attribute of an event's free text: the language
 // it was recorded in, or "en" for text recorded before languages were
 // (migration 0008), when the only way to enter it was in English.

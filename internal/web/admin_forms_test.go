@@ -146,9 +146,11 @@ func TestMergeOrganisations(t *testing.T) {
 		t.Fatalf("merge: %d %s", w.Code, problemsOf(w.Body.String()))
 	}
 	for old, to := range map[string]string{
-		"/orgs/acted-dup":                      "/orgs/acted",
-		"/orgs/acted-dup?status=suspended":     "/orgs/acted?status=suspended",
-		"/countries/MLI/orgs/acted-dup":        "/countries/MLI/orgs/acted",
+		"/orgs/acted-dup":                  "/orgs/acted",
+		"/orgs/acted-dup?status=suspended": "/orgs/acted?status=suspended",
+		"/countries/MLI/orgs/acted-dup":    "/countries/MLI/orgs/acted",
+		// a reader who chose French keeps it through the redirect
+		"/orgs/acted-dup?lang=fr":              "/orgs/acted?lang=fr",
 		"/api/v1/orgs/acted-dup":               "/api/v1/orgs/acted",
 		"/api/v1/countries/MLI/orgs/acted-dup": "/api/v1/countries/MLI/orgs/acted",
 	} {

@@ -6,6 +6,7 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"sort"
@@ -187,6 +188,9 @@ type cacheOptions struct {
 	request func(*http.Request) *http.Request
 	// rewrite, if not nil, changes an HTML body once, before it is cached.
 	rewrite func([]byte) []byte
+	// location, if not nil, changes where a redirect sends the client (a
+	// page's canonical address keeps the language chosen with ?lang=).
+	location func(string) string
 }
 
 // cachedWith implements cached, page and pagePerOrigin. A miss counts against
@@ -224,12 +228,18 @@ func (s *Server) cachedWith(h httpkit.HandlerFunc, opt cacheOptions) http.Handle
 			if opt.byHeader {
 				w.Header().Set("Vary", "Accept-Language")
 			}
+			if rd := (*httpkit.Redirect)(nil); opt.location != nil && errors.As(err, &rd) {
+				rd.To = opt.location(rd.To)
+			}
 			kit.ServeError(w, r, err)
 			return
 		}
 		if buf.status != 0 && buf.status != http.StatusOK {
 			if opt.byHeader {
 				buf.header.Set("Vary", "Accept-Language")
+			}
+			if to := buf.header.Get("Location"); to != "" && opt.location != nil {
+				buf.header.Set("Location", opt.location(to))
 			}
 			buf.copyTo(w)
 			return

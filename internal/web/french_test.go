@@ -1,8 +1,10 @@
 package web
 
 import (
+	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -178,6 +180,99 @@ func TestFrenchCountryOrder(t *testing.T) {
 	}
 	if !slices.Contains(names, "Tchad") && !slices.Contains(names, "Niger") {
 		t.Errorf("French names expected: %v", names)
+	}
+}
+
+// TestChosenLanguageSurvivesRedirects: a page's redirect to its canonical
+// address keeps the language the reader chose with ?lang=; one chosen by
+// the header needs none.
+func TestChosenLanguageSurvivesRedirects(t *testing.T) {
+	srv, _ := newTestServer(t)
+	for target, want := range map[string]string{
+		"/changes?country=NER&utm_source=x&lang=fr": "/changes?country=NER&lang=fr",
+		"/countries?lang=en&fbclid=1":               "/countries?lang=en",
+		"/changes?country=NER&utm_source=x":         "/changes?country=NER",
+	} {
+		rr := getLang(t, srv, target, "fr-FR")
+		if rr.Code != http.StatusMovedPermanently || rr.Header().Get("Location") != want {
+			t.Errorf("%s: %d to %q, want 301 to %s", target, rr.Code, rr.Header().Get("Location"), want)
+		}
+	}
+	// Followed, the French redirect gives a French page.
+	if doc := parse(t, getLang(t, srv, "/changes?country=NER&lang=fr", "")); doc.Find("html").AttrOr("lang", "") != "fr" {
+		t.Error("the redirect's target is not French")
+	}
+}
+
+// TestFrenchFeedLinksOpenFrenchPages: feed readers send no
+// Accept-Language, so a French feed's links (self, alternate, every
+// entry) name lang=fr, whether ?lang= or the header chose it; its ids do
+// not change with the language; the English feed's links stay bare.
+func TestFrenchFeedLinksOpenFrenchPages(t *testing.T) {
+	srv, _ := newTestServer(t)
+	type atom struct {
+		ID    string `xml:"id"`
+		Links []struct {
+			Rel  string `xml:"rel,attr"`
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+		Entries []struct {
+			ID    string `xml:"id"`
+			Links []struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
+		} `xml:"entry"`
+	}
+	read := func(target, header string) (feed atom, hrefs []string) {
+		t.Helper()
+		rr := getLang(t, srv, target, header)
+		if err := xml.Unmarshal(rr.Body.Bytes(), &feed); err != nil || rr.Code != http.StatusOK {
+			t.Fatalf("%s: %d %v", target, rr.Code, err)
+		}
+		for _, l := range feed.Links {
+			hrefs = append(hrefs, l.Href)
+		}
+		for _, e := range feed.Entries {
+			for _, l := range e.Links {
+				hrefs = append(hrefs, l.Href)
+			}
+		}
+		if len(feed.Entries) < 10 {
+			t.Fatalf("%s: %d entries", target, len(feed.Entries))
+		}
+		return feed, hrefs
+	}
+	english, enHrefs := read("/changes.atom?country=NER", "")
+	for _, c := range []struct{ target, header string }{{"/changes.atom?country=NER&lang=fr", ""}, {"/changes.atom?country=NER", "fr-FR,fr;q=0.9"}} {
+		french, hrefs := read(c.target, c.header)
+		for _, h := range hrefs {
+			u, err := url.Parse(h)
+			if err != nil || u.Query().Get("lang") != "fr" {
+				t.Errorf("%s (%s): link %q", c.target, c.header, h)
+			}
+		}
+		if french.ID != english.ID || french.Entries[0].ID != english.Entries[0].ID {
+			t.Errorf("ids change with the language: %s %s", french.ID, french.Entries[0].ID)
+		}
+	}
+	for _, h := range enHrefs {
+		if strings.Contains(h, "lang=") {
+			t.Errorf("English feed link %q", h)
+		}
+	}
+	// A French page, chosen by the header, advertises the French feed.
+	doc := parse(t, getLang(t, srv, "/countries/NER", "fr-FR,fr;q=0.9"))
+	if href := doc.Find(`link[type="application/atom+xml"]`).AttrOr("href", ""); href != "/changes.atom?country=NER&lang=fr" {
+		t.Errorf("a French page advertises %q", href)
+	}
+	if href := parse(t, getLang(t, srv, "/countries/NER", "")).Find(`link[type="application/atom+xml"]`).AttrOr("href", ""); href != "/changes.atom?country=NER" {
+		t.Errorf("an English page advertises %q", href)
+	}
+	// A French entry's link, followed, gives the French record page.
+	_, hrefs := read("/changes.atom?country=NER&lang=fr", "")
+	u, _ := url.Parse(hrefs[len(hrefs)-1])
+	if doc := parse(t, getLang(t, srv, u.RequestURI(), "")); doc.Find("html").AttrOr("lang", "") != "fr" {
+		t.Errorf("%s is not French", u.RequestURI())
 	}
 }
 

@@ -75,6 +75,12 @@ func (s *Server) pageBy(m sitePage, perOrigin bool) http.Handler {
 			}
 			if explicit {
 				opt.rewrite = func(body []byte) []byte { return keepLang(body, l.Tag) }
+				opt.location = func(to string) string {
+					if with, ok := withLang(to, l.Tag); ok {
+						return with
+					}
+					return to
+				}
 			}
 			// the language links are made only when the page is
 			// rendered, not on a cache hit
@@ -204,17 +210,6 @@ func withLang(href, tag string) (string, bool) {
 			return "", false
 		}
 	}
-	u, err := url.Parse(href)
-	if err != nil {
-		return "", false
-	}
-	q := u.Query()
-	if q.Has("lang") {
-		return "", false
-	}
-	if u.RawQuery != "" {
-		u.RawQuery += "&"
-	}
-	u.RawQuery += "lang=" + url.QueryEscape(tag)
-	return u.String(), true
+	with := templates.AddLang(href, tag)
+	return with, with != href
 }

@@ -74,15 +74,21 @@ func changeDownloads(q query.Query, feed templates.FeedLink) templates.DownloadS
 	return d
 }
 
-// feedLink is the feed of the events q selects, titled as the feed titles
-// itself (see feedTitle).
+// feedLink is the feed of the events q selects, in the page's language,
+// titled as the feed titles itself (see feedTitle).
 func (s *Site) feedLink(ctx context.Context, q query.Query, regions []string) (templates.FeedLink, error) {
 	q = selection(q)
 	title, err := s.feedTitle(ctx, q)
 	if err != nil {
 		return templates.FeedLink{}, err
 	}
-	return templates.FeedLink{URL: feedURL(q, regions), Title: title}, nil
+	u := feedURL(q, regions)
+	if lang := templates.FeedLang(ctx); lang != "" {
+		// a French page advertises the French feed, which a feed reader
+		// (sending no Accept-Language) gets only by asking for it
+		u = templates.AddLang(u, lang)
+	}
+	return templates.FeedLink{URL: u, Title: title}, nil
 }
 
 // feedURL is the address of the feed of the events q selects.

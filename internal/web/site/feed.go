@@ -89,6 +89,12 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	origin := s.kit.Origin(r)
+	// Links name the feed's language when it must be kept (see
+	// templates.FeedLang); the feed's and entries' ids do not.
+	link := func(path string) string { return origin + path }
+	if lang := templates.FeedLang(r.Context()); lang != "" {
+		link = func(path string) string { return origin + templates.AddLang(path, lang) }
+	}
 	tag := "tag:" + tagAuthority(r.Host) + ",2025:accesswatch/"
 	page := q
 	page.Sort = changeSorts[0]
@@ -103,8 +109,8 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 		Title:    title,
 		Subtitle: s.l.T("site.tagline"),
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: origin + q.URL("/changes.atom", spec)},
-			{Rel: "alternate", Type: "text/html", Href: origin + page.URL("/changes", changesSpec(spec.Regions))},
+			{Rel: "self", Type: "application/atom+xml", Href: link(q.URL("/changes.atom", spec))},
+			{Rel: "alternate", Type: "text/html", Href: link(page.URL("/changes", changesSpec(spec.Regions)))},
 		},
 		Author:    atomPerson{Name: s.l.T("site.name")},
 		Generator: s.l.T("site.name"),
@@ -113,7 +119,7 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 	// correction), at day precision; an empty database dates it from the
 	// start of today, which keeps its bytes (and ETag) stable for the day.
 	for _, e := range events {
-		feed.Entries = append(feed.Entries, s.feedEntry(origin, tag, e))
+		feed.Entries = append(feed.Entries, s.feedEntry(link, tag, e))
 	}
 	asOf, err := s.store.DataAsOf(r.Context())
 	if err != nil {
@@ -136,8 +142,9 @@ func (s *Site) ShowFeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 // feedEntry is one event as an Atom entry, linked to its place in the
-// record's (or, for a class-level measure, the country's) timeline.
-func (s *Site) feedEntry(origin, tag string, e access.EventView) atomEntry {
+// record's (or, for a class-level measure, the country's) timeline; link
+// makes a path of the site an absolute link.
+func (s *Site) feedEntry(link func(string) string, tag string, e access.EventView) atomEntry {
 	subject := s.l.Tf("dash.event.class_level_in", s.l.Country(e.CountryCode, e.CountryName))
 	if !e.ClassLevel() {
 		subject = s.l.Tf("dash.event.org_in", e.Org.Label(), s.l.Country(e.CountryCode, e.CountryName))
@@ -173,7 +180,7 @@ func (s *Site) feedEntry(origin, tag string, e access.EventView) atomEntry {
 		Updated: atomTime(entryUpdated(e)),
 		// Entered that day: editors' activity is public to the day only.
 		Published: atomTime(e.EnteredAt),
-		Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: origin + feedLink(e)}},
+		Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: link(feedLink(e))}},
 		Summary:   atomText{Type: "text", Text: strings.Join(summary, " ")},
 		Categories: []atomCategory{
 			{Term: string(e.Type), Label: s.l.EventType(e.Type)},
