@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,6 +117,22 @@ func TestFilterFormShowsOnlyItsFieldsAndTheirState(t *testing.T) {
 	}
 	if form.Find(`fieldset legend`).Text() != "Status" || form.Find("label").Length() < 3 {
 		t.Error("inputs are not labelled")
+	}
+	// Regions are listed in the order of their names in the page's
+	// language (Western, Eastern, Northern Africa: "Afrique de l’Est",
+	// "de l’Ouest", "du Nord" in French), their values unchanged.
+	subregions := Filters{Action: "/changes", Fields: []string{"region"}, Regions: []string{"Western Africa", "Eastern Africa", "Northern Africa"}}
+	for l, want := range map[*i18n.Locale][]string{
+		en:                                 {"Eastern Africa", "Northern Africa", "Western Africa"},
+		i18n.MustLoadLanguages().Get("fr"): {"Eastern Africa", "Western Africa", "Northern Africa"},
+	} {
+		var got []string
+		render(t, FilterForm(l, subregions)).Find(`select[name="region"] option[value!=""]`).Each(func(_ int, o *goquery.Selection) {
+			got = append(got, o.AttrOr("value", ""))
+		})
+		if !slices.Equal(got, want) {
+			t.Errorf("%s regions in the order %v, want %v", l.Tag, got, want)
+		}
 	}
 	f.Filtered, f.Sorts = false, []string{"newest"}
 	plain := render(t, FilterForm(en, f))

@@ -3,6 +3,7 @@ package templates
 import (
 	"context"
 	"net/url"
+	"slices"
 
 	"github.com/accesswatch/accesswatch/internal/i18n"
 )
@@ -77,6 +78,14 @@ func FeedLang(ctx context.Context) string {
 		return v.Current
 	}
 	return ""
+}
+
+// regionsByName is regions (as the data names them, in English) in the
+// order of their names in l's language, for a region picker.
+func regionsByName(l *i18n.Locale, regions []string) []string {
+	sorted := slices.Clone(regions)
+	i18n.SortFunc(l, sorted, l.Region)
+	return sorted
 }
 
 // TextLang is the lang attribute of an event's free text: the language

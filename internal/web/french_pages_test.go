@@ -58,7 +58,9 @@ var everyAdminPageKind = []string{"/admin/", "/admin/countries/NER/orgs/icrc/eve
 func TestFrenchAdminPagesHaveNoEnglish(t *testing.T) {
 	f := newAdminFixture(t)
 	ed := f.login("ed")
-	if rec := f.post("/admin/countries/NER/orgs/acted/events/new", threeSourceEvent(f.actedVersion(), "appeler le bureau"), ed); rec.Code != http.StatusSeeOther {
+	event := threeSourceEvent(f.actedVersion(), "appeler le bureau")
+	event.Set("text_lang", "fr")
+	if rec := f.post("/admin/countries/NER/orgs/acted/events/new", event, ed); rec.Code != http.StatusSeeOther {
 		t.Fatalf("submitting an event: %d %s", rec.Code, rec.Body.String())
 	}
 	c := f.login("ada")
@@ -76,6 +78,16 @@ func TestFrenchAdminPagesHaveNoEnglish(t *testing.T) {
 			t.Errorf("%s: status %d", path, rec.Code)
 		}
 		checkNoEnglish(t, path, rec, english)
+	}
+	// The private note is free text like the description: marked with
+	// the language it was written in.
+	note := parse(t, f.get("/admin/countries/NER/orgs/acted/events/new", c)).Find(`.private-note`)
+	if note.Length() == 0 || note.First().AttrOr("lang", "") != "fr" || !strings.Contains(note.Text(), "appeler le bureau") {
+		t.Errorf("the private note: %d, lang %q", note.Length(), note.First().AttrOr("lang", ""))
+	}
+	// Numbers in messages are French numbers: "10 000 événements".
+	if hint := parse(t, f.get("/admin/import", c)).Find(`#import-file-hint`).Text(); !strings.Contains(hint, "10\u202f000") {
+		t.Errorf("the import hint reads %q", hint)
 	}
 	// the event form again with one more source row, as "Add another
 	// source" sends it back
