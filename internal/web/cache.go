@@ -231,7 +231,20 @@ func (s *Server) cachedWith(h httpkit.HandlerFunc, opt cacheOptions) http.Handle
 			if rd := (*httpkit.Redirect)(nil); opt.location != nil && errors.As(err, &rd) {
 				rd.To = opt.location(rd.To)
 			}
-			kit.ServeError(w, r, err)
+			if opt.rewrite == nil {
+				kit.ServeError(w, r, err)
+				return
+			}
+			// an error page's links keep the reader's choice too
+			page := &bufferedResponse{header: http.Header{}}
+			kit.ServeError(page, r, err)
+			if strings.HasPrefix(page.header.Get("Content-Type"), "text/html") {
+				body := opt.rewrite(page.body.Bytes())
+				page.body = bytes.Buffer{}
+				page.body.Write(body)
+				page.header.Del("Content-Length")
+			}
+			page.copyTo(w)
 			return
 		}
 		if buf.status != 0 && buf.status != http.StatusOK {

@@ -198,6 +198,19 @@ func TestChosenLanguageSurvivesRedirects(t *testing.T) {
 			t.Errorf("%s: %d to %q, want 301 to %s", target, rr.Code, rr.Header().Get("Location"), want)
 		}
 	}
+	// An error page's links keep the choice as well.
+	for _, target := range []string{"/countries/ZZZ?lang=fr", "/changes?since=garbage&lang=fr"} {
+		rr := getLang(t, srv, target, "")
+		links := parse(t, rr).Find(`a[href^="/"]`)
+		if rr.Code < 400 || links.Length() < 3 {
+			t.Errorf("%s: %d with %d links", target, rr.Code, links.Length())
+		}
+		links.Each(func(_ int, a *goquery.Selection) {
+			if href := a.AttrOr("href", ""); !strings.Contains(href, "lang=") {
+				t.Errorf("%s: link %q", target, href)
+			}
+		})
+	}
 	// Followed, the French redirect gives a French page.
 	if doc := parse(t, getLang(t, srv, "/changes?country=NER&lang=fr", "")); doc.Find("html").AttrOr("lang", "") != "fr" {
 		t.Error("the redirect's target is not French")
