@@ -43,8 +43,8 @@ type ClassMeasure struct {
 // measures). Whether a measure is in force is decided over the whole
 // timeline of its country; the filters then select among the measures:
 // status (the status it imposes today), since and until (its date, at
-// their precision) and q (text in the country's name or code, the
-// authority, the instrument, the description or the reason).
+// their precision) and q, read as every other list reads it (see
+// matchesText).
 func ClassMeasures(ctx context.Context, src ClassMeasureSource, q query.Query) ([]ClassMeasure, error) {
 	evs, _, err := src.Events(ctx, store.EventFilter{Country: q.Country, ClassLevelOnly: true, OldestFirst: true})
 	if err != nil {
@@ -58,7 +58,6 @@ func ClassMeasures(ctx context.Context, src ClassMeasureSource, q query.Query) (
 	for _, m := range access.ClassMeasuresInForce(events, src.Now()) {
 		inForce[m.Event.ID] = m
 	}
-	text := strings.ToLower(q.Text)
 	var out []ClassMeasure
 	for _, e := range evs {
 		m, ok := inForce[e.ID]
@@ -78,13 +77,45 @@ func ClassMeasures(ctx context.Context, src ClassMeasureSource, q query.Query) (
 		if !q.Until.IsZero() && !e.Date.Start().Before(q.Until.End()) {
 			continue
 		}
-		if text != "" && !matches(text, e.CountryCode, e.CountryName, e.Authority, string(e.Instrument), e.Description, e.Reason) {
+		if q.Text != "" && !matchesText(q, e, m.Status) {
 			continue
 		}
 		out = append(out, ClassMeasure{Event: e, Measure: m, InForce: ok})
 	}
 	slices.SortStableFunc(out, func(a, b ClassMeasure) int { return strings.Compare(a.Event.CountryCode, b.Event.CountryCode) })
 	return out, nil
+}
+
+// matchesText reports whether class-level event e, a measure imposing
+// status, matches q's search text as the store's lists match an event
+// (store's eventTextMatch and countryTextMatch): its country's name or
+// code, authority, stated reason, description or a source's publisher
+// holds the text, its reason or description a further word, or its
+// country, status, type, instrument or reason category is one the text
+// stands for (q.Match: labels in every language, so q=interdite finds the
+// bans). The measures are few and already read, so the match is made here
+// rather than in SQL.
+func matchesText(q query.Query, e access.EventView, status access.Status) bool {
+	text := strings.ToLower(q.Text)
+	if matches(text, e.CountryCode, e.CountryName, e.Authority, e.Description, e.Reason) {
+		return true
+	}
+	for _, src := range e.Sources {
+		if matches(text, src.Publisher) {
+			return true
+		}
+	}
+	m := q.Match
+	if slices.Contains(m.Countries, e.CountryCode) || slices.Contains(m.Statuses, status) || slices.Contains(m.Statuses, e.StatusAfter) ||
+		slices.Contains(m.Events, e.Type) || slices.Contains(m.Instruments, e.Instrument) || slices.Contains(m.Reasons, e.ReasonCategory) {
+		return true
+	}
+	for _, term := range m.Terms {
+		if matches(strings.ToLower(term), e.Reason, e.Description) {
+			return true
+		}
+	}
+	return false
 }
 
 // matches reports whether any of fields holds text (lower case), whatever
