@@ -76,6 +76,11 @@ func TestReviewChangesOnlyTheReviewDate(t *testing.T) {
 	}
 	doc := parse(t, f.get("/admin/countries/NER/orgs/icrc/review", ed))
 	version, _ := doc.Find(`input[name="version"]`).Attr("value")
+	// The editor confirms what they can see: the record's whole timeline.
+	timeline, _, err := f.st.Events(context.Background(), store.EventFilter{Country: "NER", Org: "icrc"})
+	if n := doc.Find(`#timeline li[data-event]`).Length(); err != nil || len(timeline) < 2 || n != len(timeline) {
+		t.Errorf("the review form's timeline lists %d events of %d (%v)", n, len(timeline), err)
+	}
 	// No default date: the editor types it.
 	if date := doc.Find(`input[name="date"]`).AttrOr("value", "?"); date != "" {
 		t.Errorf("default date %q, want none", date)

@@ -381,6 +381,10 @@ func (s *Admin) renderEventForm(w http.ResponseWriter, r *http.Request, a *admin
 		title, section = s.l.Tf("admin.review.title", v.Record.Org.Label(), v.Record.CountryName), "records"
 	default:
 		title, section = s.l.Tf("admin.event.title", v.Record.Org.Label(), v.Record.CountryName), "records"
+	}
+	if v.Mode != access.EditCreate {
+		// the record's whole timeline, so that a review confirms what it
+		// can see, as an event is recorded against it
 		var err error
 		if v.Timeline, _, err = s.store.Events(r.Context(), store.EventFilter{Country: v.Record.CountryCode, Org: v.Record.OrgSlug, IncludePrivate: true}); err != nil {
 			return err
