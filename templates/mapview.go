@@ -101,6 +101,7 @@ func mapPatternFill(mapID, key string) string { return "url(#" + mapPatternID(ma
 
 // MapRow is one row of the map's table fallback.
 type MapRow struct {
+	Code             string // ISO 3166-1 alpha-3
 	Name, Href       string
 	Status           access.Status // the worst current status
 	StatusFlagged    bool          // whether that status is flagged
@@ -128,4 +129,7 @@ func trendClass(d access.Direction) string { return "trend trend--" + string(d) 
 type MapPageView struct {
 	Map    MapView
 	Trends TrendCharts
+	// Downloads are what the map is drawn from: every record, and the
+	// measures against classes of organisations in force.
+	Downloads Downloads
 }

@@ -104,7 +104,7 @@ func TestDownloadBlocksReturnWhatThePageShows(t *testing.T) {
 		}
 		checkDownloads(t, srv, target, kind, doc, block)
 	}
-	for _, k := range []string{"overview", "changes", "countries", "orgs", "country", "org", "record"} {
+	for _, k := range []string{"overview", "changes", "countries", "orgs", "country", "org", "record", "map"} {
 		if kinds[k] == 0 {
 			t.Errorf("the crawl reached no %s page: it proves nothing about them", k)
 		}
@@ -167,7 +167,7 @@ func pageKind(target string) string {
 	switch {
 	case path == "/":
 		return "overview"
-	case path == "/changes" || path == "/countries" || path == "/orgs":
+	case path == "/changes" || path == "/countries" || path == "/orgs" || path == "/map":
 		return parts[0]
 	case len(parts) == 2 && parts[0] == "countries":
 		return "country"
@@ -187,6 +187,7 @@ func checkDownloads(t *testing.T, srv http.Handler, target, kind string, doc *go
 	want := map[string][]string{
 		"overview": {"records", "changes"}, "changes": {"changes"}, "countries": {"records"}, "orgs": {"records"},
 		"country": {"records", "class-measures", "changes"}, "org": {"records", "changes"}, "record": {"records", "changes"},
+		"map": {"records", "class-measures"},
 	}[kind]
 	if (kind == "countries" || kind == "orgs") && strings.Contains(target, "q=") {
 		// A searched list says it has no download (see site.listDownloads).
@@ -219,6 +220,25 @@ func checkDownloads(t *testing.T, srv http.Handler, target, kind string, doc *go
 			mustEqual(t, target, "the page's record", []string{strings.Replace(strings.TrimPrefix(path, "/countries/"), "/orgs/", "/", 1)}, recs, "records download")
 		case "countries":
 			checkCountryList(t, srv, target, doc, recs, s)
+		case "map":
+			// each country of the map's table has as many records in the
+			// download as the table says, and no other country has any
+			perCountry := map[string]int{}
+			for _, r := range recs {
+				code, _, _ := strings.Cut(r, "/")
+				perCountry[code]++
+			}
+			rows := doc.Find("tr[data-country]")
+			rows.Each(func(_ int, tr *goquery.Selection) {
+				code, n := tr.AttrOr("data-country", ""), tr.Find("[data-records]").AttrOr("data-records", "")
+				if strconv.Itoa(perCountry[code]) != n {
+					t.Errorf("%s: %s has %s records on the map, %d in the download", target, code, n, perCountry[code])
+				}
+				delete(perCountry, code)
+			})
+			if rows.Length() == 0 || len(perCountry) != 0 {
+				t.Errorf("%s: %d countries on the map; in the download only: %v", target, rows.Length(), perCountry)
+			}
 		case "orgs":
 			onPage := gather(t, srv, target, doc, func(d *goquery.Document) []string { return dataValues(d.Find("tr[data-org]"), "data-org") })
 			mustEqual(t, target, "organisations on the page", onPage, partOf(recs, 1), "organisations in the records download")
@@ -250,7 +270,29 @@ func checkDownloads(t *testing.T, srv http.Handler, target, kind string, doc *go
 			mustSubset(t, target, "events on the page", eventIDs(doc.Find("[data-timeline]")), ids, "events download")
 		}
 	}
-	if s := sets["class-measures"]; s != nil {
+	if s := sets["class-measures"]; s != nil && kind == "map" {
+		// the map counts the measures in force per country
+		ids := classMeasureDownload(t, srv, target, s)
+		perCountry := map[string]int{}
+		for _, m := range getJSON[struct {
+			Items []struct {
+				Country struct{ Code string } `json:"country"`
+			} `json:"items"`
+		}](t, srv, s.Find(`[data-download="json"]`).AttrOr("href", "")).Items {
+			perCountry[m.Country.Code]++
+		}
+		n := 0
+		doc.Find("tr[data-country]").Each(func(_ int, tr *goquery.Selection) {
+			code, shown := tr.AttrOr("data-country", ""), tr.Find("[data-class-measures]").AttrOr("data-class-measures", "")
+			if strconv.Itoa(perCountry[code]) != shown {
+				t.Errorf("%s: %s has %s class-level measures on the map, %d in the download", target, code, shown, perCountry[code])
+			}
+			n += perCountry[code]
+		})
+		if len(ids) == 0 || n == 0 {
+			t.Errorf("%s: %d class-level measures in the download, %d in the map's table: the check proves nothing", target, len(ids), n)
+		}
+	} else if s != nil {
 		var onPage []string
 		doc.Find("li[data-class-measure] a").Each(func(_ int, a *goquery.Selection) {
 			onPage = append(onPage, strings.TrimPrefix(a.AttrOr("href", ""), "#event-"))

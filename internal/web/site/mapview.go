@@ -8,6 +8,7 @@ import (
 	"github.com/accesswatch/accesswatch/internal/access"
 	"github.com/accesswatch/accesswatch/internal/geo"
 	"github.com/accesswatch/accesswatch/internal/i18n"
+	"github.com/accesswatch/accesswatch/internal/query"
 	"github.com/accesswatch/accesswatch/internal/store"
 	"github.com/accesswatch/accesswatch/templates"
 )
@@ -58,7 +59,7 @@ func buildMapView(l *i18n.Locale, id string, w *geo.World, countries []access.Co
 	v.Legend = append(v.Legend, templates.MapLegendItem{Class: "map--none", Label: l.T("map.legend.none")},
 		templates.MapLegendItem{Class: "map-class-measure", Label: l.T("map.legend.class_measure"), ClassMeasure: true})
 	for _, c := range countries {
-		v.Rows = append(v.Rows, templates.MapRow{Name: l.Country(c.Code, c.Name), Href: templates.CountryURL(c.Code), Status: c.Worst.Status,
+		v.Rows = append(v.Rows, templates.MapRow{Code: c.Code, Name: l.Country(c.Code, c.Name), Href: templates.CountryURL(c.Code), Status: c.Worst.Status,
 			StatusFlagged: c.Worst.Flagged(), Flagged: c.Flagged, Records: c.Records, ClassMeasures: classes[c.Code], Trend: trends[c.Code]})
 	}
 	if len(w.Unmapped) > 0 {
@@ -110,6 +111,7 @@ func (s *Site) ShowMap(w http.ResponseWriter, r *http.Request) error {
 	}
 	m.TableOpen = true
 	v := templates.MapPageView{Map: m, Trends: s.trendCharts("", h)}
+	v.Downloads.Sets = []templates.DownloadSet{recordDownloads(query.Query{}), classMeasureDownloads(query.Query{})}
 	p, err := s.page(r.Context(), s.l.T("map.page.title"), "map")
 	if err != nil {
 		return err
