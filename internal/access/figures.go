@@ -1,7 +1,5 @@
 package access
 
-import "slices"
-
 // FigureEvents names, by ID, the events a record's figures come from, so
 // that a page can link every figure to its sources: the status (and its
 // date), the reach figure, the year the presence began, the last review
@@ -15,24 +13,7 @@ type FigureEvents struct {
 // and superseded events counting for nothing, the latest status change,
 // reach figure, confirmed review and event, and the earliest presence.
 func FigureSources(events []Event) FigureEvents {
-	sorted := make([]Event, 0, len(events))
-	for _, e := range events {
-		if e.Counts() {
-			sorted = append(sorted, e)
-		}
-	}
-	slices.SortStableFunc(sorted, func(a, b Event) int {
-		if c := a.Date.Compare(b.Date); c != 0 {
-			return c
-		}
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	sorted := countingInOrder(events)
 	var f FigureEvents
 	presence := 0
 	for _, e := range sorted {

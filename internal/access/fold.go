@@ -1,6 +1,9 @@
 package access
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // Fold derives a record's state from its events, whatever order they were
 // entered in: events are taken in date order (entry order, by ID, breaking
@@ -14,24 +17,7 @@ import "slices"
 // date of the last editor's review (a reviewed event), zero when there was
 // none; LatestEvent is the date of the latest event.
 func Fold(events []Event) RecordState {
-	sorted := make([]Event, 0, len(events))
-	for _, e := range events {
-		if e.Counts() {
-			sorted = append(sorted, e)
-		}
-	}
-	slices.SortStableFunc(sorted, func(a, b Event) int {
-		if c := a.Date.Compare(b.Date); c != 0 {
-			return c
-		}
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	sorted := countingInOrder(events)
 
 	st := RecordState{Status: StatusUnknown}
 	for _, e := range sorted {
@@ -74,4 +60,24 @@ func presenceYear(e Event) int {
 		return e.Date.Year
 	}
 	return 0
+}
+
+// countingInOrder is the events that count (not retracted or superseded)
+// in the order Fold reads them: by date, the ID breaking ties. Fold and
+// FigureSources share it, so a figure's source is the event Fold took it
+// from.
+func countingInOrder(events []Event) []Event {
+	sorted := make([]Event, 0, len(events))
+	for _, e := range events {
+		if e.Counts() {
+			sorted = append(sorted, e)
+		}
+	}
+	slices.SortStableFunc(sorted, func(a, b Event) int {
+		if c := a.Date.Compare(b.Date); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return sorted
 }

@@ -169,12 +169,17 @@ func SearchFold(s string) string {
 }
 
 // unaccent takes the accents off the lower-case Latin letters of the
-// languages the data is written in.
+// languages the data is written in, and writes the typographic apostrophe
+// and French's no-break spaces as a keyboard types them. Why a table and
+// not golang.org/x/text's decomposition (NFD, marks removed), as
+// NormalName uses: search folds every country's names in every language on
+// each uncached search, and with the decomposition
+// BenchmarkMatchTextEveryLanguage took 0.99 ms a search against 0.24 ms.
 var unaccent = strings.NewReplacer(
 	"à", "a", "á", "a", "â", "a", "ã", "a", "ä", "a", "å", "a", "ç", "c", "è", "e", "é", "e", "ê", "e", "ë", "e",
 	"ì", "i", "í", "i", "î", "i", "ï", "i", "ñ", "n", "ò", "o", "ó", "o", "ô", "o", "õ", "o", "ö", "o",
 	"ù", "u", "ú", "u", "û", "u", "ü", "u", "ý", "y", "ÿ", "y", "ş", "s", "ğ", "g", "ı", "i", "œ", "oe", "æ", "ae",
-	"’", "'",
+	"\u2019", "'", "\u00a0", " ", "\u202f", " ",
 )
 
 func appendNew[T comparable](list []T, v T) []T {

@@ -5,12 +5,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+
+	"github.com/accesswatch/accesswatch/internal/access"
 )
 
 // Tags are the languages accesswatch speaks, the default first.
@@ -61,7 +59,7 @@ func LoadLanguages() (*Languages, error) {
 			if !ok || strings.Contains(code, ".") || !slices.Contains(searchedVocabularies, vocabulary) {
 				continue
 			}
-			ls.labels = append(ls.labels, vocabularyLabel{vocabulary: vocabulary, code: code, folded: searchFold(msg)})
+			ls.labels = append(ls.labels, vocabularyLabel{vocabulary: vocabulary, code: code, folded: access.SearchFold(msg)})
 		}
 	}
 	return ls, nil
@@ -136,12 +134,12 @@ var searchedVocabularies = []string{"status", "event", "instrument", "reason"}
 
 // MatchLabels returns the codes of vocabulary ("status", "event",
 // "instrument" or "reason") whose label in any catalogue contains q,
-// compared without regard to case, accents or the kind of apostrophe and
-// space: "expulsé", "EXPULSEE" and "expelled" all give "expelled" for
+// compared as search compares text (access.SearchFold: without regard to
+// case, accents or the kind of apostrophe and space): "expulsé", "EXPULSEE" and "expelled" all give "expelled" for
 // "status". It is how a search finds a record by a label in either
 // language. The codes come sorted, each once.
 func (ls *Languages) MatchLabels(vocabulary, q string) []string {
-	q = searchFold(q)
+	q = access.SearchFold(q)
 	if q == "" {
 		return nil
 	}
@@ -171,24 +169,4 @@ func (ls *Languages) CountryNames(code, name string) []string {
 	}
 	ls.countryNames.Store(key, names)
 	return names
-}
-
-// searchFold is Fold for search text and labels: trimmed, with the
-// typographic apostrophe and the no-break spaces French writes read as
-// the ones a keyboard types.
-func searchFold(s string) string {
-	return Fold(strings.TrimSpace(typedForm.Replace(s)))
-}
-
-var typedForm = strings.NewReplacer("\u2019", "'", "\u00a0", " ", "\u202f", " ")
-
-// Fold lower-cases s and removes its accents ("Expulsée" → "expulsee"),
-// for comparisons that a reader typing without accents expects to match.
-func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(out)
 }

@@ -60,34 +60,28 @@ func TestSearchByWhatTheTextStandsFor(t *testing.T) {
 				t.Errorf("event %d in %s", e.ID, e.CountryCode)
 			}
 		}
-		// Standing for an instrument: the events with it.
-		got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Instruments: []access.Instrument{access.InstrumentNoteVerbale}}})
-		if len(got) == 0 {
-			t.Error("no note verbale found")
-		}
-		for _, e := range got {
-			if e.Instrument != access.InstrumentNoteVerbale {
-				t.Errorf("event %d: %s", e.ID, e.Instrument)
+		// Standing for an instrument, a status or an event type (labels, in
+		// any language): the events with it, that set it, or of that type.
+		for _, c := range []struct {
+			match access.TextMatch
+			want  string
+			of    func(access.EventView) string
+		}{
+			{access.TextMatch{Instruments: []access.Instrument{access.InstrumentNoteVerbale}}, "note_verbale",
+				func(e access.EventView) string { return string(e.Instrument) }},
+			{access.TextMatch{Statuses: []access.Status{access.StatusExpelled}}, "expelled",
+				func(e access.EventView) string { return string(e.StatusAfter) }},
+			{access.TextMatch{Events: []access.EventType{access.EventOfficesClosed}}, "offices_closed",
+				func(e access.EventView) string { return string(e.Type) }},
+		} {
+			got, _, err := s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: c.match})
+			if err != nil || len(got) == 0 {
+				t.Errorf("%s: %d events, %v", c.want, len(got), err)
 			}
-		}
-		// Standing for a status or an event type (a label, in any
-		// language): the events that set it, or of that type.
-		got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Statuses: []access.Status{access.StatusExpelled}}})
-		if len(got) == 0 {
-			t.Error("no expulsion found")
-		}
-		for _, e := range got {
-			if e.StatusAfter != access.StatusExpelled {
-				t.Errorf("event %d set %q", e.ID, e.StatusAfter)
-			}
-		}
-		got, _, _ = s.Changes(ctx, ChangeFilter{Query: "zzqx", Match: access.TextMatch{Events: []access.EventType{access.EventOfficesClosed}}})
-		if len(got) == 0 {
-			t.Error("no office closure found")
-		}
-		for _, e := range got {
-			if e.Type != access.EventOfficesClosed {
-				t.Errorf("event %d is %s", e.ID, e.Type)
+			for _, e := range got {
+				if c.of(e) != c.want {
+					t.Errorf("%s: event %d has %q", c.want, e.ID, c.of(e))
+				}
 			}
 		}
 		expelled, _, _ := s.Records(ctx, RecordFilter{Query: "zzqx", Match: access.TextMatch{Statuses: []access.Status{access.StatusExpelled}}})

@@ -72,19 +72,26 @@ func publicTrace(t *testing.T, s *Store, eventID int64) []string {
 	return where
 }
 
+// openRequiringVerificationOn opens a new database on the engine that keeps
+// unverified events private, with the country list only.
+func openRequiringVerificationOn(t *testing.T, e Engine) *Store {
+	t.Helper()
+	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	s, err := Open(context.Background(), testDB(t, e), Options{Now: clock.Now, Verification: RequireVerification})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Initialise(context.Background(), bundledCountries(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestRequireVerificationKeepsUnverifiedPrivate(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, eng Engine) {
 		ctx := context.Background()
-		clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-		path := testDB(t, eng)
-		s, err := Open(ctx, path, Options{Now: clock.Now, Verification: RequireVerification})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { s.Close() }()
-		if _, err := s.Initialise(ctx, bundledCountries(t), nil); err != nil {
-			t.Fatal(err)
-		}
+		s := openRequiringVerificationOn(t, eng)
 		org := access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}
 		rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "ana", SecondEditor: true})
 		if err != nil {
@@ -208,14 +215,7 @@ func TestVerificationRuleFollowsTheSetting(t *testing.T) {
 func TestAdminPublishesAloneOnlyWithAReason(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, eng Engine) {
 		ctx := context.Background()
-		s, err := Open(ctx, testDB(t, eng), Options{Verification: RequireVerification})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Initialise(ctx, bundledCountries(t), nil); err != nil {
-			t.Fatal(err)
-		}
+		s := openRequiringVerificationOn(t, eng)
 		org := access.Org{Slug: "verify-test-org", Name: "Verify Test", Type: access.OrgType("ingo")}
 		rec, err := s.RecordEvent(ctx, NewEvent{Event: pendingEvent(), Org: &org, Actor: "root", SecondEditor: true})
 		if err != nil {
@@ -281,15 +281,7 @@ func TestWorkQueuesOrderAndFilters(t *testing.T) {
 func TestSearchIgnoresWhatAwaitsVerification(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, eng Engine) {
 		ctx := context.Background()
-		clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-		s, err := Open(ctx, testDB(t, eng), Options{Now: clock.Now, Verification: RequireVerification})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { s.Close() }()
-		if _, err := s.Initialise(ctx, bundledCountries(t), nil); err != nil {
-			t.Fatal(err)
-		}
+		s := openRequiringVerificationOn(t, eng)
 		// record enters ev as ana; verified, ben verifies it.
 		record := func(ev access.Event, org *access.Org, verified bool) {
 			t.Helper()

@@ -141,7 +141,7 @@ func TestSearchFindsWhatReadersType(t *testing.T) {
 						hit = hit || strings.Contains(strings.ToLower(w), n)
 					}
 					for _, w := range labels {
-						hit = hit || strings.Contains(i18n.Fold(w), i18n.Fold(n))
+						hit = hit || strings.Contains(access.SearchFold(w), access.SearchFold(n))
 					}
 				}
 				if !hit {
